@@ -1,0 +1,21 @@
+namespace Portal.Shared.Admin;
+
+/// <summary>How critical a service is to advertisers' money: Tier 1 pages at once, Tier 3 can wait for business hours.</summary>
+public enum ServiceTier
+{
+    Tier1 = 1,
+    Tier2 = 2,
+    Tier3 = 3,
+}
+
+/// <summary>A service of the billing estate, owned by one team.</summary>
+public sealed class BusinessService
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public ServiceTier Tier { get; set; } = ServiceTier.Tier2;
+    public int? OwningTeamId { get; set; }
+    public Team.Team? OwningTeam { get; set; }
+}

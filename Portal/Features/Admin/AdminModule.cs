@@ -1,0 +1,21 @@
+using System.Security.Claims;
+using Portal.Infrastructure.Auth;
+
+namespace Portal.Features.Admin;
+
+public static class AdminModule
+{
+    public static void AddAdminModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AuditService>();
+    }
+
+    public static void MapAdminModule(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/audit").RequireAuthorization(PortalPolicies.Admin).WithTags("Audit");
+        api.MapGet("", (ClaimsPrincipal user, AuditService audit, string? action, string? actor, DateTimeOffset? from, DateTimeOffset? to,
+                int? page, int? pageSize, CancellationToken ct) =>
+            audit.ListAsync(user, new AuditQuery(action, actor, from, to, page ?? 0, pageSize ?? 50), ct))
+            .WithSummary("The audit log, newest first; admins only.");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Data;
+using Portal.Infrastructure.Web;
+using Portal.Shared;
+using Portal.Shared.Admin;
+using Portal.Shared.Team;
+
+namespace Portal.Features.Admin;
+
+/// <summary>A filter over the audit log. Instants are UTC; <see cref="To"/> is exclusive.</summary>
+public sealed record AuditQuery(
+    string? Action = null, string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    int Page = 0, int PageSize = 50);
+
+public sealed record AuditRow(long Id, DateTimeOffset At, string Actor, string Action, string? Target, string? Detail, string? Address);
+
+public sealed record AuditPage(IReadOnlyList<AuditRow> Items, int Total, int Page, int PageSize);
+
+/// <summary>Appends to and reads the audit log. Rows are never changed or deleted.</summary>
+public sealed class AuditService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ClientOrigin origin)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        entry.At = entry.At == default ? clock.GetUtcNow() : entry.At;
+        entry.Address ??= origin.Address;
+        entry.Target = Truncate(entry.Target, 200);
+        entry.Detail = Truncate(entry.Detail, 2000);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.AuditEntries.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Records what <paramref name="actor"/> did.</summary>
+    public Task RecordAsync(ClaimsPrincipal actor, string action, string? target = null, string? detail = null, CancellationToken cancellationToken = default) =>
+        RecordAsync(new AuditEntry { Actor = actor.AuditName(), ActorId = actor.GetPersonId(), Action = action, Target = target, Detail = detail }, cancellationToken);
+
+    /// <summary>One page of the log, newest first. Admins only; a refusal is itself recorded.</summary>
+    public async Task<AuditPage> ListAsync(ClaimsPrincipal viewer, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.HasPortalRole(PortalRole.Admin))
+        {
+            await RecordAsync(viewer, AuditActions.AccessDenied, "audit log", "lacks the required role", cancellationToken);
+            throw new AccessDeniedException("Only admins can read the audit log.");
+        }
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var page = Math.Max(0, query.Page);
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            var action = query.Action.Trim();
+            rows = rows.Where(a => a.Action.StartsWith(action));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            var actor = query.Actor.Trim().ToLowerInvariant();
+            rows = rows.Where(a => a.Actor == actor);
+        }
+        if (query.From is { } from)
+        {
+            rows = rows.Where(a => a.At >= from);
+        }
+        if (query.To is { } to)
+        {
+            rows = rows.Where(a => a.At < to);
+        }
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await rows
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
+            .Skip(page * pageSize).Take(pageSize)
+            .Select(a => new AuditRow(a.Id, a.At, a.Actor, a.Action, a.Target, a.Detail, a.Address))
+            .ToListAsync(cancellationToken);
+        return new AuditPage(items, total, page, pageSize);
+    }
+
+    /// <summary>The distinct actions in the log, for the filter list.</summary>
+    public async Task<IReadOnlyList<string>> ActionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.AsNoTracking().Select(a => a.Action).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
+    }
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,62 @@
+using Portal.Components.Layout;
+using Portal.Features.Team;
+using Portal.Shared.Admin;
+using Portal.Shared.Team;
+
+namespace Portal.Features.Home;
+
+public partial class MyShift
+{
+    private sealed record RegionClock(Region Region, string Local, bool Working);
+
+    private sealed record Teammate(PersonView Person, string Local, bool Working);
+
+    private DateTimeOffset _now;
+    private IReadOnlyList<RegionClock> _regions = [];
+    private IReadOnlyList<Teammate> _team = [];
+    private IReadOnlyList<PersonView> _teamPeople = [];
+    private ITimer? _timer;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Shell.Changed += OnShellChanged;
+        if (Shell.Me?.TeamSlug is { } team)
+        {
+            _teamPeople = await People.ListAsync(teamSlug: team);
+        }
+        Tick();
+        // One timer for the whole page: the clocks move once a minute.
+        _timer = Clock.CreateTimer(_ => InvokeAsync(() => { Tick(); StateHasChanged(); }), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+    }
+
+    private void Tick()
+    {
+        _now = Clock.GetUtcNow();
+        _regions = [.. Regions.All.Select(r => new RegionClock(r, ShellState.ClockIn(_now, r.DefaultTimeZone), WorkingHours.IsWorking(_now, r.DefaultTimeZone)))];
+        _team = [.. _teamPeople
+            .Where(p => p.Handle != Shell.Me?.Handle)
+            .Select(p => new Teammate(p, ShellState.ClockIn(_now, p.TimeZone), WorkingHours.IsWorking(_now, p.TimeZone)))];
+    }
+
+    private string Greeting(PersonView me)
+    {
+        var hour = NodaTime.Instant.FromDateTimeOffset(_now).InZone(TimeZones.GetOrUtc(me.TimeZone)).Hour;
+        return hour switch
+        {
+            < 5 => "Working late",
+            < 12 => "Good morning",
+            < 18 => "Good afternoon",
+            _ => "Good evening",
+        };
+    }
+
+    private static string FirstName(PersonView me) => me.Name.Split(' ')[0];
+
+    private void OnShellChanged() => _ = InvokeAsync(StateHasChanged);
+
+    public void Dispose()
+    {
+        Shell.Changed -= OnShellChanged;
+        _timer?.Dispose();
+    }
+}

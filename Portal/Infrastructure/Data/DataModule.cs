@@ -1,0 +1,124 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Polly;
+using Polly.Retry;
+using Portal.Infrastructure.Demo;
+using Portal.Infrastructure.Provisioning;
+
+namespace Portal.Infrastructure.Data;
+
+public static class DataModule
+{
+    public static void AddPortalData(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<DatabaseReadiness>();
+        var connectionString = builder.Configuration.GetConnectionString("Portal");
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Database:Provider is Postgres but ConnectionStrings:Portal is empty. " +
+                        "Set it, e.g. ConnectionStrings__Portal=\"Host=db;Database=portal;Username=portal;Password=...\".");
+                }
+                builder.Services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
+                builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<PostgresPortalDbContext>>();
+                break;
+            default:
+                var sqlite = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
+                builder.Services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas()));
+                builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
+                break;
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton<Provisioner>();
+        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
+        builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection("Provisioning"));
+    }
+
+    /// <summary>The SQLite file: ConnectionStrings:Portal if set, else data/portal.db under the content root.</summary>
+    internal static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(contentRoot, "data", "portal.db")}"
+            : configured);
+        if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:")
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+        csb.Pooling = true;
+        return csb.ToString();
+    }
+
+    /// <summary>Migrates (with retry while the database is unreachable), seeds the demo world if wanted, applies provisioning.</summary>
+    public static async Task InitializePortalDataAsync(this WebApplication app)
+    {
+        var services = app.Services;
+        var options = services.GetRequiredService<DatabaseOptions>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Database");
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var stopping = app.Lifetime.ApplicationStopping;
+
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromMilliseconds(500),
+                BackoffType = DelayBackoffType.Exponential,
+                MaxDelay = TimeSpan.FromSeconds(5),
+                OnRetry = args =>
+                {
+                    logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Reason}", args.AttemptNumber + 1, args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(options.StartupTimeout)
+            .Build();
+
+        await retry.ExecuteAsync(async ct =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            await db.Database.MigrateAsync(ct);
+            if (db is SqlitePortalDbContext)
+            {
+                // WAL lets readers go on while one writer commits; it is a property of the file, set once.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+            }
+        }, stopping);
+
+        await services.GetRequiredService<DemoSeeder>().SeedIfWantedAsync(stopping);
+        await services.GetRequiredService<Provisioner>().ApplyAsync(stopping);
+        services.GetRequiredService<DatabaseReadiness>().MarkReady();
+        logger.LogInformation("Database ready ({Provider})", options.Provider);
+    }
+
+    private static bool IsTransient(Exception exception) => exception switch
+    {
+        Npgsql.NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException,
+        System.Net.Sockets.SocketException => true,
+        TimeoutException => true,
+        SqliteException { SqliteErrorCode: 5 or 6 } => true, // busy, locked
+        _ => false,
+    };
+}
+
+/// <summary>Set once migrations, seeding and provisioning are done; /health/ready waits for it.</summary>
+public sealed class DatabaseReadiness
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    public void MarkReady() => _ready = true;
+}

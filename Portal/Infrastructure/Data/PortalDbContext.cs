@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Shared.Admin;
+using Portal.Shared.Team;
+
+namespace Portal.Infrastructure.Data;
+
+/// <summary>
+/// The portal's database. Each provider has its own subclass, so each keeps its own migration set
+/// (SQLite and PostgreSQL differ in types and in what ALTER TABLE can do).
+/// </summary>
+public abstract class PortalDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<BusinessService> Services => Set<BusinessService>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL, and stable when members are reordered.
+        configurationBuilder.Properties<RegionCode>().HaveConversion<string>().HaveMaxLength(2);
+        configurationBuilder.Properties<PortalRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ServiceTier>().HaveConversion<string>().HaveMaxLength(8);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAppendOnly();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAppendOnly();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardAppendOnly()
+    {
+        foreach (var entry in ChangeTracker.Entries<AuditEntry>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException("The audit log is append-only: its rows cannot be changed or deleted.");
+            }
+        }
+    }
+}
+
+public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        // SQLite has no instant type; stored as sortable integers, instants can be compared and ordered in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+}
+
+public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options) : PortalDbContext(options);

@@ -1,0 +1,210 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Admin;
+using Portal.Shared.Team;
+
+namespace Portal.Infrastructure.Provisioning;
+
+/// <summary>
+/// Applies <see cref="ProvisioningOptions"/> at startup: creates what is missing, updates what differs, never deletes.
+/// Any invalid entry stops startup with every problem named, so a bad deployment is caught before it serves.
+/// </summary>
+public sealed class Provisioner(
+    IDbContextFactory<PortalDbContext> factory,
+    IOptions<ProvisioningOptions> options,
+    TimeProvider clock,
+    ILogger<Provisioner> logger)
+{
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var config = options.Value;
+        if (config.Teams.Count + config.Services.Count + config.People.Count + config.ApiTokens.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var errors = new List<string>();
+        var changes = 0;
+
+        var teams = await db.Teams.ToDictionaryAsync(t => t.Slug, cancellationToken);
+        for (var i = 0; i < config.Teams.Count; i++)
+        {
+            var t = config.Teams[i];
+            var at = $"Provisioning:Teams:{i}";
+            if (!Slugs.IsValidSlug(t.Slug)) { errors.Add($"{at}:Slug '{t.Slug}' is not a slug (lowercase words joined by '-')."); continue; }
+            if (string.IsNullOrWhiteSpace(t.Name)) { errors.Add($"{at}:Name is empty."); continue; }
+            if (!Regions.TryParse(t.Region, out var region)) { errors.Add($"{at}:Region '{t.Region}' is not one of US, EU, JP, MX, AU."); continue; }
+            if (!teams.TryGetValue(t.Slug!, out var team))
+            {
+                team = new Team { Slug = t.Slug!, Name = t.Name.Trim(), Region = region };
+                db.Teams.Add(team);
+                teams[team.Slug] = team;
+                changes++;
+            }
+            else if (team.Name != t.Name.Trim() || team.Region != region)
+            {
+                (team.Name, team.Region) = (t.Name.Trim(), region);
+                changes++;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var services = await db.Services.ToDictionaryAsync(s => s.Slug, cancellationToken);
+        for (var i = 0; i < config.Services.Count; i++)
+        {
+            var s = config.Services[i];
+            var at = $"Provisioning:Services:{i}";
+            if (!Slugs.IsValidSlug(s.Slug)) { errors.Add($"{at}:Slug '{s.Slug}' is not a slug."); continue; }
+            if (string.IsNullOrWhiteSpace(s.Name)) { errors.Add($"{at}:Name is empty."); continue; }
+            Team? owner = null;
+            if (!string.IsNullOrWhiteSpace(s.Team) && !teams.TryGetValue(s.Team, out owner)) { errors.Add($"{at}:Team '{s.Team}' is not a known team slug."); continue; }
+            if (!TryParseTier(s.Tier, out var tier)) { errors.Add($"{at}:Tier '{s.Tier}' is not 1, 2 or 3."); continue; }
+            if (!services.TryGetValue(s.Slug!, out var service))
+            {
+                service = new BusinessService { Slug = s.Slug!, Name = s.Name.Trim() };
+                db.Services.Add(service);
+                services[service.Slug] = service;
+                changes++;
+            }
+            else if (service.Name != s.Name.Trim() || service.Tier != tier || service.OwningTeamId != owner?.Id)
+            {
+                changes++;
+            }
+            (service.Name, service.Tier, service.OwningTeam) = (s.Name.Trim(), tier, owner);
+        }
+
+        var people = await db.People.ToListAsync(cancellationToken);
+        var pendingManagers = new List<(Person Person, string Manager, string At)>();
+        for (var i = 0; i < config.People.Count; i++)
+        {
+            var p = config.People[i];
+            var at = $"Provisioning:People:{i}";
+            var handle = p.Handle?.Trim().ToLowerInvariant();
+            var email = p.Email?.Trim().ToLowerInvariant();
+            if (!Slugs.IsValidHandle(handle)) { errors.Add($"{at}:Handle '{p.Handle}' is not a handle (lowercase letters, digits, '.' and '-')."); continue; }
+            if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal)) { errors.Add($"{at}:Email '{p.Email}' is not an email address."); continue; }
+            if (string.IsNullOrWhiteSpace(p.Name)) { errors.Add($"{at}:Name is empty."); continue; }
+            if (!TryParseRole(p.Role, out var role)) { errors.Add($"{at}:Role '{p.Role}' is not Engineer, Manager or Admin."); continue; }
+            Team? team = null;
+            if (!string.IsNullOrWhiteSpace(p.Team) && !teams.TryGetValue(p.Team, out team)) { errors.Add($"{at}:Team '{p.Team}' is not a known team slug."); continue; }
+            var region = team?.Region ?? RegionCode.US;
+            if (!string.IsNullOrWhiteSpace(p.Region) && !Regions.TryParse(p.Region, out region)) { errors.Add($"{at}:Region '{p.Region}' is not one of US, EU, JP, MX, AU."); continue; }
+            var zone = string.IsNullOrWhiteSpace(p.TimeZone) ? Regions.Get(region).DefaultTimeZone : p.TimeZone.Trim();
+            if (!TimeZones.IsValid(zone)) { errors.Add($"{at}:TimeZone '{p.TimeZone}' is not an IANA time zone (e.g. Europe/Dublin)."); continue; }
+
+            var person = people.FirstOrDefault(x => x.Handle == handle) ?? people.FirstOrDefault(x => x.Email == email);
+            if (person is null)
+            {
+                person = new Person { Handle = handle!, Name = p.Name.Trim(), Email = email, TimeZone = zone, CreatedAt = clock.GetUtcNow() };
+                db.People.Add(person);
+                people.Add(person);
+                changes++;
+            }
+            else if (person.Handle != handle || person.Email != email || person.Name != p.Name.Trim() || person.Role != role
+                     || person.TeamId != team?.Id || person.Region != region || person.TimeZone != zone)
+            {
+                changes++;
+            }
+            (person.Handle, person.Email, person.Name, person.Role, person.Team, person.Region, person.TimeZone) =
+                (handle!, email, p.Name.Trim(), role, team, region, zone);
+            if (!string.IsNullOrWhiteSpace(p.Manager))
+            {
+                pendingManagers.Add((person, p.Manager.Trim().ToLowerInvariant(), at));
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var managerOf = people.ToDictionary(x => x.Id, x => x.ManagerId);
+        foreach (var (person, managerKey, at) in pendingManagers)
+        {
+            var manager = people.FirstOrDefault(x => x.Handle == managerKey || x.Email == managerKey);
+            if (manager is null) { errors.Add($"{at}:Manager '{managerKey}' is neither a known handle nor email."); continue; }
+            if (ManagerChain.WhyNotManager(person.Id, manager.Id, managerOf) is { } why) { errors.Add($"{at}:Manager: {why}"); continue; }
+            if (person.ManagerId != manager.Id)
+            {
+                person.ManagerId = manager.Id;
+                managerOf[person.Id] = manager.Id;
+                changes++;
+            }
+        }
+
+        var tokens = await db.ApiTokens.ToDictionaryAsync(t => t.Hash, cancellationToken);
+        for (var i = 0; i < config.ApiTokens.Count; i++)
+        {
+            var t = config.ApiTokens[i];
+            var at = $"Provisioning:ApiTokens:{i}";
+            if (string.IsNullOrWhiteSpace(t.Token) || t.Token.Trim().Length < ApiTokenSecrets.MinimumProvisionedLength)
+            {
+                errors.Add($"{at}:Token must be at least {ApiTokenSecrets.MinimumProvisionedLength} characters.");
+                continue;
+            }
+            var user = t.User?.Trim().ToLowerInvariant();
+            var owner = people.FirstOrDefault(x => x.Email == user);
+            if (owner is null) { errors.Add($"{at}:User '{t.User}' is not the email of a known person."); continue; }
+            var secret = t.Token.Trim();
+            var hash = ApiTokenSecrets.Hash(secret);
+            var name = string.IsNullOrWhiteSpace(t.Name) ? $"provisioned {i}" : t.Name.Trim();
+            if (!tokens.TryGetValue(hash, out var token))
+            {
+                token = new ApiToken { Name = name, Hash = hash, Prefix = ApiTokenSecrets.ShownPrefix(secret), CreatedAt = clock.GetUtcNow(), Provisioned = true };
+                db.ApiTokens.Add(token);
+                tokens[hash] = token;
+                changes++;
+            }
+            else if (token.PersonId != owner.Id || token.Name != name || token.RevokedAt is not null)
+            {
+                changes++;
+            }
+            // A token listed in configuration is live: re-listing a revoked one brings it back on purpose.
+            (token.PersonId, token.Name, token.RevokedAt) = (owner.Id, name, null);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Provisioning failed; nothing was applied:" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", errors));
+        }
+        if (changes > 0)
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                At = clock.GetUtcNow(),
+                Actor = "system",
+                Action = AuditActions.Provisioned,
+                Detail = $"{changes} change(s) from configuration: {config.Teams.Count} team(s), {config.Services.Count} service(s), {config.People.Count} person(s), {config.ApiTokens.Count} token(s) declared.",
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Provisioning applied: {Changes} change(s)", changes);
+    }
+
+    private static bool TryParseTier(string? value, out ServiceTier tier)
+    {
+        tier = ServiceTier.Tier2;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return true;
+        }
+        var v = value.Trim();
+        if (v.StartsWith("tier", StringComparison.OrdinalIgnoreCase))
+        {
+            v = v[4..];
+        }
+        if (int.TryParse(v, out var n) && n is >= 1 and <= 3)
+        {
+            tier = (ServiceTier)n;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool TryParseRole(string? value, out PortalRole role)
+    {
+        role = PortalRole.Engineer;
+        return string.IsNullOrWhiteSpace(value)
+            || (!int.TryParse(value, out _) && Enum.TryParse(value.Trim(), ignoreCase: true, out role) && Enum.IsDefined(role));
+    }
+}

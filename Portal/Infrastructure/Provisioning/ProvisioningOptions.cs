@@ -1,0 +1,62 @@
+namespace Portal.Infrastructure.Provisioning;
+
+/// <summary>
+/// The <c>Provisioning</c> section: teams, services, people and API tokens declared in configuration and
+/// applied at every start. Declared fields win over edits made in the portal, as in Grafana's provisioning.
+/// </summary>
+public sealed class ProvisioningOptions
+{
+    public List<ProvisionedTeam> Teams { get; set; } = [];
+    public List<ProvisionedService> Services { get; set; } = [];
+    public List<ProvisionedPerson> People { get; set; } = [];
+    public List<ProvisionedApiToken> ApiTokens { get; set; } = [];
+}
+
+public sealed class ProvisionedTeam
+{
+    public string? Name { get; set; }
+    public string? Slug { get; set; }
+    public string? Region { get; set; }
+}
+
+public sealed class ProvisionedService
+{
+    public string? Name { get; set; }
+    public string? Slug { get; set; }
+
+    /// <summary>The owning team's slug.</summary>
+    public string? Team { get; set; }
+
+    /// <summary>1, 2 or 3 (or Tier1..Tier3).</summary>
+    public string? Tier { get; set; }
+}
+
+public sealed class ProvisionedPerson
+{
+    public string? Name { get; set; }
+    public string? Handle { get; set; }
+    public string? Email { get; set; }
+
+    /// <summary>Engineer, Manager or Admin.</summary>
+    public string? Role { get; set; }
+
+    /// <summary>The team's slug.</summary>
+    public string? Team { get; set; }
+
+    public string? Region { get; set; }
+    public string? TimeZone { get; set; }
+
+    /// <summary>The manager's handle or email.</summary>
+    public string? Manager { get; set; }
+}
+
+public sealed class ProvisionedApiToken
+{
+    public string? Name { get; set; }
+
+    /// <summary>The secret itself; only its hash is stored.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The email of the person the token acts as.</summary>
+    public string? User { get; set; }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using MudBlazor.Services;
+using Portal.Components;
+using Portal.Components.Layout;
+using Portal.Infrastructure.Auth;
+
+namespace Portal.Infrastructure.Web;
+
+public static class WebModule
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static void AddPortalWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<PortalExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddScoped<ClientOrigin>();
+        builder.Services.AddScoped<ShellState>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+    }
+
+    public static void UsePortalWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWhen(c => !AuthModule.IsApi(c.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        var modes = app.Services.GetRequiredService<SignInModes>();
+        app.Use((context, next) =>
+        {
+            SecurityHeaders.Apply(context.Response.Headers, modes);
+            context.RequestServices.GetRequiredService<ClientOrigin>().Address = context.Connection.RemoteIpAddress?.ToString();
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+    }
+
+    public static void MapPortalPages(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

@@ -1,0 +1,33 @@
+using Portal.Features.Account;
+using Portal.Features.Admin;
+using Portal.Features.Team;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Data;
+using Portal.Infrastructure.Telemetry;
+using Portal.Infrastructure.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPortalWeb();
+builder.AddPortalTelemetry();
+builder.AddPortalData();
+builder.AddPortalAuth();
+builder.AddAdminModule();
+builder.AddTeamModule();
+builder.AddAccountModule();
+
+var app = builder.Build();
+
+await app.InitializePortalDataAsync();
+
+app.UsePortalWeb();
+app.MapPortalTelemetry();
+app.MapAccountModule();
+app.MapTeamModule();
+app.MapAdminModule();
+app.MapPortalPages();
+
+await app.RunAsync();
+
+/// <summary>The portal's entry point; public so that tests can host it.</summary>
+public partial class Program;
