@@ -35,7 +35,6 @@ public partial class DemoSignIn
                 Navigation.NavigateTo(AccountModule.SafeReturnUrl(ReturnUrl), forceLoad: true);
                 return;
             }
-            HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
         }
         var people = await People.ListAsync();
         _groups = [.. people

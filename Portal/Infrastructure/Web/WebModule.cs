@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using MudBlazor.Services;
 using Portal.Components;
@@ -32,10 +33,15 @@ public static class WebModule
     public static void UsePortalWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseWhen(c => !AuthModule.IsApi(c.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         var modes = app.Services.GetRequiredService<SignInModes>();
         app.Use((context, next) =>
         {
+            if (AuthModule.IsApi(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                // API callers get problem+json (or an empty status), never the HTML "page not found".
+                pages.Enabled = false;
+            }
             SecurityHeaders.Apply(context.Response.Headers, modes);
             context.RequestServices.GetRequiredService<ClientOrigin>().Address = context.Connection.RemoteIpAddress?.ToString();
             return next(context);
@@ -49,6 +55,7 @@ public static class WebModule
     {
         app.MapStaticAssets();
         app.MapOpenApi().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own CSP already says frame-ancestors 'none'; Blazor's default would add a second, looser header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
     }
 }
