@@ -34,19 +34,25 @@ public sealed class Provisioner(
         {
             var t = config.Teams[i];
             var at = $"Provisioning:Teams:{i}";
-            if (!Slugs.IsValidSlug(t.Slug)) { errors.Add($"{at}:Slug '{t.Slug}' is not a slug (lowercase words joined by '-')."); continue; }
-            if (string.IsNullOrWhiteSpace(t.Name)) { errors.Add($"{at}:Name is empty."); continue; }
-            if (!Regions.TryParse(t.Region, out var region)) { errors.Add($"{at}:Region '{t.Region}' is not one of US, EU, JP, MX, AU."); continue; }
+            var problems = new List<string>();
+            Check(problems, Slugs.IsValidSlug(t.Slug), $"{at}:Slug '{t.Slug}' is not a slug (lowercase words joined by '-').");
+            Check(problems, !string.IsNullOrWhiteSpace(t.Name), $"{at}:Name is empty.");
+            Check(problems, Regions.TryParse(t.Region, out var region), $"{at}:Region '{t.Region}' is not one of US, EU, JP, MX, AU.");
+            if (Failed(errors, problems))
+            {
+                continue;
+            }
+            var teamName = t.Name!.Trim();
             if (!teams.TryGetValue(t.Slug!, out var team))
             {
-                team = new Team { Slug = t.Slug!, Name = t.Name.Trim(), Region = region };
+                team = new Team { Slug = t.Slug!, Name = teamName, Region = region };
                 db.Teams.Add(team);
                 teams[team.Slug] = team;
                 changes++;
             }
-            else if (team.Name != t.Name.Trim() || team.Region != region)
+            else if (team.Name != teamName || team.Region != region)
             {
-                (team.Name, team.Region) = (t.Name.Trim(), region);
+                (team.Name, team.Region) = (teamName, region);
                 changes++;
             }
         }
@@ -57,23 +63,29 @@ public sealed class Provisioner(
         {
             var s = config.Services[i];
             var at = $"Provisioning:Services:{i}";
-            if (!Slugs.IsValidSlug(s.Slug)) { errors.Add($"{at}:Slug '{s.Slug}' is not a slug."); continue; }
-            if (string.IsNullOrWhiteSpace(s.Name)) { errors.Add($"{at}:Name is empty."); continue; }
+            var problems = new List<string>();
+            Check(problems, Slugs.IsValidSlug(s.Slug), $"{at}:Slug '{s.Slug}' is not a slug.");
+            Check(problems, !string.IsNullOrWhiteSpace(s.Name), $"{at}:Name is empty.");
             Team? owner = null;
-            if (!string.IsNullOrWhiteSpace(s.Team) && !teams.TryGetValue(s.Team, out owner)) { errors.Add($"{at}:Team '{s.Team}' is not a known team slug."); continue; }
-            if (!TryParseTier(s.Tier, out var tier)) { errors.Add($"{at}:Tier '{s.Tier}' is not 1, 2 or 3."); continue; }
+            Check(problems, string.IsNullOrWhiteSpace(s.Team) || teams.TryGetValue(s.Team, out owner), $"{at}:Team '{s.Team}' is not a known team slug.");
+            Check(problems, TryParseTier(s.Tier, out var tier), $"{at}:Tier '{s.Tier}' is not 1, 2 or 3.");
+            if (Failed(errors, problems))
+            {
+                continue;
+            }
+            var serviceName = s.Name!.Trim();
             if (!services.TryGetValue(s.Slug!, out var service))
             {
-                service = new BusinessService { Slug = s.Slug!, Name = s.Name.Trim() };
+                service = new BusinessService { Slug = s.Slug!, Name = serviceName };
                 db.Services.Add(service);
                 services[service.Slug] = service;
                 changes++;
             }
-            else if (service.Name != s.Name.Trim() || service.Tier != tier || service.OwningTeamId != owner?.Id)
+            else if (service.Name != serviceName || service.Tier != tier || service.OwningTeamId != owner?.Id)
             {
                 changes++;
             }
-            (service.Name, service.Tier, service.OwningTeam) = (s.Name.Trim(), tier, owner);
+            (service.Name, service.Tier, service.OwningTeam) = (serviceName, tier, owner);
         }
 
         var people = await db.People.ToListAsync(cancellationToken);
@@ -84,32 +96,39 @@ public sealed class Provisioner(
             var at = $"Provisioning:People:{i}";
             var handle = p.Handle?.Trim().ToLowerInvariant();
             var email = p.Email?.Trim().ToLowerInvariant();
-            if (!Slugs.IsValidHandle(handle)) { errors.Add($"{at}:Handle '{p.Handle}' is not a handle (lowercase letters, digits, '.' and '-')."); continue; }
-            if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal)) { errors.Add($"{at}:Email '{p.Email}' is not an email address."); continue; }
-            if (string.IsNullOrWhiteSpace(p.Name)) { errors.Add($"{at}:Name is empty."); continue; }
-            if (!TryParseRole(p.Role, out var role)) { errors.Add($"{at}:Role '{p.Role}' is not Engineer, Manager or Admin."); continue; }
+            var problems = new List<string>();
+            Check(problems, Slugs.IsValidHandle(handle), $"{at}:Handle '{p.Handle}' is not a handle (lowercase letters, digits, '.' and '-').");
+            Check(problems, !string.IsNullOrWhiteSpace(email) && email.Contains('@', StringComparison.Ordinal), $"{at}:Email '{p.Email}' is not an email address.");
+            Check(problems, !string.IsNullOrWhiteSpace(p.Name), $"{at}:Name is empty.");
+            Check(problems, TryParseRole(p.Role, out var role), $"{at}:Role '{p.Role}' is not Engineer, Manager or Admin.");
             Team? team = null;
-            if (!string.IsNullOrWhiteSpace(p.Team) && !teams.TryGetValue(p.Team, out team)) { errors.Add($"{at}:Team '{p.Team}' is not a known team slug."); continue; }
+            Check(problems, string.IsNullOrWhiteSpace(p.Team) || teams.TryGetValue(p.Team, out team), $"{at}:Team '{p.Team}' is not a known team slug.");
             var region = team?.Region ?? RegionCode.US;
-            if (!string.IsNullOrWhiteSpace(p.Region) && !Regions.TryParse(p.Region, out region)) { errors.Add($"{at}:Region '{p.Region}' is not one of US, EU, JP, MX, AU."); continue; }
+            Check(problems, string.IsNullOrWhiteSpace(p.Region) || Regions.TryParse(p.Region, out region), $"{at}:Region '{p.Region}' is not one of US, EU, JP, MX, AU.");
             var zone = string.IsNullOrWhiteSpace(p.TimeZone) ? Regions.Get(region).DefaultTimeZone : p.TimeZone.Trim();
-            if (!TimeZones.IsValid(zone)) { errors.Add($"{at}:TimeZone '{p.TimeZone}' is not an IANA time zone (e.g. Europe/Dublin)."); continue; }
+            Check(problems, TimeZones.IsValid(zone), $"{at}:TimeZone '{p.TimeZone}' is not an IANA time zone (e.g. Europe/Dublin).");
+            if (Failed(errors, problems))
+            {
+                continue;
+            }
+            var personName = p.Name!.Trim();
+            var personEmail = email!;
 
             var person = people.FirstOrDefault(x => x.Handle == handle) ?? people.FirstOrDefault(x => x.Email == email);
             if (person is null)
             {
-                person = new Person { Handle = handle!, Name = p.Name.Trim(), Email = email, TimeZone = zone, CreatedAt = clock.GetUtcNow() };
+                person = new Person { Handle = handle!, Name = personName, Email = personEmail, TimeZone = zone, CreatedAt = clock.GetUtcNow() };
                 db.People.Add(person);
                 people.Add(person);
                 changes++;
             }
-            else if (person.Handle != handle || person.Email != email || person.Name != p.Name.Trim() || person.Role != role
+            else if (person.Handle != handle || person.Email != personEmail || person.Name != personName || person.Role != role
                      || person.TeamId != team?.Id || person.Region != region || person.TimeZone != zone)
             {
                 changes++;
             }
             (person.Handle, person.Email, person.Name, person.Role, person.Team, person.Region, person.TimeZone) =
-                (handle!, email, p.Name.Trim(), role, team, region, zone);
+                (handle!, personEmail, personName, role, team, region, zone);
             if (!string.IsNullOrWhiteSpace(p.Manager))
             {
                 pendingManagers.Add((person, p.Manager.Trim().ToLowerInvariant(), at));
@@ -179,6 +198,20 @@ public sealed class Provisioner(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Provisioning applied: {Changes} change(s)", changes);
+    }
+
+    private static void Check(List<string> problems, bool ok, string problem)
+    {
+        if (!ok)
+        {
+            problems.Add(problem);
+        }
+    }
+
+    private static bool Failed(List<string> errors, List<string> problems)
+    {
+        errors.AddRange(problems);
+        return problems.Count > 0;
     }
 
     private static bool TryParseTier(string? value, out ServiceTier tier)

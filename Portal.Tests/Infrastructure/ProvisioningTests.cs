@@ -1,0 +1,151 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Portal.Shared.Admin;
+using Portal.Shared.Demo;
+using Portal.Shared.Team;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Infrastructure;
+
+public class ProvisioningTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string?> Declared(string teamName = "Payments Platform") => new()
+    {
+        ["Demo:Seed"] = "false",
+        ["Provisioning:Teams:0:Name"] = teamName,
+        ["Provisioning:Teams:0:Slug"] = "payments-platform",
+        ["Provisioning:Teams:0:Region"] = "mx",
+        ["Provisioning:Services:0:Name"] = "Chargebacks",
+        ["Provisioning:Services:0:Slug"] = "chargebacks",
+        ["Provisioning:Services:0:Team"] = "payments-platform",
+        ["Provisioning:Services:0:Tier"] = "1",
+        ["Provisioning:People:0:Name"] = "Valeria Torres",
+        ["Provisioning:People:0:Handle"] = "valeria.torres",
+        ["Provisioning:People:0:Email"] = "Valeria.Torres@Example.com",
+        ["Provisioning:People:0:Role"] = "Manager",
+        ["Provisioning:People:0:Team"] = "payments-platform",
+        ["Provisioning:People:1:Name"] = "Diego Ruiz",
+        ["Provisioning:People:1:Handle"] = "diego.ruiz",
+        ["Provisioning:People:1:Email"] = "diego.ruiz@example.com",
+        ["Provisioning:People:1:Team"] = "payments-platform",
+        ["Provisioning:People:1:TimeZone"] = "America/Monterrey",
+        ["Provisioning:People:1:Manager"] = "valeria.torres@example.com",
+        ["Provisioning:ApiTokens:0:Name"] = "deploy bot",
+        ["Provisioning:ApiTokens:0:Token"] = "deploy-bot-secret-0001",
+        ["Provisioning:ApiTokens:0:User"] = "diego.ruiz@example.com",
+    };
+
+    [Fact]
+    public async Task DeclaredTeamsServicesPeopleAndTokensAreCreated()
+    {
+        await using var portal = new PortalFactory(settings: Declared());
+        using var client = portal.AnonymousClient();
+
+        await using var db = await portal.Db.CreateDbContextAsync(Ct);
+        var team = await db.Teams.SingleAsync(Ct);
+        Assert.Equal(("payments-platform", "Payments Platform", RegionCode.MX), (team.Slug, team.Name, team.Region));
+        var service = await db.Services.SingleAsync(Ct);
+        Assert.Equal(("chargebacks", ServiceTier.Tier1, team.Id), (service.Slug, service.Tier, service.OwningTeamId));
+        var valeria = await db.People.SingleAsync(p => p.Handle == "valeria.torres", Ct);
+        Assert.Equal("valeria.torres@example.com", valeria.Email);
+        Assert.Equal(PortalRole.Manager, valeria.Role);
+        Assert.Equal(RegionCode.MX, valeria.Region);
+        Assert.Equal("America/Mexico_City", valeria.TimeZone);
+        var diego = await db.People.SingleAsync(p => p.Handle == "diego.ruiz", Ct);
+        Assert.Equal(valeria.Id, diego.ManagerId);
+        Assert.Equal(PortalRole.Engineer, diego.Role);
+        Assert.Equal("America/Monterrey", diego.TimeZone);
+
+        var me = await client.GetAsync(HttpExtensions.Url("/api/me"), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        var withToken = await client.GetWithTokenAsync("/api/me", "deploy-bot-secret-0001");
+        Assert.Equal("diego.ruiz", (await withToken.JsonAsync()).GetProperty("handle").GetString());
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.Provisioned && a.Actor == "system", Ct));
+        portal.Log.AssertClean();
+    }
+
+    [Fact]
+    public async Task ApplyingTheSameConfigurationAgainChangesNothing()
+    {
+        await using var first = new PortalFactory(settings: Declared());
+        first.AnonymousClient().Dispose();
+        var before = await WorldSnapshot.TakeAsync(first.Db);
+        await first.DisposeAsyncKeepingFile();
+
+        await using var second = new PortalFactory(settings: Declared(), databasePath: first.DatabasePath);
+        second.AnonymousClient().Dispose();
+        Assert.Equal(before, await WorldSnapshot.TakeAsync(second.Db));
+        await using var db = await second.Db.CreateDbContextAsync(Ct);
+        Assert.Equal(1, await db.ApiTokens.CountAsync(Ct));
+        // The second start found nothing to change, so it wrote no second audit row.
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == AuditActions.Provisioned, Ct));
+    }
+
+    [Fact]
+    public async Task AChangedDeclarationUpdatesTheRecord()
+    {
+        await using var first = new PortalFactory(settings: Declared());
+        first.AnonymousClient().Dispose();
+        await first.DisposeAsyncKeepingFile();
+
+        await using var second = new PortalFactory(settings: Declared("Payments Platform MX"), databasePath: first.DatabasePath);
+        second.AnonymousClient().Dispose();
+        await using var db = await second.Db.CreateDbContextAsync(Ct);
+        Assert.Equal("Payments Platform MX", (await db.Teams.SingleAsync(Ct)).Name);
+    }
+
+    [Fact]
+    public async Task InvalidEntriesStopStartupNamingEveryProblemAndApplyNothing()
+    {
+        var settings = Declared();
+        settings["Provisioning:Teams:0:Region"] = "UK";
+        settings["Provisioning:People:1:TimeZone"] = "Mars/Base";
+        settings["Provisioning:ApiTokens:0:Token"] = "short";
+        await using var portal = new PortalFactory(settings: settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.AnonymousClient());
+        var message = error is AggregateException a ? string.Join("\n", a.InnerExceptions.Select(e => e.Message)) : error.Message;
+        Assert.Contains("Provisioning:Teams:0:Region 'UK'", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:People:1:TimeZone 'Mars/Base'", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:ApiTokens:0:Token must be at least 16 characters", message, StringComparison.Ordinal);
+
+        var options = new DbContextOptionsBuilder<Portal.Infrastructure.Data.SqlitePortalDbContext>().UseSqlite($"Data Source={portal.DatabasePath}").Options;
+        await using var db = new Portal.Infrastructure.Data.SqlitePortalDbContext(options);
+        Assert.Equal(0, await db.Teams.CountAsync(Ct));
+        Assert.Equal(0, await db.People.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ProvisionedPeopleCanJoinTheDemoWorld()
+    {
+        var euManager = DemoWorld.Generate().People.Single(p => p.TeamSlug == "billing-support-eu" && p.Role == PortalRole.Manager).Handle;
+        await using var portal = new PortalFactory(settings: NewcomerReportingTo(euManager));
+        portal.AnonymousClient().Dispose();
+
+        await using var db = await portal.Db.CreateDbContextAsync(Ct);
+        var noa = await db.People.Include(p => p.Manager).Include(p => p.Team).SingleAsync(p => p.Handle == "noa.levi", Ct);
+        Assert.Equal(euManager, noa.Manager!.Handle);
+        Assert.Equal("billing-support-eu", noa.Team!.Slug);
+        Assert.Equal(RegionCode.EU, noa.Region);
+        Assert.Equal("Europe/Dublin", noa.TimeZone);
+    }
+
+    [Fact]
+    public async Task AnUnknownManagerIsNamedInTheStartupError()
+    {
+        await using var portal = new PortalFactory(settings: NewcomerReportingTo("no.such.person"));
+        var error = Assert.ThrowsAny<Exception>(() => portal.AnonymousClient());
+        Assert.Contains("Provisioning:People:0:Manager 'no.such.person' is neither a known handle nor email", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> NewcomerReportingTo(string manager) => new()
+    {
+        ["Provisioning:People:0:Name"] = "Noa Levi",
+        ["Provisioning:People:0:Handle"] = "noa.levi",
+        ["Provisioning:People:0:Email"] = "noa.levi@portal.example",
+        ["Provisioning:People:0:Team"] = "billing-support-eu",
+        ["Provisioning:People:0:Manager"] = manager,
+    };
+}
