@@ -23,6 +23,13 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        await PrepareAsync();
+        await StartAsync();
+    }
+
+    /// <summary>Makes the data folder and picks the port, without starting the server.</summary>
+    public async Task PrepareAsync()
+    {
         _bin = FindBinaries() ?? throw new InvalidOperationException(
             $"PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin. Install them: {InstallCommand}");
         // PostgreSQL refuses to run as root; CI runs as root, so the server runs as the postgres user there.
@@ -35,6 +42,11 @@ public sealed class PostgresServer : IAsyncLifetime
         Port = FreePort();
         var data = Path.Combine(_folder, "data");
         await RunAsync(Path.Combine(_bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], _asPostgresUser);
+    }
+
+    public async Task StartAsync()
+    {
+        var data = Path.Combine(_folder, "data");
         await RunAsync(Path.Combine(_bin, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60",
              "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off", "start"],

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Polly;
 using Polly.Retry;
 using Portal.Infrastructure.Demo;
@@ -27,11 +28,15 @@ public static class DataModule
                 }
                 builder.Services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
                 builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<PostgresPortalDbContext>>();
+                builder.Services.AddSingleton(sp => new MigrationContexts(() => new PostgresPortalDbContext(
+                    MigrationOptions<PostgresPortalDbContext>(sp).UseNpgsql(connectionString).Options)));
                 break;
             default:
                 var sqlite = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
                 builder.Services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(new SqlitePragmas()));
                 builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
+                builder.Services.AddSingleton(sp => new MigrationContexts(() => new SqlitePortalDbContext(
+                    MigrationOptions<SqlitePortalDbContext>(sp).UseSqlite(sqlite).AddInterceptors(new SqlitePragmas()).Options)));
                 break;
         }
 
@@ -41,6 +46,18 @@ public static class DataModule
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection("Provisioning"));
     }
+
+    /// <summary>
+    /// Options for the context that applies migrations. On a new database EF first reads a history table that does not
+    /// exist yet and logs that as an error (dotnet/efcore#37328), and a database that is still starting fails to connect;
+    /// both are expected there (the retry loop logs a warning per attempt), so only here they are logged at Debug.
+    /// A migration that really fails still throws and stops startup.
+    /// </summary>
+    private static DbContextOptionsBuilder<TContext> MigrationOptions<TContext>(IServiceProvider services)
+        where TContext : DbContext =>
+        new DbContextOptionsBuilder<TContext>()
+            .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (RelationalEventId.ConnectionError, LogLevel.Debug)));
 
     /// <summary>The SQLite file: ConnectionStrings:Portal if set, else data/portal.db under the content root.</summary>
     internal static string SqliteConnectionString(string? configured, string contentRoot)
@@ -66,7 +83,7 @@ public static class DataModule
         var services = app.Services;
         var options = services.GetRequiredService<DatabaseOptions>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Database");
-        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var migrationContexts = services.GetRequiredService<MigrationContexts>();
         var stopping = app.Lifetime.ApplicationStopping;
 
         var retry = new ResiliencePipelineBuilder()
@@ -88,7 +105,7 @@ public static class DataModule
 
         await retry.ExecuteAsync(async ct =>
         {
-            await using var db = await factory.CreateDbContextAsync(ct);
+            await using var db = migrationContexts.Create();
             await db.Database.MigrateAsync(ct);
             if (db is SqlitePortalDbContext)
             {
@@ -111,6 +128,12 @@ public static class DataModule
         SqliteException { SqliteErrorCode: 5 or 6 } => true, // busy, locked
         _ => false,
     };
+}
+
+/// <summary>Makes the context that applies migrations at startup.</summary>
+public sealed class MigrationContexts(Func<PortalDbContext> create)
+{
+    public PortalDbContext Create() => create();
 }
 
 /// <summary>Set once migrations, seeding and provisioning are done; /health/ready waits for it.</summary>

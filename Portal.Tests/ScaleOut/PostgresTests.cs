@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Admin;
+using Portal.Tests.Support;
+using static Portal.Tests.Support.HttpExtensions;
+
+namespace Portal.Tests.ScaleOut;
+
+/// <summary>The same build on PostgreSQL, chosen by configuration alone, against a real server.</summary>
+public sealed class PostgresTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnEmptyPostgresDatabaseIsMigratedAndSeededLikeSqlite()
+    {
+        await using var postgres = new PortalFactory(postgres: await server.CreateDatabaseAsync());
+        await using var sqlite = new PortalFactory();
+        using var client = postgres.AnonymousClient();
+        sqlite.AnonymousClient().Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url("/health/ready"), Ct)).StatusCode);
+        await using var db = await postgres.Db.CreateDbContextAsync(Ct);
+        Assert.IsType<PostgresPortalDbContext>(db);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+        Assert.Equal(await WorldSnapshot.TakeAsync(sqlite.Db), await WorldSnapshot.TakeAsync(postgres.Db));
+        postgres.Log.AssertClean();
+    }
+
+    [Fact]
+    public async Task TokensSignInAndTheAuditLogWorkOnPostgres()
+    {
+        await using var portal = new PortalFactory(postgres: await server.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
+        {
+            ["Provisioning:ApiTokens:0:Token"] = "postgres-provisioned-token-1",
+            ["Provisioning:ApiTokens:0:User"] = "grace.coleman@portal.example",
+        });
+        using var script = portal.AnonymousClient();
+        var me = await script.GetWithTokenAsync("/api/me", "postgres-provisioned-token-1");
+        Assert.Equal("grace.coleman", (await me.JsonAsync()).GetProperty("handle").GetString());
+
+        using var browser = await portal.SignedInClientAsync("grace.coleman");
+        var created = await (await browser.PostJsonAsync("/api/me/tokens", new { name = "pg" })).JsonAsync();
+        await browser.DeleteAsync(Url($"/api/me/tokens/{created.GetProperty("id").GetInt32()}"), Ct);
+        var refused = await script.GetWithTokenAsync("/api/me", created.GetProperty("token").GetString()!);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        var audit = await (await browser.GetAsync(Url("/api/audit?pageSize=50"), Ct)).JsonAsync();
+        var actions = audit.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).ToList();
+        Assert.Contains(AuditActions.SignIn, actions);
+        Assert.Contains(AuditActions.TokenRevoked, actions);
+        Assert.Contains(AuditActions.TokenRejected, actions);
+        Assert.Contains(AuditActions.Provisioned, actions);
+    }
+
+    [Fact]
+    public async Task StartupWaitsForAPostgresThatIsNotUpYet()
+    {
+        await using var late = new PostgresServer();
+        await late.PrepareAsync();
+        await using var portal = new PortalFactory(postgres: late.ConnectionString("postgres"));
+        // The retries while the server is down are warnings by design; nothing else may be an error.
+        var start = Task.Run(() => portal.AnonymousClient(), Ct);
+        await Task.Delay(2000, Ct);
+        Assert.False(start.IsCompleted, "startup must wait for the database, not give up or serve without it");
+
+        await late.StartAsync();
+        using var client = await start.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url("/health/ready"), Ct)).StatusCode);
+        portal.Log.AssertClean();
+    }
+}
