@@ -72,6 +72,7 @@ public class LayoutTests : ComponentTestContext
     {
         var admin = World.People.Single(p => p.Role == PortalRole.Admin);
         SignInAs(admin.Handle, PortalRole.Admin, id: 1);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var layout = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
 
         layout.WaitForAssertion(() => Assert.Contains("title=\"" + admin.Name + "\"", layout.Markup, StringComparison.Ordinal));

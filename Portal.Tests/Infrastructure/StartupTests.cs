@@ -164,7 +164,8 @@ public class StartupTests
         using var client = portal.AnonymousClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct)).StatusCode);
 
-        // Replace the file with one that has no schema: the portal can no longer serve.
+        portal.Log.Expect(line => line.Contains("Health check database with status Unhealthy", StringComparison.Ordinal));
+        // Remove the file: the portal can no longer serve.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(portal.DatabasePath);
         foreach (var side in new[] { "-wal", "-shm" })

@@ -87,15 +87,27 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         return DisposeAsync();
     }
 
+    /// <summary>Stops the host; fails the test if anything logged an error the test did not declare with <see cref="ErrorLog.Expect"/>.</summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        try
+        {
+            Log.AssertClean();
+        }
+        finally
+        {
+            await RemoveFilesAsync();
+        }
+    }
+
+    private ValueTask RemoveFilesAsync()
+    {
+        SqliteConnection.ClearAllPools();
         if (_keepFile)
         {
-            SqliteConnection.ClearAllPools();
-            return;
+            return ValueTask.CompletedTask;
         }
-        SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -104,5 +116,6 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         {
             // A file still open on a slow machine; the temp folder is cleaned by the OS later.
         }
+        return ValueTask.CompletedTask;
     }
 }

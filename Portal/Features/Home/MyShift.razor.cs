@@ -24,6 +24,11 @@ public partial class MyShift
         {
             _teamPeople = await People.ListAsync(teamSlug: team);
         }
+        else if (Shell.Me is { } me)
+        {
+            // Someone above the teams (a head of support) sees the people who report to them.
+            _teamPeople = [.. (await People.ListAsync()).Where(p => p.ManagerHandle == me.Handle)];
+        }
         Tick();
         // One timer for the whole page: the clocks move once a minute.
         _timer = Clock.CreateTimer(_ => InvokeAsync(() => { Tick(); StateHasChanged(); }), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));

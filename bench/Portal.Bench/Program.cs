@@ -1,0 +1,15 @@
+using Portal.Bench;
+
+// Benchmarks measure speed; tests assert behaviour. Each scenario prints its numbers and the budget.
+var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["startup"] = StartupScenario.RunAsync,
+};
+
+if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
+{
+    Console.WriteLine("usage: dotnet run --project bench/Portal.Bench -c Release -- <scenario> [options]");
+    Console.WriteLine("scenarios: " + string.Join(", ", scenarios.Keys));
+    return args.Length == 0 ? 0 : 2;
+}
+return await scenario(args[1..]);

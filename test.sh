@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds once, runs every test project (unit, component, integration,
+# PostgreSQL, browser) and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# 1. Machine packages: Debian's Chromium for the browser tests, PostgreSQL server binaries for the scale-out tests.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+  elif command -v sudo > /dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+  else
+    echo "Missing ${missing[*]}: run 'apt-get install -y ${missing[*]}' as root, then ./test.sh again." >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+fi
+
+# 2. Build once.
+if ! dotnet build Portal.sln -c Release -warnaserror -nologo -v quiet; then
+  echo "The build failed."
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+# 3. Run every test project; keep the output to read the summary from.
+mkdir -p artifacts
+log=artifacts/test-output.log
+dotnet test --solution Portal.sln -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# The last "Test run summary" block sums all projects.
+count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+passed=$(count succeeded)
+failed=$(count failed)
+skipped=$(count skipped)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A project that crashed or ran nothing is a failure even when no single test said so.
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
