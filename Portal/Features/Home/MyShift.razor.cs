@@ -16,22 +16,30 @@ public partial class MyShift
     private IReadOnlyList<Teammate> _team = [];
     private IReadOnlyList<PersonView> _teamPeople = [];
     private ITimer? _timer;
+    private string? _loadedFor;
 
     protected override async Task OnInitializedAsync()
     {
         Shell.Changed += OnShellChanged;
-        if (Shell.Me?.TeamSlug is { } team)
-        {
-            _teamPeople = await People.ListAsync(teamSlug: team);
-        }
-        else if (Shell.Me is { } me)
-        {
-            // Someone above the teams (a head of support) sees the people who report to them.
-            _teamPeople = [.. (await People.ListAsync()).Where(p => p.ManagerHandle == me.Handle)];
-        }
+        await LoadTeamAsync();
         Tick();
         // One timer for the whole page: the clocks move once a minute.
         _timer = Clock.CreateTimer(_ => InvokeAsync(() => { Tick(); StateHasChanged(); }), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+    }
+
+    // The layout may still be loading the viewer when this page starts; load the team once the viewer is known.
+    private async Task LoadTeamAsync()
+    {
+        if (Shell.Me is not { } me || _loadedFor == me.Handle)
+        {
+            return;
+        }
+        _loadedFor = me.Handle;
+        _teamPeople = me.TeamSlug is { } team
+            ? await People.ListAsync(teamSlug: team)
+            // Someone above the teams (a head of support) sees the people who report to them.
+            : [.. (await People.ListAsync()).Where(p => p.ManagerHandle == me.Handle)];
+        Tick();
     }
 
     private void Tick()
@@ -57,7 +65,11 @@ public partial class MyShift
 
     private static string FirstName(PersonView me) => me.Name.Split(' ')[0];
 
-    private void OnShellChanged() => _ = InvokeAsync(StateHasChanged);
+    private void OnShellChanged() => _ = InvokeAsync(async () =>
+    {
+        await LoadTeamAsync();
+        StateHasChanged();
+    });
 
     public void Dispose()
     {
