@@ -54,6 +54,8 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(data, "portal.db")}";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        // Every browser test signs in from 127.0.0.1; the per-address sign-in limit is for real clients.
+        start.Environment["RateLimits__SignInPerMinute"] = "1000";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Portal.Features.Admin;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Web;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
@@ -35,7 +36,7 @@ public static class AccountModule
             return modes.Entra
                 ? Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [OpenIdConnectDefaults.AuthenticationScheme])
                 : Results.LocalRedirect($"/account/demo?returnUrl={Uri.EscapeDataString(target)}");
-        }).AllowAnonymous().ExcludeFromDescription();
+        }).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).ExcludeFromDescription();
 
         app.MapPost("/account/signout", async (HttpContext context, SignInModes modes, AuditService audit, [FromForm] string? returnUrl) =>
         {
@@ -51,7 +52,7 @@ public static class AccountModule
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         }).AllowAnonymous().ExcludeFromDescription();
 
-        var api = app.MapGroup("/api/me").RequireAuthorization(PortalPolicies.Engineer).WithTags("Me");
+        var api = app.MapGroup("/api/me").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Me");
         api.MapGet("", async (ClaimsPrincipal user, PeopleService people, CancellationToken ct) =>
             await people.MeAsync(user, ct) is { } me
                 ? Results.Ok(new MeResponse(me.Handle, me.Name, me.Email, me.Role, me.TeamSlug, me.Region, me.TimeZone))

@@ -1,4 +1,5 @@
 using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
 
 namespace Portal.Features.Team;
@@ -12,7 +13,7 @@ public static class TeamModule
 
     public static void MapTeamModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization(PortalPolicies.Engineer).WithTags("People and teams");
+        var api = app.MapGroup("/api").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("People and teams");
         api.MapGet("/people", async (PeopleService people, string? region, string? team, CancellationToken ct) =>
         {
             RegionCode? code = null;

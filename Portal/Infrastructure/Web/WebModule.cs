@@ -23,6 +23,7 @@ public static class WebModule
         builder.Services.AddScoped<ClientOrigin>();
         builder.Services.AddScoped<ShellState>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPortalRateLimits();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -47,6 +48,7 @@ public static class WebModule
             return next(context);
         });
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
     }
