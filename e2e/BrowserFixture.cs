@@ -28,18 +28,25 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        Portal = await PortalProcess.StartAsync();
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Debian's Chromium, headless, with the flags this closed network needs.</summary>
+    public static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    {
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Install it: apt-get install -y chromium");
         }
-        Portal = await PortalProcess.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+        return (playwright, browser);
     }
 
     /// <summary>A fresh browser context (its own cookies) with a page that records console errors.</summary>

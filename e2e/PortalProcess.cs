@@ -10,15 +10,17 @@ namespace Portal.E2E;
 /// </summary>
 public sealed class PortalProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly StringBuilder _output = new();
     private readonly string _dataFolder;
+    private Process _process;
 
-    private PortalProcess(Process process, string dataFolder, Uri baseUrl)
+    private PortalProcess(ProcessStartInfo start, string dataFolder, Uri baseUrl)
     {
-        _process = process;
+        _start = start;
         _dataFolder = dataFolder;
         BaseUrl = baseUrl;
+        _process = Launch();
     }
 
     public Uri BaseUrl { get; }
@@ -61,14 +63,34 @@ public sealed class PortalProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the portal process.");
-        var portal = new PortalProcess(process, data, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => portal.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => portal.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var portal = new PortalProcess(start, data, new Uri($"http://127.0.0.1:{port}/"));
         await portal.WaitUntilReadyAsync();
         return portal;
+    }
+
+    private Process Launch()
+    {
+        var process = Process.Start(_start) ?? throw new InvalidOperationException("Could not start the portal process.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Kills the process as a crash would, keeping its data folder and port.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the portal again on the same port and data.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Dispose();
+        _process = Launch();
+        await WaitUntilReadyAsync();
     }
 
     private void Append(string? line)

@@ -20,7 +20,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
 
     private static readonly DemoWorld World = DemoWorld.Generate();
 
-    private static async Task WaitForCircuitAsync(IPage page) =>
+    internal static async Task WaitForCircuitAsync(IPage page) =>
         await page.Locator("[data-circuit=on]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
     private static async Task AssertNoErrorShownAsync(IPage page, string where)
@@ -29,7 +29,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         Assert.Equal(0, await page.GetByText("This page ran into a problem").CountAsync());
     }
 
-    private static async Task SignInAsync(IPage page, string handle)
+    internal static async Task SignInAsync(IPage page, string handle)
     {
         await page.GotoAsync("/");
         // With the anonymous circuit up, "Sign in" must still leave Blazor's router for the server's sign-in endpoint.
@@ -57,8 +57,9 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         var (context, page, errors) = await browser.NewPageAsync();
         await using var _ = context;
 
-        await page.GotoAsync("/");
+        await page.GotoAsync("/account/demo");
         Assert.True(await page.GetByText("Demo sign-in is on").IsVisibleAsync());
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("demo-sign-in.png"), FullPage = true });
         await SignInAsync(page, admin.Handle);
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("My shift");
