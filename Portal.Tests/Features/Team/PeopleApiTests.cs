@@ -133,5 +133,33 @@ public sealed class PeopleApiTests : IAsyncDisposable
         Assert.Equal("new.person-2", twin.Handle);
     }
 
+    [Fact]
+    public async Task SavingPreferencesChecksTheZoneAndIsAudited()
+    {
+        _portal.AnonymousClient().Dispose();
+        using var scope = _portal.Services.CreateScope();
+        var people = scope.ServiceProvider.GetRequiredService<PeopleService>();
+        var person = await people.FindForSignInAsync("grace.coleman", Ct);
+        var user = new System.Security.Claims.ClaimsPrincipal(Portal.Infrastructure.Auth.PortalClaims.IdentityFor(person!));
+
+        var error = await Assert.ThrowsAsync<Portal.Shared.ValidationException>(() => people.SetPreferencesAsync(user, "Mars/Olympus", darkMode: true, Ct));
+        Assert.Contains("displayTimeZone", error.Errors.Keys);
+        Assert.False((await people.MeAsync(user, Ct))!.DarkMode);
+
+        await people.SetPreferencesAsync(user, "Asia/Tokyo", darkMode: true, Ct);
+        var me = await people.MeAsync(user, Ct);
+        Assert.Equal(("Asia/Tokyo", true, "Asia/Tokyo"), (me!.DisplayTimeZone, me.DarkMode, me.ViewingZone));
+
+        var shell = new Portal.Components.Layout.ShellState();
+        shell.SetMe(me);
+        // 2026-11-20 09:00 UTC is 18:00 in Tokyo.
+        Assert.Equal("Fri 20 Nov 18:00 JST", shell.Local(_portal.Clock.GetUtcNow()));
+        Assert.Equal("2026-11-20 09:00:00Z", Portal.Components.Layout.ShellState.Utc(_portal.Clock.GetUtcNow()));
+
+        await using var db = await _portal.Db.CreateDbContextAsync(Ct);
+        Assert.True(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+            db.AuditEntries, a => a.Action == AuditActions.PreferencesChanged && a.Actor == "grace.coleman", Ct));
+    }
+
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 }
