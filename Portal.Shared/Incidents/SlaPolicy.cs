@@ -1,0 +1,73 @@
+namespace Portal.Shared.Incidents;
+
+/// <summary>How fast an incident of one severity must be acknowledged and mitigated; null means no target.</summary>
+public sealed record SlaTargets(Severity Severity, TimeSpan? Acknowledge, TimeSpan? Mitigate)
+{
+    /// <summary>The defaults: SEV1 5/60 min, SEV2 15/240, SEV3 60/1440, SEV4 and SEV5 none.</summary>
+    public static IReadOnlyList<SlaTargets> Defaults { get; } =
+    [
+        new(Severity.SEV1, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(60)),
+        new(Severity.SEV2, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(240)),
+        new(Severity.SEV3, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(1440)),
+        new(Severity.SEV4, null, null),
+        new(Severity.SEV5, null, null),
+    ];
+
+    public static SlaTargets DefaultFor(Severity severity) => Defaults.Single(d => d.Severity == severity);
+}
+
+/// <summary>Which of the two SLA clocks.</summary>
+public enum SlaKind
+{
+    Acknowledge,
+    Mitigate,
+}
+
+/// <summary>One SLA clock of one incident at one instant.</summary>
+public sealed record SlaClock(SlaKind Kind, DateTimeOffset Due, DateTimeOffset? MetAt, DateTimeOffset Now)
+{
+    /// <summary>Met late, or not met and past due.</summary>
+    public bool Breached => MetAt is { } met ? met > Due : Now > Due;
+
+    public bool Met => MetAt is not null;
+
+    /// <summary>Time left (negative once overdue); zero once met.</summary>
+    public TimeSpan Remaining => Met ? TimeSpan.Zero : Due - Now;
+}
+
+/// <summary>Computes an incident's SLA clocks. The clocks start when the incident is triggered (or reopened).</summary>
+public static class SlaClocks
+{
+    /// <summary>
+    /// The acknowledge and mitigate clocks. Mitigating or resolving also stops the acknowledge clock, since the incident
+    /// was clearly being worked.
+    /// </summary>
+    public static IReadOnlyList<SlaClock> For(
+        SlaTargets targets, DateTimeOffset triggeredAt, DateTimeOffset? acknowledgedAt, DateTimeOffset? mitigatedAt,
+        DateTimeOffset? resolvedAt, DateTimeOffset now)
+    {
+        var clocks = new List<SlaClock>(2);
+        if (targets.Acknowledge is { } ack)
+        {
+            clocks.Add(new SlaClock(SlaKind.Acknowledge, triggeredAt + ack, Earliest(acknowledgedAt, mitigatedAt, resolvedAt), now));
+        }
+        if (targets.Mitigate is { } mitigate)
+        {
+            clocks.Add(new SlaClock(SlaKind.Mitigate, triggeredAt + mitigate, Earliest(mitigatedAt, resolvedAt), now));
+        }
+        return clocks;
+    }
+
+    private static DateTimeOffset? Earliest(params DateTimeOffset?[] instants) =>
+        instants.Where(i => i is not null).Min();
+
+    /// <summary>"4m 12s", "1h 05m", "-2m 03s" (overdue), for countdowns.</summary>
+    public static string Countdown(TimeSpan remaining)
+    {
+        var sign = remaining < TimeSpan.Zero ? "-" : "";
+        var r = remaining.Duration();
+        return r.TotalHours >= 1
+            ? $"{sign}{(int)r.TotalHours}h {r.Minutes:00}m"
+            : $"{sign}{r.Minutes}m {r.Seconds:00}s";
+    }
+}

@@ -1,0 +1,15 @@
+namespace Portal.Shared.Incidents;
+
+/// <summary>What a timeline entry records. The timeline is append-only.</summary>
+public enum TimelineEventKind
+{
+    Created,
+    Acknowledged,
+    Assigned,
+    SeverityChanged,
+    StatusChanged,
+    CommanderSet,
+    Comment,
+    StakeholderUpdate,
+    SlaBreached,
+}
