@@ -17,3 +17,9 @@ public sealed class ValidationException(IReadOnlyDictionary<string, string[]> er
     {
     }
 }
+
+/// <summary>
+/// The change collides with what someone else just did (or with the current state). The message says what happened,
+/// in words, so the person can decide again.
+/// </summary>
+public sealed class ConflictException(string message) : Exception(message);

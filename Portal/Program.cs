@@ -1,5 +1,6 @@
 using Portal.Features.Account;
 using Portal.Features.Admin;
+using Portal.Features.Incidents;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -15,6 +16,7 @@ builder.AddPortalAuth();
 builder.AddAdminModule();
 builder.AddTeamModule();
 builder.AddAccountModule();
+builder.AddIncidentsModule();
 
 var app = builder.Build();
 
@@ -25,6 +27,7 @@ app.MapPortalTelemetry();
 app.MapAccountModule();
 app.MapTeamModule();
 app.MapAdminModule();
+app.MapIncidentsModule();
 app.MapPortalPages();
 
 await app.RunAsync();

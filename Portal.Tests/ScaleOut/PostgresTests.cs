@@ -55,6 +55,31 @@ public sealed class PostgresTests(PostgresServer server) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task IncidentsWorkOnPostgresWithConcurrencyAndKeysetPaging()
+    {
+        await using var portal = new PortalFactory(postgres: await server.CreateDatabaseAsync());
+        using var a = await portal.SignedInClientAsync("grace.coleman");
+        var numbers = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = await (await a.PostJsonAsync("/api/incidents", new { title = $"PG incident {i}", service = "tax", tags = new[] { "pg" } })).JsonAsync();
+            numbers.Add(created.GetProperty("number").GetInt64());
+        }
+        var first = numbers[0];
+        var ack = await a.PostJsonAsync($"/api/incidents/INC-{first}/acknowledge", new { version = 1 });
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var stale = await a.PostJsonAsync($"/api/incidents/INC-{first}/mitigate", new { version = 1 });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+
+        var page1 = await (await a.GetAsync(Url("/api/incidents?limit=2"), Ct)).JsonAsync();
+        var page2 = await (await a.GetAsync(Url($"/api/incidents?limit=3&cursor={page1.GetProperty("nextCursor").GetString()}"), Ct)).JsonAsync();
+        var seen = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("number").GetInt64());
+        Assert.Equal(numbers.OrderDescending(), seen);
+        var detail = await (await a.GetAsync(Url($"/api/incidents/INC-{first}"), Ct)).JsonAsync();
+        Assert.Equal(["pg"], detail.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
     public async Task StartupWaitsForAPostgresThatIsNotUpYet()
     {
         await using var late = new PostgresServer();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Shared.Admin;
+using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
 namespace Portal.Infrastructure.Data;
@@ -15,6 +16,9 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<BusinessService> Services => Set<BusinessService>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<TimelineEvent> Timeline => Set<TimelineEvent>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -27,6 +31,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<RegionCode>().HaveConversion<string>().HaveMaxLength(2);
         configurationBuilder.Properties<PortalRole>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ServiceTier>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<IncidentStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<TimelineEventKind>().HaveConversion<string>().HaveMaxLength(24);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -50,6 +56,13 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
                 throw new InvalidOperationException("The audit log is append-only: its rows cannot be changed or deleted.");
             }
         }
+        foreach (var entry in ChangeTracker.Entries<TimelineEvent>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException("An incident timeline is append-only: its entries cannot be changed or deleted.");
+            }
+        }
     }
 }
 
@@ -60,6 +73,15 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
         base.ConfigureConventions(configurationBuilder);
         // SQLite has no instant type; stored as sortable integers, instants can be compared and ordered in SQL.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+        // SQLite keeps decimals as text, which cannot be summed or ordered in SQL; money amounts here fit a double.
+        configurationBuilder.Properties<decimal>().HaveConversion<double>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // AUTOINCREMENT: a number is never handed out twice, even after the newest row is gone.
+        modelBuilder.Entity<Incident>().Property(i => i.Number).HasAnnotation("Sqlite:Autoincrement", true);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Shared;
@@ -22,7 +23,16 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
                 Title = "The request has invalid fields.",
             },
             AccessDeniedException a => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed.", Detail = a.Message },
+            ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = c.Message },
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = n.Message },
+            BadHttpRequestException { InnerException: JsonException json } => new ValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [JsonField(json.Path)] = [$"The value at {json.Path ?? "$"} could not be read: check its type and allowed values."],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid JSON for this call.",
+            },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "The request could not be read.", Detail = b.Message },
             _ => new ProblemDetails
             {
@@ -38,5 +48,14 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
         problem.Extensions["traceId"] = traceId;
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>"$.severity" → "severity"; "$.tags[2]" → "tags".</summary>
+    private static string JsonField(string? path)
+    {
+        var field = (path ?? "$").TrimStart('$', '.');
+        var bracket = field.IndexOf('[', StringComparison.Ordinal);
+        field = bracket >= 0 ? field[..bracket] : field;
+        return field.Length == 0 ? "body" : field;
     }
 }

@@ -1,0 +1,37 @@
+using Portal.Shared.Admin;
+using Portal.Shared.Incidents;
+
+namespace Portal.Shared.Live;
+
+/// <summary>
+/// A small hint that an incident changed, published after commit. Subscribers that see a version gap, or reconnect,
+/// re-read from the database, which stays the source of truth.
+/// </summary>
+/// <param name="Number">The incident number.</param>
+/// <param name="Version">The incident's version after the change.</param>
+/// <param name="Kind">What happened, as a timeline kind ("Created", "Acknowledged", "Comment", ...).</param>
+/// <param name="Title">The incident's title.</param>
+/// <param name="Status">The incident's status after the change.</param>
+/// <param name="Severity">The incident's severity after the change.</param>
+/// <param name="Service">The service slug, if any.</param>
+/// <param name="Team">The team slug, if any.</param>
+/// <param name="Region">The region code.</param>
+/// <param name="Assignee">The assignee's handle, if any.</param>
+/// <param name="UpdatedAt">When the change was committed (UTC).</param>
+public sealed record IncidentChanged(
+    long Number, int Version, TimelineEventKind Kind, string Title, IncidentStatus Status, Severity Severity,
+    string? Service, string? Team, RegionCode Region, string? Assignee, DateTimeOffset UpdatedAt);
+
+/// <summary>The one fan-out point per node: in memory, or over Redis pub/sub when scaled out.</summary>
+public interface ILiveFeed
+{
+    /// <summary>Sends an event to every subscriber on every node. Call only after the change is committed.</summary>
+    ValueTask PublishAsync(IncidentChanged change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives every event published from now on, in order, on a background reader; dispose to stop. A subscriber
+    /// that falls too far behind loses the oldest events and is told so by <paramref name="onOverflow"/>, so it can
+    /// re-read.
+    /// </summary>
+    IDisposable Subscribe(Func<IncidentChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null);
+}

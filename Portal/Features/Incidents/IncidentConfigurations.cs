@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Shared.Incidents;
+
+namespace Portal.Features.Incidents;
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> builder)
+    {
+        builder.HasKey(i => i.Number);
+        builder.Property(i => i.Number).ValueGeneratedOnAdd();
+        builder.Ignore(i => i.Key);
+        builder.Property(i => i.Title).HasMaxLength(IncidentService.MaxTitle);
+        builder.Property(i => i.Description).HasMaxLength(IncidentService.MaxDescription);
+        builder.Property(i => i.ResolutionNote).HasMaxLength(IncidentService.MaxText);
+        builder.Property(i => i.Version).IsConcurrencyToken();
+        builder.HasOne(i => i.Service).WithMany().HasForeignKey(i => i.ServiceId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(i => i.Team).WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(i => i.Assignee).WithMany().HasForeignKey(i => i.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(i => i.Commander).WithMany().HasForeignKey(i => i.CommanderId).OnDelete(DeleteBehavior.SetNull);
+        // The queue's common filters, each ending in Number for keyset paging.
+        builder.HasIndex(i => new { i.Status, i.Number });
+        builder.HasIndex(i => new { i.Region, i.Status, i.Number });
+        builder.HasIndex(i => new { i.AssigneeId, i.Status, i.Number });
+        builder.HasIndex(i => new { i.TeamId, i.Status, i.Number });
+        builder.HasIndex(i => new { i.Severity, i.Number });
+    }
+}
+
+internal sealed class TimelineEventConfiguration : IEntityTypeConfiguration<TimelineEvent>
+{
+    public void Configure(EntityTypeBuilder<TimelineEvent> builder)
+    {
+        builder.ToTable("TimelineEvents");
+        builder.Property(t => t.ActorName).HasMaxLength(120);
+        builder.Property(t => t.Text).HasMaxLength(IncidentService.MaxText);
+        builder.Property(t => t.From).HasMaxLength(120);
+        builder.Property(t => t.To).HasMaxLength(120);
+        builder.HasIndex(t => new { t.IncidentNumber, t.Id });
+        builder.HasOne<Incident>().WithMany().HasForeignKey(t => t.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolicy>
+{
+    public void Configure(EntityTypeBuilder<SlaPolicy> builder)
+    {
+        builder.HasKey(p => p.Severity);
+        builder.Property(p => p.Severity).ValueGeneratedNever();
+        builder.Ignore(p => p.Targets);
+        builder.HasData(SlaTargets.Defaults.Select(d => new SlaPolicy
+        {
+            Severity = d.Severity,
+            AcknowledgeMinutes = d.Acknowledge is { } a ? (int)a.TotalMinutes : null,
+            MitigateMinutes = d.Mitigate is { } m ? (int)m.TotalMinutes : null,
+        }));
+    }
+}

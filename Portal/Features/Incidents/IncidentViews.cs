@@ -1,0 +1,26 @@
+using Portal.Shared.Admin;
+using Portal.Shared.Incidents;
+
+namespace Portal.Features.Incidents;
+
+/// <summary>A new incident as a person or script describes it. Service and team are slugs; people are handles.</summary>
+public sealed record NewIncident(
+    string? Title, string? Description = null, Severity? Severity = null, string? Service = null, string? Team = null,
+    string? Region = null, string? Assignee = null, int? AdvertisersAffected = null, decimal? RevenueAtRiskUsd = null,
+    IReadOnlyList<string>? Tags = null);
+
+/// <summary>An incident as the queue lists it.</summary>
+public sealed record IncidentRow(
+    long Number, string Key, string Title, Severity Severity, IncidentStatus Status,
+    string? Service, string? Team, RegionCode Region, string? Assignee, string? AssigneeName,
+    DateTimeOffset TriggeredAt, DateTimeOffset UpdatedAt, int Version, bool Breached);
+
+public sealed record TimelineEntry(long Id, TimelineEventKind Kind, string Actor, DateTimeOffset At, string? Text, string? From, string? To);
+
+/// <summary>An incident with everything the detail page and <c>GET /api/incidents/{number}</c> show.</summary>
+public sealed record IncidentDetail(
+    long Number, string Key, string Title, string? Description, Severity Severity, IncidentStatus Status,
+    string? Service, string? Team, RegionCode Region, string? Assignee, string? AssigneeName, string? Commander, string? CommanderName,
+    DateTimeOffset TriggeredAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? MitigatedAt, DateTimeOffset? ResolvedAt, DateTimeOffset UpdatedAt,
+    int? AdvertisersAffected, decimal? RevenueAtRiskUsd, IReadOnlyList<string> Tags, string? ResolutionNote,
+    int Version, IReadOnlyList<SlaClock> Sla, IReadOnlyList<TimelineEntry> Timeline);

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Live;
+using Portal.Infrastructure.Web;
+using Portal.Shared;
+using Portal.Shared.Admin;
+using Portal.Shared.Incidents;
+using Portal.Shared.Live;
+
+namespace Portal.Features.Incidents;
+
+public sealed record ActionRequest(int? Version = null, string? Note = null);
+
+public sealed record AssignRequest(string? Assignee, int? Version = null);
+
+public sealed record SeverityRequest(Severity? Severity, int? Version = null);
+
+public sealed record CommanderRequest(string? Commander, int? Version = null);
+
+public sealed record PostRequest(string? Text);
+
+public static class IncidentsModule
+{
+    public static void AddIncidentsModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<InMemoryLiveFeed>();
+        builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
+        builder.Services.AddScoped<IncidentService>();
+    }
+
+    public static void MapIncidentsModule(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/incidents").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Incidents");
+
+        api.MapGet("", (ClaimsPrincipal user, IncidentService incidents, string? status, string? severity, string? region, string? team,
+                string? service, string? assignee, bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? cursor, int? limit,
+                CancellationToken ct) =>
+            incidents.ListAsync(user, new IncidentQuery(
+                status, ParseSeverities(severity), ParseRegion(region), team, service, assignee, mine ?? false, unassigned ?? false,
+                breached ?? false, q, sort, cursor, limit ?? 50), ct))
+            .WithSummary("The queue: open incidents by default (status=all for every status); keyset paging with cursor.");
+
+        api.MapGet("/{number}", async (IncidentService incidents, string number, CancellationToken ct) =>
+            await incidents.DetailAsync(ParseNumber(number), ct) is { } detail
+                ? Results.Ok(detail)
+                : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no incident {number}."))
+            .WithSummary("One incident with its timeline and SLA clocks.");
+
+        api.MapPost("", async (ClaimsPrincipal user, IncidentService incidents, NewIncident request, CancellationToken ct) =>
+        {
+            var created = await incidents.CreateAsync(user, request, ct);
+            return Results.Created($"/api/incidents/{created.Key}", created);
+        }).WithSummary("Opens an incident; the answer holds its number.");
+
+        foreach (var action in Enum.GetValues<IncidentAction>())
+        {
+            api.MapPost("/{number}/" + action.ToString().ToLowerInvariant(), (ClaimsPrincipal user, IncidentService incidents, string number, ActionRequest? request, CancellationToken ct) =>
+                incidents.ActAsync(user, ParseNumber(number), action, request?.Version, request?.Note, ct))
+                .WithSummary($"{action}s the incident (version, when given, must match).");
+        }
+        api.MapPost("/{number}/assign", (ClaimsPrincipal user, IncidentService incidents, string number, AssignRequest request, CancellationToken ct) =>
+            incidents.AssignAsync(user, ParseNumber(number), request.Assignee, request.Version, ct))
+            .WithSummary("Assigns to a handle (null unassigns).");
+        api.MapPost("/{number}/severity", (ClaimsPrincipal user, IncidentService incidents, string number, SeverityRequest request, CancellationToken ct) =>
+            incidents.ChangeSeverityAsync(user, ParseNumber(number), request.Severity ?? throw new ValidationException("severity", "Give a severity, SEV1 to SEV5."), request.Version, ct))
+            .WithSummary("Changes the severity.");
+        api.MapPost("/{number}/commander", (ClaimsPrincipal user, IncidentService incidents, string number, CommanderRequest request, CancellationToken ct) =>
+            incidents.SetCommanderAsync(user, ParseNumber(number), request.Commander, request.Version, ct))
+            .WithSummary("Sets the incident commander (null removes).");
+        api.MapPost("/{number}/comments", async (ClaimsPrincipal user, IncidentService incidents, string number, PostRequest request, CancellationToken ct) =>
+            Results.Created($"/api/incidents/{number}", await incidents.PostAsync(user, ParseNumber(number), request.Text, stakeholderUpdate: false, ct)))
+            .WithSummary("Adds a comment (Markdown) to the timeline.");
+        api.MapPost("/{number}/stakeholder-updates", async (ClaimsPrincipal user, IncidentService incidents, string number, PostRequest request, CancellationToken ct) =>
+            Results.Created($"/api/incidents/{number}", await incidents.PostAsync(user, ParseNumber(number), request.Text, stakeholderUpdate: true, ct)))
+            .WithSummary("Posts an update for customers or leadership.");
+    }
+
+    private static long ParseNumber(string number) =>
+        IncidentNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not an incident number (like INC-1042).");
+
+    private static RegionCode? ParseRegion(string? region) =>
+        string.IsNullOrWhiteSpace(region) ? null
+        : Regions.TryParse(region, out var code) ? code
+        : throw new ValidationException("region", $"'{region}' is not one of US, EU, JP, MX, AU.");
+
+    private static List<Severity>? ParseSeverities(string? severity)
+    {
+        if (string.IsNullOrWhiteSpace(severity))
+        {
+            return null;
+        }
+        var result = new List<Severity>();
+        foreach (var part in severity.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<Severity>(part, ignoreCase: true, out var s) || !Enum.IsDefined(s) || int.TryParse(part, out _))
+            {
+                throw new ValidationException("severity", $"'{part}' is not a severity; use SEV1 to SEV5.");
+            }
+            result.Add(s);
+        }
+        return result;
+    }
+}
