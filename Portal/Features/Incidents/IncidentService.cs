@@ -419,7 +419,8 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
             throw new ConflictException($"{incident.Key} changed while you were looking" + await LatestChangeAsync(db, number, actor, prefix: ": "));
         }
         var now = clock.GetUtcNow();
-        var events = await change(db, incident, actor, now);
+        var events = (await change(db, incident, actor, now)).ToList();
+        events.AddRange(LateBreaches(incident, await TargetsAsync(db, incident.Severity, cancellationToken), actor, now));
         incident.Version++;
         incident.UpdatedAt = now;
         foreach (var e in events)
@@ -440,6 +441,107 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         }
         await PublishAsync(db, number, events[0].Kind, cancellationToken);
         return (await DetailAsync(number, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Records, once, an SLA clock that this change met too late (the processor records clocks that run out unmet;
+    /// a clock met between two of its scans is caught here).
+    /// </summary>
+    private static IEnumerable<TimelineEvent> LateBreaches(Incident incident, SlaTargets targets, Person actor, DateTimeOffset now)
+    {
+        foreach (var c in SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now))
+        {
+            if (!c.Breached || (c.Kind == SlaKind.Acknowledge ? incident.AcknowledgeBreached : incident.MitigateBreached))
+            {
+                continue;
+            }
+            MarkBreached(incident, c.Kind);
+            yield return new TimelineEvent
+            {
+                IncidentNumber = incident.Number, Kind = TimelineEventKind.SlaBreached, ActorId = null, ActorName = SlaMonitor, At = c.Due,
+                Text = $"{(c.Kind == SlaKind.Acknowledge ? "Acknowledge" : "Mitigate")} target missed (was due {c.Due:yyyy-MM-dd HH:mm}Z; {actor.Name} acted at {now:HH:mm}Z).",
+                To = c.Kind.ToString(),
+            };
+        }
+    }
+
+    private static void MarkBreached(Incident incident, SlaKind kind)
+    {
+        if (kind == SlaKind.Acknowledge)
+        {
+            incident.AcknowledgeBreached = true;
+        }
+        else
+        {
+            incident.MitigateBreached = true;
+        }
+    }
+
+    public const string SlaMonitor = "SLA monitor";
+
+    /// <summary>
+    /// Records every SLA clock that has run out unmet: flags the incident and writes one SlaBreached entry. Each incident is
+    /// claimed through its version, so several nodes can run this at once without recording a breach twice.
+    /// </summary>
+    public async Task<int> RecordBreachesAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var recorded = 0;
+        await using var scan = await factory.CreateDbContextAsync(cancellationToken);
+        var policies = await scan.SlaPolicies.AsNoTracking().ToListAsync(cancellationToken);
+        var candidates = new List<(long Number, SlaKind Kind)>();
+        foreach (var policy in policies)
+        {
+            if (policy.AcknowledgeMinutes is { } ack)
+            {
+                var cutoff = now.AddMinutes(-ack);
+                candidates.AddRange((await scan.Incidents.AsNoTracking()
+                    .Where(i => i.Severity == policy.Severity && !i.AcknowledgeBreached && i.TriggeredAt < cutoff
+                        && i.AcknowledgedAt == null && i.MitigatedAt == null && i.ResolvedAt == null)
+                    .Select(i => i.Number).Take(500).ToListAsync(cancellationToken)).Select(n => (n, SlaKind.Acknowledge)));
+            }
+            if (policy.MitigateMinutes is { } mitigate)
+            {
+                var cutoff = now.AddMinutes(-mitigate);
+                candidates.AddRange((await scan.Incidents.AsNoTracking()
+                    .Where(i => i.Severity == policy.Severity && !i.MitigateBreached && i.TriggeredAt < cutoff
+                        && i.MitigatedAt == null && i.ResolvedAt == null)
+                    .Select(i => i.Number).Take(500).ToListAsync(cancellationToken)).Select(n => (n, SlaKind.Mitigate)));
+            }
+        }
+
+        foreach (var (number, kind) in candidates)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var incident = await db.Incidents.FirstAsync(i => i.Number == number, cancellationToken);
+            var targets = await TargetsAsync(db, incident.Severity, cancellationToken);
+            var c = SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now).FirstOrDefault(x => x.Kind == kind);
+            if (c is null || !c.Breached || c.Met || (kind == SlaKind.Acknowledge ? incident.AcknowledgeBreached : incident.MitigateBreached))
+            {
+                continue;
+            }
+            MarkBreached(incident, kind);
+            incident.Version++;
+            incident.UpdatedAt = now;
+            db.Timeline.Add(new TimelineEvent
+            {
+                IncidentNumber = number, IncidentVersion = incident.Version, Kind = TimelineEventKind.SlaBreached, ActorName = SlaMonitor, At = now,
+                Text = $"{(kind == SlaKind.Acknowledge ? "Not acknowledged" : "Not mitigated")} within the {incident.Severity} target (due {c.Due:yyyy-MM-dd HH:mm}Z).",
+                To = kind.ToString(),
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another node recorded it, or someone acted on the incident meanwhile: the next scan decides again.
+                continue;
+            }
+            recorded++;
+            await PublishAsync(db, number, TimelineEventKind.SlaBreached, cancellationToken);
+        }
+        return recorded;
     }
 
     /// <summary>"Acknowledged by Akira Sato at 09:14 JST." in the viewer's zone, from the latest change on the timeline.</summary>

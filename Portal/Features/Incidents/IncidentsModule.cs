@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Live;
 using Portal.Infrastructure.Web;
@@ -26,6 +27,8 @@ public static class IncidentsModule
         builder.Services.AddSingleton<InMemoryLiveFeed>();
         builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
         builder.Services.AddScoped<IncidentService>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
+        builder.Services.AddHostedService<SlaBreachProcessor>();
     }
 
     public static void MapIncidentsModule(this WebApplication app)
