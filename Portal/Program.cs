@@ -4,6 +4,7 @@ using Portal.Features.Incidents;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
+using Portal.Infrastructure.Live;
 using Portal.Infrastructure.Telemetry;
 using Portal.Infrastructure.Web;
 
@@ -13,6 +14,7 @@ builder.AddPortalWeb();
 builder.AddPortalTelemetry();
 builder.AddPortalData();
 builder.AddPortalAuth();
+builder.AddPortalLive();
 builder.AddAdminModule();
 builder.AddTeamModule();
 builder.AddAccountModule();
@@ -28,6 +30,7 @@ app.MapAccountModule();
 app.MapTeamModule();
 app.MapAdminModule();
 app.MapIncidentsModule();
+app.MapPortalLive();
 app.MapPortalPages();
 
 await app.RunAsync();

@@ -79,7 +79,9 @@ public sealed class PeopleApiTests : IAsyncDisposable
         using var client = _portal.AnonymousClient();
         var doc = await (await client.GetAsync(Url("/openapi/v1.json"), Ct)).JsonAsync();
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/api/me", "/api/me/tokens", "/api/me/tokens/{id}", "/api/people", "/api/people/{handle}", "/api/teams", "/api/services", "/api/regions", "/api/audit" })
+        foreach (var path in new[] { "/api/me", "/api/me/tokens", "/api/me/tokens/{id}", "/api/people", "/api/people/{handle}", "/api/teams", "/api/services", "/api/regions", "/api/audit",
+            "/api/incidents", "/api/incidents/{number}", "/api/incidents/{number}/acknowledge", "/api/incidents/{number}/resolve",
+            "/api/incidents/{number}/assign", "/api/incidents/{number}/comments", "/api/incidents/{number}/stakeholder-updates" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }

@@ -498,7 +498,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
                 candidates.AddRange((await scan.Incidents.AsNoTracking()
                     .Where(i => i.Severity == policy.Severity && !i.AcknowledgeBreached && i.TriggeredAt < cutoff
                         && i.AcknowledgedAt == null && i.MitigatedAt == null && i.ResolvedAt == null)
-                    .Select(i => i.Number).Take(500).ToListAsync(cancellationToken)).Select(n => (n, SlaKind.Acknowledge)));
+                    .OrderBy(i => i.Number).Select(i => i.Number).Take(500).ToListAsync(cancellationToken)).Select(n => (n, SlaKind.Acknowledge)));
             }
             if (policy.MitigateMinutes is { } mitigate)
             {
@@ -506,7 +506,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
                 candidates.AddRange((await scan.Incidents.AsNoTracking()
                     .Where(i => i.Severity == policy.Severity && !i.MitigateBreached && i.TriggeredAt < cutoff
                         && i.MitigatedAt == null && i.ResolvedAt == null)
-                    .Select(i => i.Number).Take(500).ToListAsync(cancellationToken)).Select(n => (n, SlaKind.Mitigate)));
+                    .OrderBy(i => i.Number).Select(i => i.Number).Take(500).ToListAsync(cancellationToken)).Select(n => (n, SlaKind.Mitigate)));
             }
         }
 

@@ -1,12 +1,10 @@
 using System.Security.Claims;
 using Portal.Background;
 using Portal.Infrastructure.Auth;
-using Portal.Infrastructure.Live;
 using Portal.Infrastructure.Web;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
-using Portal.Shared.Live;
 
 namespace Portal.Features.Incidents;
 
@@ -24,8 +22,6 @@ public static class IncidentsModule
 {
     public static void AddIncidentsModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<InMemoryLiveFeed>();
-        builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
         builder.Services.AddScoped<IncidentService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
         builder.Services.AddHostedService<SlaBreachProcessor>();

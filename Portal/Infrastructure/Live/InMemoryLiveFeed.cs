@@ -79,10 +79,6 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
             catch (OperationCanceledException)
             {
             }
-            finally
-            {
-                _stop.Dispose();
-            }
         }
 
         private async Task Safely(Func<ValueTask> call)
@@ -98,11 +94,18 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
             }
         }
 
+        private int _disposed;
+
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
             _feed.Remove(this);
-            _queue.Writer.TryComplete();
             _stop.Cancel();
+            _queue.Writer.TryComplete();
+            _stop.Dispose();
         }
     }
 }

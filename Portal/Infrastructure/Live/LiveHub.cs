@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Portal.Infrastructure.Auth;
+using Portal.Shared.Live;
+
+namespace Portal.Infrastructure.Live;
+
+/// <summary>What outside clients receive as <c>incidentChanged</c>. Enums are strings, the same in JSON and MessagePack.</summary>
+public sealed record IncidentChangedMessage(
+    long Number, string Key, int Version, string Kind, string Title, string Status, string Severity,
+    string? Service, string? Team, string Region, string? Assignee, DateTimeOffset UpdatedAt)
+{
+    public static IncidentChangedMessage From(IncidentChanged c) => new(
+        c.Number, Shared.Incidents.IncidentNumber.Format(c.Number), c.Version, c.Kind.ToString(), c.Title, c.Status.ToString(), c.Severity.ToString(),
+        c.Service, c.Team, c.Region.ToString(), c.Assignee, c.UpdatedAt);
+}
+
+/// <summary>
+/// The live hub for wallboards, bots and scripts (<c>/hubs/live</c>): the sign-in cookie or a bearer token
+/// (<c>access_token</c> for WebSockets). Clients call <c>Subscribe(topic)</c> and <c>Unsubscribe(topic)</c>.
+/// </summary>
+[Authorize(Policy = PortalPolicies.Engineer)]
+public sealed class LiveHub(LiveSubscriptions subscriptions) : Hub
+{
+    public const string ChangedMethod = "incidentChanged";
+
+    public Task Subscribe(string topic)
+    {
+        var normalized = LiveTopics.Normalize(topic, out var error) ?? throw new HubException(error);
+        subscriptions.Add(Context.ConnectionId, normalized);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(string topic)
+    {
+        if (LiveTopics.Normalize(topic, out _) is { } normalized)
+        {
+            subscriptions.Remove(Context.ConnectionId, normalized);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.RemoveConnection(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
+
+/// <summary>Which of this node's hub connections listen to which topics.</summary>
+public sealed class LiveSubscriptions
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byTopic = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byConnection = new(StringComparer.Ordinal);
+
+    public void Add(string connectionId, string topic)
+    {
+        _byTopic.GetOrAdd(topic, _ => new(StringComparer.Ordinal))[connectionId] = 0;
+        _byConnection.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal))[topic] = 0;
+    }
+
+    public void Remove(string connectionId, string topic)
+    {
+        if (_byTopic.TryGetValue(topic, out var connections))
+        {
+            connections.TryRemove(connectionId, out _);
+        }
+        if (_byConnection.TryGetValue(connectionId, out var topics))
+        {
+            topics.TryRemove(topic, out _);
+        }
+    }
+
+    public void RemoveConnection(string connectionId)
+    {
+        if (_byConnection.TryRemove(connectionId, out var topics))
+        {
+            foreach (var topic in topics.Keys)
+            {
+                Remove(connectionId, topic);
+            }
+        }
+    }
+
+    /// <summary>Each connection subscribed to any of the topics, once.</summary>
+    public IReadOnlyList<string> ConnectionsFor(IReadOnlyList<string> topics)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var topic in topics)
+        {
+            if (_byTopic.TryGetValue(topic, out var connections))
+            {
+                result.UnionWith(connections.Keys);
+            }
+        }
+        return [.. result];
+    }
+}
+
+/// <summary>Forwards this node's live feed to its hub connections.</summary>
+public sealed class LiveHubBridge(ILiveFeed feed, IHubContext<LiveHub> hub, LiveSubscriptions subscriptions) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = feed.Subscribe(async change =>
+        {
+            var connections = subscriptions.ConnectionsFor(LiveTopics.For(change));
+            if (connections.Count > 0)
+            {
+                await hub.Clients.Clients(connections).SendAsync(LiveHub.ChangedMethod, IncidentChangedMessage.From(change));
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+}
