@@ -22,6 +22,7 @@ public static class WebModule
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddScoped<ClientOrigin>();
         builder.Services.AddScoped<ShellState>();
+        builder.Services.AddSingleton<MarkdownRenderer>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddPortalRateLimits();
         builder.WebHost.ConfigureKestrel(k =>
