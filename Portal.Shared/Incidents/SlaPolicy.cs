@@ -38,6 +38,9 @@ public sealed record SlaClock(SlaKind Kind, DateTimeOffset Due, DateTimeOffset? 
 /// <summary>Computes an incident's SLA clocks. The clocks start when the incident is triggered (or reopened).</summary>
 public static class SlaClocks
 {
+    /// <summary>The actor named on timeline entries the SLA monitor writes.</summary>
+    public const string MonitorName = "SLA monitor";
+
     /// <summary>
     /// The acknowledge and mitigate clocks. Mitigating or resolving also stops the acknowledge clock, since the incident
     /// was clearly being worked.

@@ -18,7 +18,7 @@ public class StartupTests
     [Fact]
     public async Task AnEmptyDatabaseIsMigratedAndSeededWithTheDemoWorld()
     {
-        await using var portal = new PortalFactory();
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["Demo:History"] = "true" });
         using var client = portal.AnonymousClient();
 
         var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct);
@@ -30,6 +30,10 @@ public class StartupTests
         Assert.Equal(world.People.Count, await db.People.CountAsync(Ct));
         Assert.Equal(5, await db.Teams.CountAsync(Ct));
         Assert.Equal(9, await db.Services.CountAsync(Ct));
+        var history = DemoIncidents.Generate(world, portal.Clock.GetUtcNow());
+        Assert.Equal(history.Count, await db.Incidents.CountAsync(Ct));
+        Assert.Equal(DemoIncidents.OpenNow, await db.Incidents.CountAsync(i => i.Status != Portal.Shared.Incidents.IncidentStatus.Resolved, Ct));
+        Assert.True(await db.Timeline.CountAsync(Ct) > history.Count * 2);
         Assert.True(File.Exists(portal.DatabasePath));
         portal.Log.AssertClean();
     }
@@ -61,12 +65,15 @@ public class StartupTests
     [Fact]
     public async Task SeedingAgainAddsNothing()
     {
-        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
+        await using var portal = new PortalFactory(settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true", ["Demo:History"] = "true" });
         portal.AnonymousClient().Dispose();
         var before = await WorldSnapshot.TakeAsync(portal.Db);
 
+        await using var db = await portal.Db.CreateDbContextAsync(Ct);
+        var incidents = await db.Incidents.CountAsync(Ct);
         await portal.Services.GetRequiredService<DemoSeeder>().SeedIfWantedAsync(Ct);
         Assert.Equal(before, await WorldSnapshot.TakeAsync(portal.Db));
+        Assert.Equal(incidents, await db.Incidents.CountAsync(Ct));
     }
 
     [Fact]

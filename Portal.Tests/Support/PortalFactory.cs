@@ -37,6 +37,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         // Keep test output readable; warnings and errors still show, and errors fail the test.
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:Console:FormatterName"] = "simple";
+        // People and services, but an empty incident queue, unless a test asks for the history.
+        _settings["Demo:History"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

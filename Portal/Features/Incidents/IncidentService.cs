@@ -477,7 +477,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         }
     }
 
-    public const string SlaMonitor = "SLA monitor";
+    public const string SlaMonitor = SlaClocks.MonitorName;
 
     /// <summary>
     /// Records every SLA clock that has run out unmet: flags the incident and writes one SlaBreached entry. Each incident is

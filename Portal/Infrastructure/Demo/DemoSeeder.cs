@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
 using Portal.Shared.Demo;
+using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
 namespace Portal.Infrastructure.Demo;
@@ -12,6 +13,9 @@ public sealed class DemoOptions
 {
     /// <summary>true: always seed; false: never; unset: seed an empty database in Development.</summary>
     public bool? Seed { get; set; }
+
+    /// <summary>Whether seeding includes the 90 days of incident history (default true).</summary>
+    public bool History { get; set; } = true;
 }
 
 /// <summary>
@@ -92,6 +96,92 @@ public sealed class DemoSeeder(
             });
         }
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Demo world seeded: {People} people added", added.Count);
+        var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
+        logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
+    }
+
+    /// <summary>The incident history, once: only into an empty incidents table.</summary>
+    private static async Task<int> SeedIncidentsAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.Incidents.AnyAsync(cancellationToken))
+        {
+            return 0;
+        }
+        var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Handle, cancellationToken);
+        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Slug, t => t.Id, cancellationToken);
+        var services = await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Slug, s => s.Id, cancellationToken);
+        var history = DemoIncidents.Generate(world, now);
+
+        var rows = history.Select(d => new Incident
+        {
+            Title = d.Title,
+            Description = d.Description,
+            Severity = d.Severity,
+            Status = d.ResolvedAt is not null ? IncidentStatus.Resolved : d.MitigatedAt is not null ? IncidentStatus.Mitigated : d.AcknowledgedAt is not null ? IncidentStatus.Acknowledged : IncidentStatus.Triggered,
+            ServiceId = services.GetValueOrDefault(d.ServiceSlug),
+            TeamId = teams.GetValueOrDefault(d.TeamSlug),
+            Region = d.Region,
+            AssigneeId = d.AssigneeHandle is { } a ? people[a].Id : null,
+            CommanderId = d.CommanderHandle is { } c ? people[c].Id : null,
+            TriggeredAt = d.TriggeredAt,
+            AcknowledgedAt = d.AcknowledgedAt,
+            MitigatedAt = d.MitigatedAt,
+            ResolvedAt = d.ResolvedAt,
+            UpdatedAt = d.ResolvedAt ?? d.MitigatedAt ?? d.AcknowledgedAt ?? d.TriggeredAt,
+            AdvertisersAffected = d.AdvertisersAffected,
+            RevenueAtRiskUsd = d.RevenueAtRiskUsd,
+            Tags = [.. d.Tags],
+            ResolutionNote = d.ResolutionNote,
+        }).ToList();
+        db.Incidents.AddRange(rows);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var monitor = world.People.First(p => p.Role == PortalRole.Manager);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (incident, d) = (rows[i], history[i]);
+            var owner = d.AssigneeHandle is { } h ? people[h] : people[monitor.Handle];
+            var version = 1;
+            void Add(TimelineEventKind kind, DateTimeOffset at, Person? actor, string? text = null, string? from = null, string? to = null) =>
+                db.Timeline.Add(new TimelineEvent
+                {
+                    IncidentNumber = incident.Number, IncidentVersion = version, Kind = kind, ActorId = actor?.Id,
+                    ActorName = actor?.Name ?? SlaClocks.MonitorName, At = at, Text = text, From = from, To = to,
+                });
+            Add(TimelineEventKind.Created, d.TriggeredAt, owner, d.Title, to: d.Severity.ToString());
+            var targets = SlaTargets.DefaultFor(d.Severity);
+            foreach (var clock in SlaClocks.For(targets, d.TriggeredAt, d.AcknowledgedAt, d.MitigatedAt, d.ResolvedAt, now).Where(c => c.Breached))
+            {
+                version++;
+                Add(TimelineEventKind.SlaBreached, clock.Due, null, $"{clock.Kind} target missed for {d.Severity}.", to: clock.Kind.ToString());
+                if (clock.Kind == SlaKind.Acknowledge)
+                {
+                    incident.AcknowledgeBreached = true;
+                }
+                else
+                {
+                    incident.MitigateBreached = true;
+                }
+            }
+            if (d.AcknowledgedAt is { } ack)
+            {
+                version++;
+                Add(TimelineEventKind.Acknowledged, ack, owner, from: nameof(IncidentStatus.Triggered), to: nameof(IncidentStatus.Acknowledged));
+                Add(TimelineEventKind.Assigned, ack, owner, to: owner.Name);
+            }
+            if (d.MitigatedAt is { } mitigated)
+            {
+                version++;
+                Add(TimelineEventKind.StatusChanged, mitigated, owner, from: nameof(IncidentStatus.Acknowledged), to: nameof(IncidentStatus.Mitigated));
+            }
+            if (d.ResolvedAt is { } resolved)
+            {
+                version++;
+                Add(TimelineEventKind.StatusChanged, resolved, owner, d.ResolutionNote, d.MitigatedAt is null ? nameof(IncidentStatus.Acknowledged) : nameof(IncidentStatus.Mitigated), nameof(IncidentStatus.Resolved));
+            }
+            incident.Version = version;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return rows.Count;
     }
 }
