@@ -394,7 +394,8 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
                 i.Number, IncidentNumber.Prefix + i.Number, i.Title, i.Severity, i.Status,
                 i.Service == null ? null : i.Service.Slug, i.Team == null ? null : i.Team.Slug, i.Region,
                 i.Assignee == null ? null : i.Assignee.Handle, i.Assignee == null ? null : i.Assignee.Name,
-                i.TriggeredAt, i.UpdatedAt, i.Version, i.AcknowledgeBreached || i.MitigateBreached))
+                i.TriggeredAt, i.UpdatedAt, i.Version, i.AcknowledgeBreached || i.MitigateBreached,
+                i.AcknowledgedAt, i.MitigatedAt, i.ResolvedAt))
             .ToListAsync(cancellationToken);
         var next = items.Count > limit ? new Cursor(items[limit - 1].Severity, items[limit - 1].Number).Format(bySeverity) : null;
         return new IncidentPage(items.Take(limit).ToList(), next);

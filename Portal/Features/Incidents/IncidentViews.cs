@@ -13,7 +13,8 @@ public sealed record NewIncident(
 public sealed record IncidentRow(
     long Number, string Key, string Title, Severity Severity, IncidentStatus Status,
     string? Service, string? Team, RegionCode Region, string? Assignee, string? AssigneeName,
-    DateTimeOffset TriggeredAt, DateTimeOffset UpdatedAt, int Version, bool Breached);
+    DateTimeOffset TriggeredAt, DateTimeOffset UpdatedAt, int Version, bool Breached,
+    DateTimeOffset? AcknowledgedAt = null, DateTimeOffset? MitigatedAt = null, DateTimeOffset? ResolvedAt = null);
 
 public sealed record TimelineEntry(long Id, TimelineEventKind Kind, string Actor, DateTimeOffset At, string? Text, string? From, string? To);
 

@@ -1,0 +1,161 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Portal.Features.Team;
+using Portal.Infrastructure.Auth;
+using Portal.Shared;
+using Portal.Shared.Incidents;
+using Portal.Shared.Live;
+using Severity = Portal.Shared.Incidents.Severity;
+
+namespace Portal.Features.Incidents;
+
+public partial class IncidentDetailPage : IDisposable
+{
+    private IncidentDetail? _incident;
+    private long _number;
+    private string? _me;
+    private string? _comment;
+    private string? _resolution;
+    private string? _assignTo;
+    private Dictionary<string, string> _people = [];
+    private ClaimsPrincipal _user = new();
+    private IDisposable? _subscription;
+    private ITimer? _timer;
+    private int _dirty;
+    private int _ticks;
+
+    [Parameter] public string Number { get; set; } = "";
+
+    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private PeopleService PeopleDirectory { get; set; } = default!;
+    [Inject] private ILiveFeed Feed { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await AuthState.GetAuthenticationStateAsync()).User;
+        _me = _user.GetHandle();
+        _people = (await PeopleDirectory.ListAsync()).ToDictionary(p => p.Handle, p => p.Name);
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Feed.Subscribe(change =>
+            {
+                if (change.Number == _number)
+                {
+                    Interlocked.Exchange(ref _dirty, 1);
+                }
+                return ValueTask.CompletedTask;
+            }, () => { Interlocked.Exchange(ref _dirty, 1); return ValueTask.CompletedTask; });
+            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, IncidentQueue.Tick, IncidentQueue.Tick);
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!IncidentNumber.TryParse(Number, out _number) || await Incidents.DetailAsync(_number) is not { } detail)
+        {
+            Navigation.NotFound();
+            return;
+        }
+        _incident = detail;
+    }
+
+    private async Task OnTickAsync()
+    {
+        var changed = Interlocked.Exchange(ref _dirty, 0) == 1;
+        if (changed)
+        {
+            _incident = await Incidents.DetailAsync(_number) ?? _incident;
+        }
+        if (changed || ++_ticks % 4 == 0)
+        {
+            StateHasChanged();
+        }
+    }
+
+    private Task ActAsync(IncidentAction action) => RunAsync(async () =>
+    {
+        _incident = await Incidents.ActAsync(_user, _number, action, _incident!.Version, action == IncidentAction.Resolve ? _resolution : null);
+        _resolution = null;
+        Snackbar.Add($"{_incident.Key} {IncidentTransitions.Past(action)}.", MudBlazor.Severity.Success);
+    });
+
+    private Task AssignAsync(string? handle) => RunAsync(async () =>
+    {
+        _incident = await Incidents.AssignAsync(_user, _number, handle, _incident!.Version);
+        _assignTo = null;
+    });
+
+    private Task ChangeSeverityAsync(Severity severity) => RunAsync(async () =>
+        _incident = await Incidents.ChangeSeverityAsync(_user, _number, severity, _incident!.Version));
+
+    private Task SetCommanderAsync(string? handle) => RunAsync(async () =>
+        _incident = await Incidents.SetCommanderAsync(_user, _number, handle, _incident!.Version));
+
+    private Task PostAsync(bool stakeholderUpdate) => RunAsync(async () =>
+    {
+        await Incidents.PostAsync(_user, _number, _comment, stakeholderUpdate);
+        _comment = null;
+        _incident = await Incidents.DetailAsync(_number);
+    });
+
+    /// <summary>Runs an action; a collision or a refusal is told in words, and the page shows the current state.</summary>
+    private async Task RunAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ConflictException ex)
+        {
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning, o => o.VisibleStateDuration = 8000);
+            _incident = await Incidents.DetailAsync(_number) ?? _incident;
+        }
+        catch (ValidationException ex)
+        {
+            Snackbar.Add(string.Join(" ", ex.Errors.SelectMany(e => e.Value)), MudBlazor.Severity.Error);
+        }
+    }
+
+    private List<SlaClock> Clocks(IncidentDetail incident) =>
+        incident.Sla.Select(c => c with { Now = Clock.GetUtcNow() }).ToList();
+
+    private Task<IEnumerable<string>> SearchPeople(string? text, CancellationToken cancellationToken) =>
+        Task.FromResult(_people
+            .Where(p => string.IsNullOrWhiteSpace(text) || p.Value.Contains(text, StringComparison.OrdinalIgnoreCase) || p.Key.Contains(text, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p.Value, StringComparer.Ordinal).Take(20).Select(p => p.Key));
+
+    private string PersonLabel(string? handle) => handle is null ? "" : _people.TryGetValue(handle, out var name) ? $"{name} ({handle})" : handle;
+
+    private static string Describe(TimelineEntry entry) => entry.Kind switch
+    {
+        TimelineEventKind.Created => $"Opened as {entry.To}",
+        TimelineEventKind.Acknowledged => "Acknowledged",
+        TimelineEventKind.Assigned => entry.To is null ? "Unassigned" : $"Assigned to {entry.To}",
+        TimelineEventKind.SeverityChanged => $"Severity {entry.From} → {entry.To}",
+        TimelineEventKind.StatusChanged => $"{entry.From} → {entry.To}",
+        TimelineEventKind.CommanderSet => entry.To is null ? "Commander removed" : $"Commander: {entry.To}",
+        TimelineEventKind.Comment => "Comment",
+        TimelineEventKind.StakeholderUpdate => "Stakeholder update",
+        _ => $"SLA breached ({entry.To})",
+    };
+
+    private static Color EntryColor(TimelineEventKind kind) => kind switch
+    {
+        TimelineEventKind.SlaBreached => Color.Error,
+        TimelineEventKind.StakeholderUpdate => Color.Secondary,
+        TimelineEventKind.Acknowledged or TimelineEventKind.StatusChanged => Color.Primary,
+        _ => Color.Default,
+    };
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _timer?.Dispose();
+    }
+}

@@ -1,0 +1,231 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Portal.Features.Team;
+using Portal.Infrastructure.Auth;
+using Portal.Shared;
+using Portal.Shared.Incidents;
+using Portal.Shared.Live;
+using Severity = Portal.Shared.Incidents.Severity;
+
+namespace Portal.Features.Incidents;
+
+public partial class IncidentQueue : IDisposable
+{
+    /// <summary>How often live changes are applied and countdowns move: a storm becomes a few renders a second.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan HighlightFor = TimeSpan.FromSeconds(4);
+    private const int PageSize = 50;
+
+    private enum BulkAction { Acknowledge, AssignToMe, Resolve }
+
+    private sealed record BulkResult(string Key, bool Ok, string Message);
+
+    private IncidentQueueFilter _filter = new();
+    private IReadOnlyList<IncidentRow> _rows = [];
+    private HashSet<IncidentRow> _selected = [];
+    private readonly List<string?> _pageCursors = [null];
+    private int _pageIndex;
+    private string? _nextCursor;
+    private bool _loading = true;
+    private IReadOnlyList<TeamView> _teams = [];
+    private IReadOnlyList<ServiceView> _services = [];
+    private Dictionary<Severity, SlaTargets> _targets = [];
+    private readonly Dictionary<long, DateTimeOffset> _highlightUntil = [];
+    private readonly List<BulkResult> _bulkResults = [];
+    private string? _bulkNote;
+    private ClaimsPrincipal _user = new();
+    private IDisposable? _subscription;
+    private ITimer? _timer;
+    private int _dirty;
+    private int _ticks;
+
+    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private PeopleService People { get; set; } = default!;
+    [Inject] private ILiveFeed Feed { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+
+    [SupplyParameterFromQuery] public string? Status { get; set; }
+    [SupplyParameterFromQuery] public string? Severity { get; set; }
+    [SupplyParameterFromQuery] public string? Region { get; set; }
+    [SupplyParameterFromQuery] public string? Team { get; set; }
+    [SupplyParameterFromQuery] public string? Service { get; set; }
+    [SupplyParameterFromQuery] public bool? Mine { get; set; }
+    [SupplyParameterFromQuery] public bool? Unassigned { get; set; }
+    [SupplyParameterFromQuery] public bool? Breached { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
+    [SupplyParameterFromQuery] public string? Sort { get; set; }
+
+    /// <summary>Numbers of rows that arrived live and are still highlighted.</summary>
+    public IReadOnlyCollection<long> Highlighted => _highlightUntil.Keys;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await AuthState.GetAuthenticationStateAsync()).User;
+        _teams = await People.TeamsAsync();
+        _services = await People.ServicesAsync();
+        _targets = (await Incidents.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Feed.Subscribe(OnChangeAsync, OnOverflowAsync);
+            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, Tick, Tick);
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var filter = IncidentQueueFilter.FromUrl(Status, Severity, Region, Team, Service, Mine, Unassigned, Breached, Search, Sort);
+        if (filter == _filter && _rows.Count > 0)
+        {
+            return;
+        }
+        _filter = filter;
+        _pageCursors.Clear();
+        _pageCursors.Add(null);
+        _pageIndex = 0;
+        _selected.Clear();
+        await LoadAsync(highlightNew: false);
+    }
+
+    private void Apply(IncidentQueueFilter filter) => Navigation.NavigateTo(filter.ToUrl());
+
+    private async Task LoadAsync(bool highlightNew)
+    {
+        var before = _rows.Select(r => r.Number).ToHashSet();
+        try
+        {
+            var page = await Incidents.ListAsync(_user, _filter.ToQuery(_pageCursors[_pageIndex], PageSize));
+            var now = Clock.GetUtcNow();
+            if (highlightNew)
+            {
+                foreach (var row in page.Items.Where(r => !before.Contains(r.Number)))
+                {
+                    _highlightUntil[row.Number] = now + HighlightFor;
+                }
+            }
+            _rows = page.Items;
+            _nextCursor = page.NextCursor;
+            // Keep the selection on rows that are still here (matched by number, the rows themselves are new objects).
+            var selected = _selected.Select(s => s.Number).ToHashSet();
+            _selected = [.. _rows.Where(r => selected.Contains(r.Number))];
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private ValueTask OnChangeAsync(IncidentChanged change)
+    {
+        if (_filter.MayMatch(change, _user.GetHandle()) || _rows.Any(r => r.Number == change.Number))
+        {
+            Interlocked.Exchange(ref _dirty, 1);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    // Events were lost while this page lagged behind: read again from the database.
+    private ValueTask OnOverflowAsync()
+    {
+        Interlocked.Exchange(ref _dirty, 1);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task OnTickAsync()
+    {
+        var changed = Interlocked.Exchange(ref _dirty, 0) == 1;
+        if (changed)
+        {
+            await LoadAsync(highlightNew: true);
+        }
+        var now = Clock.GetUtcNow();
+        var expired = _highlightUntil.Where(h => h.Value <= now).Select(h => h.Key).ToList();
+        expired.ForEach(n => _highlightUntil.Remove(n));
+        // Countdowns move once a second; live changes show on the next tick.
+        if (changed || expired.Count > 0 || ++_ticks % 4 == 0)
+        {
+            StateHasChanged();
+        }
+    }
+
+    private async Task NewerAsync()
+    {
+        _pageIndex = Math.Max(0, _pageIndex - 1);
+        await LoadAsync(highlightNew: false);
+    }
+
+    private async Task OlderAsync()
+    {
+        if (_nextCursor is null)
+        {
+            return;
+        }
+        if (_pageCursors.Count == _pageIndex + 1)
+        {
+            _pageCursors.Add(_nextCursor);
+        }
+        else
+        {
+            _pageCursors[_pageIndex + 1] = _nextCursor;
+        }
+        _pageIndex++;
+        await LoadAsync(highlightNew: false);
+    }
+
+    private string RowClass(IncidentRow row, int index) => _highlightUntil.ContainsKey(row.Number) ? "queue-row-new" : "";
+
+    private SlaClock? NextClock(IncidentRow row) =>
+        !IncidentTransitions.IsOpen(row.Status) || !_targets.TryGetValue(row.Severity, out var targets)
+            ? null
+            : SlaClocks.For(targets, row.TriggeredAt, row.AcknowledgedAt, row.MitigatedAt, row.ResolvedAt, Clock.GetUtcNow())
+                .Where(c => !c.Met).OrderBy(c => c.Due).FirstOrDefault();
+
+    private async Task BulkAsync(BulkAction action)
+    {
+        _bulkResults.Clear();
+        foreach (var row in _selected.OrderBy(r => r.Number).ToList())
+        {
+            try
+            {
+                _ = action switch
+                {
+                    BulkAction.Acknowledge => await Incidents.ActAsync(_user, row.Number, IncidentAction.Acknowledge, row.Version),
+                    BulkAction.AssignToMe => await Incidents.AssignAsync(_user, row.Number, _user.GetHandle(), row.Version),
+                    _ => await Incidents.ActAsync(_user, row.Number, IncidentAction.Resolve, row.Version, _bulkNote),
+                };
+                _bulkResults.Add(new BulkResult(row.Key, true, action switch
+                {
+                    BulkAction.Acknowledge => "acknowledged",
+                    BulkAction.AssignToMe => "assigned to you",
+                    _ => "resolved",
+                }));
+            }
+            catch (Exception ex) when (ex is ConflictException or ValidationException or NotFoundException)
+            {
+                _bulkResults.Add(new BulkResult(row.Key, false, ex is ValidationException v ? string.Join(" ", v.Errors.SelectMany(e => e.Value)) : ex.Message));
+            }
+        }
+        _selected.Clear();
+        _bulkNote = null;
+        await LoadAsync(highlightNew: false);
+    }
+
+    private async Task OpenNewIncidentAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<NewIncidentDialog>("New incident", new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: IncidentDetail created })
+        {
+            Navigation.NavigateTo($"/incidents/{created.Key}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _timer?.Dispose();
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Playwright;
+using Portal.Shared.Admin;
+using Portal.Shared.Demo;
+using Portal.Shared.Team;
+
+namespace Portal.E2E;
+
+/// <summary>The live queue shared by two regions: what one engineer does, the other sees without reloading.</summary>
+public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private static readonly DemoWorld World = DemoWorld.Generate();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed && TestContext.Current.Test is { } test)
+        {
+            await browser.CaptureAsync(test.TestCase.TestMethod?.MethodName ?? "test");
+        }
+    }
+
+    [Fact]
+    public async Task AnIncidentOpenedInEuropeAppearsInAmericaAndTheAcknowledgementComesBack()
+    {
+        var eu = World.People.First(p => p.Region == RegionCode.EU && p.Role == PortalRole.Engineer);
+        var us = World.People.First(p => p.Region == RegionCode.US && p.Role == PortalRole.Engineer);
+        var (contextA, a, errorsA) = await browser.NewPageAsync();
+        var (contextB, b, errorsB) = await browser.NewPageAsync();
+        await using var _ = contextA;
+        await using var __ = contextB;
+        await ShellTests.SignInAsync(a, eu.Handle);
+        await ShellTests.SignInAsync(b, us.Handle);
+
+        // B watches the SEV1–SEV2 queue; the filter must survive live updates.
+        await b.GotoAsync("/incidents?severity=SEV1,SEV2");
+        await ShellTests.WaitForCircuitAsync(b);
+        await Assertions.Expect(b.Locator("h1")).ToHaveTextAsync("Incidents");
+
+        await a.GotoAsync("/incidents");
+        await ShellTests.WaitForCircuitAsync(a);
+        await a.GetByTestId("new-incident").ClickAsync();
+        var title = $"Invoice PDFs failing for EU advertisers {Guid.NewGuid():N}"[..48];
+        await a.GetByTestId("new-title").FillAsync(title);
+        await a.GetByRole(AriaRole.Dialog).GetByText("SEV3").ClickAsync();
+        await a.GetByRole(AriaRole.Option, new() { Name = "SEV2" }).ClickAsync();
+        await a.GetByTestId("create-incident").ClickAsync();
+        await Assertions.Expect(a.GetByTestId("incident-title")).ToContainTextAsync(title);
+        var key = (await a.GetByTestId("incident-title").InnerTextAsync()).Split(' ')[0];
+
+        // B's queue shows it without a reload, highlighted, with the filter still applied.
+        var row = b.GetByTestId("queue").Locator("tr", new() { HasText = key });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("queue-row-new"));
+        Assert.EndsWith("/incidents?severity=SEV1,SEV2", b.Url, StringComparison.Ordinal);
+        await b.ScreenshotAsync(new() { Path = Paths.Artifacts("queue-live.png"), FullPage = true });
+
+        // B acknowledges from the detail page; A's open detail page shows who did it.
+        await row.GetByTestId("incident-link").ClickAsync();
+        await ShellTests.WaitForCircuitAsync(b);
+        await b.GetByTestId("action-acknowledge").ClickAsync();
+        await Assertions.Expect(b.GetByTestId("incident-status")).ToContainTextAsync("Acknowledged");
+
+        await Assertions.Expect(a.GetByTestId("incident-status")).ToContainTextAsync("Acknowledged", new() { Timeout = 10_000 });
+        await Assertions.Expect(a.GetByTestId("incident-assignee")).ToHaveTextAsync(us.Name);
+        await Assertions.Expect(a.GetByTestId("timeline")).ToContainTextAsync($"Acknowledged · {us.Name}");
+        await a.ScreenshotAsync(new() { Path = Paths.Artifacts("incident-detail.png"), FullPage = true });
+
+        // A, still holding the old version, tries to acknowledge too: told in words what happened.
+        Assert.Equal(0, await a.GetByTestId("action-acknowledge").CountAsync());
+        Assert.Empty(errorsA);
+        Assert.Empty(errorsB);
+    }
+
+    [Fact]
+    public async Task ACommentWithScriptRendersAsTextAndMarkdownFormats()
+    {
+        var person = World.People.First(p => p.Role == PortalRole.Manager);
+        var (context, page, errors) = await browser.NewPageAsync();
+        await using var _ = context;
+        await ShellTests.SignInAsync(page, person.Handle);
+        await page.GotoAsync("/incidents?status=all");
+        await ShellTests.WaitForCircuitAsync(page);
+        await page.GetByTestId("incident-link").First.ClickAsync();
+        await ShellTests.WaitForCircuitAsync(page);
+
+        var dialogs = 0;
+        page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+        await page.GetByTestId("comment-box").FillAsync("Found it: **stuck worker** <script>alert('x')</script><img src=x onerror=alert(1)>");
+        await page.GetByTestId("post-comment").ClickAsync();
+        var entry = page.GetByTestId("timeline").Locator(".markdown").Last;
+        await Assertions.Expect(entry.Locator("strong")).ToHaveTextAsync("stuck worker");
+        await Assertions.Expect(entry).ToContainTextAsync("<script>alert('x')</script>");
+        Assert.Equal(0, await entry.Locator("script, img").CountAsync());
+        Assert.Equal(0, dialogs);
+        Assert.Empty(errors);
+    }
+}
