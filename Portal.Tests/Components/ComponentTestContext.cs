@@ -25,7 +25,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(new SignInModes(Entra: !demoSignIn, Demo: demoSignIn));
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<Portal.Infrastructure.Live.InMemoryLiveFeed>();
+        Services.AddSingleton<Portal.Shared.Live.ILiveFeed>(sp => sp.GetRequiredService<Portal.Infrastructure.Live.InMemoryLiveFeed>());
+        Services.AddScoped<Portal.Features.Incidents.IncidentService>();
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
+        Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();
         Services.AddScoped<ShellState>();
         Services.AddScoped<ClientOrigin>();
         Services.AddScoped<AuditService>();
@@ -37,13 +42,19 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        var seeder = new DemoSeeder(_database.Factory, Options.Create(new DemoOptions { Seed = true }),
+        var seeder = new DemoSeeder(_database.Factory, Options.Create(new DemoOptions { Seed = true, History = false }),
             new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" },
-            TimeProvider.System, NullLogger<DemoSeeder>.Instance);
+            Clock, NullLogger<DemoSeeder>.Instance);
         await seeder.SeedIfWantedAsync(Xunit.TestContext.Current.CancellationToken);
     }
 
     protected static DemoWorld World { get; } = DemoWorld.Generate();
+
+    /// <summary>The test database, for setting up data without resolving services (bUnit freezes them on first use).</summary>
+    protected Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Infrastructure.Data.PortalDbContext> Database => _database!.Factory;
+
+    /// <summary>The clock every component and service here sees; tests move it.</summary>
+    protected Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
 
     public new async ValueTask DisposeAsync()
     {

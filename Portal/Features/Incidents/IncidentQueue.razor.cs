@@ -60,8 +60,10 @@ public partial class IncidentQueue : IDisposable
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
 
-    /// <summary>Numbers of rows that arrived live and are still highlighted.</summary>
-    public IReadOnlyCollection<long> Highlighted => _highlightUntil.Keys;
+    /// <summary>How many times this page itself rendered (its children not counted); tests read it to see coalescing.</summary>
+    internal int OwnRenders { get; private set; }
+
+    protected override void OnAfterRender(bool firstRender) => OwnRenders++;
 
     protected override async Task OnInitializedAsync()
     {
@@ -109,9 +111,17 @@ public partial class IncidentQueue : IDisposable
             }
             _rows = page.Items;
             _nextCursor = page.NextCursor;
-            // Keep the selection on rows that are still here (matched by number, the rows themselves are new objects).
-            var selected = _selected.Select(s => s.Number).ToHashSet();
-            _selected = [.. _rows.Where(r => selected.Contains(r.Number))];
+            // Keep the selection on rows that are still here. A new set only when it changed: the table binds it two-way,
+            // and a new instance on every read would make it echo back and render again.
+            if (_selected.Count > 0)
+            {
+                var selected = _selected.Select(s => s.Number).ToHashSet();
+                var kept = _rows.Where(r => selected.Contains(r.Number)).ToHashSet();
+                if (!kept.SetEquals(_selected))
+                {
+                    _selected = kept;
+                }
+            }
         }
         finally
         {

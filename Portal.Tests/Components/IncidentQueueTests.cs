@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Incidents;
+using Portal.Infrastructure.Auth;
+using Portal.Shared.Incidents;
+using Portal.Shared.Team;
+
+namespace Portal.Tests.Components;
+
+public class IncidentQueueTests : ComponentTestContext
+{
+    private ClaimsPrincipal _user = new();
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private async Task<ClaimsPrincipal> SignInAsync()
+    {
+        var engineer = World.People.First(p => p.Role == PortalRole.Engineer);
+        await using var db = await Database.CreateDbContextAsync(Ct);
+        var person = await db.People.AsNoTracking().SingleAsync(p => p.Handle == engineer.Handle, Xunit.TestContext.Current.CancellationToken);
+        var auth = AddAuthorization();
+        auth.SetAuthorized(person.Name);
+        auth.SetClaims([.. PortalClaims.IdentityFor(person).Claims]);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _user = new ClaimsPrincipal(PortalClaims.IdentityFor(person));
+        return _user;
+    }
+
+    private IncidentService Incidents => Services.GetRequiredService<IncidentService>();
+
+    private IRenderedComponent<IncidentQueue> RenderQueue(string url)
+    {
+        Render<MudBlazor.MudPopoverProvider>();
+        Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        return Render<IncidentQueue>();
+    }
+
+    private static List<string> Keys(IRenderedComponent<IncidentQueue> queue) =>
+        [.. queue.FindAll("[data-testid=incident-link]").Select(a => a.TextContent)];
+
+    private void TickOnce() => Clock.Advance(IncidentQueue.Tick);
+
+    [Fact]
+    public async Task TheQueueListsOpenIncidentsNewestFirst()
+    {
+        var user = await SignInAsync();
+        var a = await Incidents.CreateAsync(user, new NewIncident("FX feed stale"), cancellationToken: Ct);
+        var b = await Incidents.CreateAsync(user, new NewIncident("Ledger drift", Severity: Severity.SEV2), cancellationToken: Ct);
+        var c = await Incidents.CreateAsync(user, new NewIncident("Old one"), cancellationToken: Ct);
+        await Incidents.ActAsync(user, c.Number, IncidentAction.Resolve, note: "done", cancellationToken: Ct);
+
+        var queue = RenderQueue("/incidents");
+        queue.WaitForAssertion(() => Assert.Equal([b.Key, a.Key], Keys(queue)));
+        Assert.Contains("Ledger drift", queue.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LiveChangesInsertUpdateAndRemoveRowsWithoutResettingTheFilter()
+    {
+        var user = await SignInAsync();
+        var existing = await Incidents.CreateAsync(user, new NewIncident("Existing SEV2", Severity: Severity.SEV2), cancellationToken: Ct);
+        var queue = RenderQueue("/incidents?severity=SEV2");
+        queue.WaitForAssertion(() => Assert.Equal([existing.Key], Keys(queue)));
+
+        // Arrives live: inserted at the top, highlighted.
+        var arrived = await Incidents.CreateAsync(user, new NewIncident("Arrived live", Severity: Severity.SEV2), cancellationToken: Ct);
+        var ignored = await Incidents.CreateAsync(user, new NewIncident("Not my filter", Severity: Severity.SEV4), cancellationToken: Ct);
+        await WaitForFeedAsync();
+        TickOnce();
+        queue.WaitForAssertion(() => Assert.Equal([arrived.Key, existing.Key], Keys(queue)));
+        Assert.Contains("queue-row-new", queue.Find($"tr:has(a[href='/incidents/{arrived.Key}'])").ClassName, StringComparison.Ordinal);
+        Assert.DoesNotContain(ignored.Key, Keys(queue));
+
+        // Changed: updated in place.
+        await Incidents.ActAsync(user, existing.Number, IncidentAction.Acknowledge, cancellationToken: Ct);
+        await WaitForFeedAsync();
+        TickOnce();
+        queue.WaitForAssertion(() => Assert.Contains("Acknowledged", queue.Find($"tr:has(a[href='/incidents/{existing.Key}'])").TextContent, StringComparison.Ordinal));
+
+        // No longer matching: leaves.
+        await Incidents.ChangeSeverityAsync(user, arrived.Number, Severity.SEV4, cancellationToken: Ct);
+        await WaitForFeedAsync();
+        TickOnce();
+        queue.WaitForAssertion(() => Assert.Equal([existing.Key], Keys(queue)));
+
+        // The viewer's filter never moved.
+        Assert.EndsWith("/incidents?severity=SEV2", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+        Assert.Equal("SEV2", queue.Find("[data-testid=filter-severity]").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task AStormOfChangesIsAppliedInOneRenderPerTick()
+    {
+        var user = await SignInAsync();
+        var incident = await Incidents.CreateAsync(user, new NewIncident("Storm target", Severity: Severity.SEV2), cancellationToken: Ct);
+        var queue = RenderQueue("/incidents");
+        queue.WaitForAssertion(() => Assert.Equal([incident.Key], Keys(queue)));
+        var rendersBefore = queue.Instance.OwnRenders;
+
+        for (var i = 0; i < 100; i++)
+        {
+            await Incidents.PostAsync(user, incident.Number, $"update {i}", cancellationToken: Ct);
+        }
+        await WaitForFeedAsync();
+        // A hundred changes, no tick yet: nothing rendered for them.
+        Assert.Equal(rendersBefore, queue.Instance.OwnRenders);
+
+        TickOnce();
+        queue.WaitForAssertion(() => Assert.True(queue.Instance.OwnRenders > rendersBefore));
+        await Task.Delay(200, Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(1, queue.Instance.OwnRenders - rendersBefore);
+    }
+
+    // The feed delivers on its own reader; give it a moment to hand the events to the page.
+    private static Task WaitForFeedAsync() => Task.Delay(150, Xunit.TestContext.Current.CancellationToken);
+}
