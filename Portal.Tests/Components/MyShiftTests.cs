@@ -13,6 +13,8 @@ public class MyShiftTests : ComponentTestContext
     public async Task TheTeamAppearsWhenTheViewerIsKnownOnlyAfterThePageStarted()
     {
         var engineer = World.People.First(p => p.Role == PortalRole.Engineer);
+        AddAuthorization().SetAuthorized(engineer.Name);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         var page = Render<MyShift>();
         Assert.Contains("mud-progress-linear", page.Markup, StringComparison.Ordinal);
 
@@ -30,6 +32,8 @@ public class MyShiftTests : ComponentTestContext
     public async Task TheHeadOfSupportSeesTheirDirectReports()
     {
         var head = World.People.Single(p => p.ManagerHandle is null);
+        AddAuthorization().SetAuthorized(head.Name);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         await Services.GetRequiredService<ShellState>().SetMeAsync(Services, head.Handle);
         var page = Render<MyShift>();
 
@@ -37,6 +41,41 @@ public class MyShiftTests : ComponentTestContext
         Assert.Equal(5, reports.Count);
         page.WaitForAssertion(() => Assert.All(reports, r => Assert.Contains(r.Name, page.Markup, StringComparison.Ordinal)));
         Assert.Contains("Your reports", page.Markup, StringComparison.Ordinal);
+    }
+}
+
+public class MyShiftIncidentTests : ComponentTestContext
+{
+    [Fact]
+    public async Task MyShiftShowsMyIncidentsTheUnassignedInMyRegionAndTheBreached()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var me = World.People.First(p => p.Role == PortalRole.Engineer && p.Region == Portal.Shared.Admin.RegionCode.JP);
+        await using var db = await Database.CreateDbContextAsync(ct);
+        var person = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.People, p => p.Handle == me.Handle, ct);
+        var auth = AddAuthorization();
+        auth.SetAuthorized(person.Name);
+        auth.SetClaims([.. Portal.Infrastructure.Auth.PortalClaims.IdentityFor(person).Claims]);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var user = new System.Security.Claims.ClaimsPrincipal(Portal.Infrastructure.Auth.PortalClaims.IdentityFor(person));
+        var incidents = Services.GetRequiredService<Portal.Features.Incidents.IncidentService>();
+        var mine = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Mine to fix", Assignee: me.Handle, Region: "JP"), ct);
+        var unassigned = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Nobody owns this", Region: "JP"), ct);
+        var elsewhere = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Unassigned in Europe", Region: "EU"), ct);
+        var late = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Late SEV1", Severity: Portal.Shared.Incidents.Severity.SEV1, Region: "EU"), ct);
+        Clock.Advance(TimeSpan.FromMinutes(6));
+        await incidents.RecordBreachesAsync(ct);
+
+        await Services.GetRequiredService<ShellState>().SetMeAsync(Services, me.Handle);
+        var page = Render<MyShift>();
+
+        page.WaitForAssertion(() => Assert.Contains(mine.Key, page.Find("[data-testid=my-incidents]").TextContent, StringComparison.Ordinal));
+        var region = page.Find("[data-testid=unassigned-in-region]").TextContent;
+        Assert.Contains(unassigned.Key, region, StringComparison.Ordinal);
+        Assert.DoesNotContain(elsewhere.Key, region, StringComparison.Ordinal);
+        Assert.DoesNotContain(mine.Key, region, StringComparison.Ordinal);
+        Assert.Contains(late.Key, page.Find("[data-testid=breached]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Unassigned in Japan", page.Markup, StringComparison.Ordinal);
     }
 }
 

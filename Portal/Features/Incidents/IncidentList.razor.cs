@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Portal.Infrastructure.Auth;
+using Portal.Shared.Live;
+
+namespace Portal.Features.Incidents;
+
+public partial class IncidentList : IDisposable
+{
+    private IReadOnlyList<IncidentRow> _rows = [];
+    private bool _more;
+    private ClaimsPrincipal _user = new();
+    private IDisposable? _subscription;
+    private ITimer? _timer;
+    private int _dirty;
+
+    [Parameter, EditorRequired] public string Title { get; set; } = "";
+    [Parameter, EditorRequired] public IncidentQueueFilter Filter { get; set; } = new();
+    [Parameter] public string Empty { get; set; } = "Nothing here.";
+    [Parameter] public int Limit { get; set; } = 8;
+    [Parameter] public string? TestId { get; set; }
+
+    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private ILiveFeed Feed { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+
+    private string CountLabel => _more ? $"{_rows.Count}+" : _rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await AuthState.GetAuthenticationStateAsync()).User;
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Feed.Subscribe(change =>
+            {
+                if (Filter.MayMatch(change, _user.GetHandle()) || _rows.Any(r => r.Number == change.Number))
+                {
+                    Interlocked.Exchange(ref _dirty, 1);
+                }
+                return ValueTask.CompletedTask;
+            }, () => { Interlocked.Exchange(ref _dirty, 1); return ValueTask.CompletedTask; });
+            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(async () =>
+            {
+                if (Interlocked.Exchange(ref _dirty, 0) == 1)
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                }
+            }), null, IncidentQueue.Tick, IncidentQueue.Tick);
+        }
+    }
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        var page = await Incidents.ListAsync(_user, Filter.ToQuery(null, Limit));
+        (_rows, _more) = (page.Items, page.NextCursor is not null);
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _timer?.Dispose();
+    }
+}
