@@ -42,10 +42,12 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         await a.GetByTestId("new-incident").ClickAsync();
         var title = $"Invoice PDFs failing for EU advertisers {Guid.NewGuid():N}"[..48];
         await a.GetByTestId("new-title").FillAsync(title);
-        await a.GetByRole(AriaRole.Dialog).GetByText("SEV3").ClickAsync();
+        var severity = a.GetByTestId("new-severity");
+        await severity.ClickAsync();
         await a.GetByRole(AriaRole.Option, new() { Name = "SEV2" }).ClickAsync();
         await a.GetByTestId("create-incident").ClickAsync();
         await Assertions.Expect(a.GetByTestId("incident-title")).ToContainTextAsync(title);
+        await Assertions.Expect(a.GetByTestId("incident-severity")).ToHaveTextAsync("SEV2");
         var key = (await a.GetByTestId("incident-title").InnerTextAsync()).Split(' ')[0];
 
         // B's queue shows it without a reload, highlighted, with the filter still applied.
