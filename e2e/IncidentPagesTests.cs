@@ -45,6 +45,8 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         var severity = a.GetByTestId("new-severity");
         await severity.ClickAsync();
         await a.GetByRole(AriaRole.Option, new() { Name = "SEV2" }).ClickAsync();
+        // The select's text is rendered by the server: once it reads SEV2, the pick has been applied there.
+        await Assertions.Expect(severity).ToHaveTextAsync("SEV2");
         await a.GetByTestId("create-incident").ClickAsync();
         await Assertions.Expect(a.GetByTestId("incident-title")).ToContainTextAsync(title);
         await Assertions.Expect(a.GetByTestId("incident-severity")).ToHaveTextAsync("SEV2");
