@@ -57,11 +57,19 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("queue-row-new"));
         Assert.EndsWith("/incidents?severity=SEV1,SEV2", b.Url, StringComparison.Ordinal);
+        // A has it open: B's row says someone is looking.
+        await Assertions.Expect(row.GetByTestId("viewers")).ToContainTextAsync("1");
         await b.ScreenshotAsync(new() { Path = Paths.Artifacts("queue-live.png"), FullPage = true });
 
-        // B acknowledges from the detail page; A's open detail page shows who did it.
+        // B opens it too: A sees B there, and sees B typing.
         await row.GetByTestId("incident-link").ClickAsync();
         await ShellTests.WaitForCircuitAsync(b);
+        await Assertions.Expect(a.GetByTestId("presence")).ToContainTextAsync("Also here");
+        await Assertions.Expect(a.GetByTestId("presence").GetByLabel(us.Name)).ToBeVisibleAsync();
+        await b.GetByTestId("comment-box").FillAsync("Checking the PDF renderer");
+        await Assertions.Expect(a.GetByTestId("typing")).ToHaveTextAsync($"{us.Name} is typing a comment…");
+
+        // B acknowledges; A's open detail page shows who did it.
         await b.GetByTestId("action-acknowledge").ClickAsync();
         await Assertions.Expect(b.GetByTestId("incident-status")).ToContainTextAsync("Acknowledged");
 

@@ -22,7 +22,10 @@ public partial class IncidentDetailPage : IDisposable
     private Dictionary<string, string> _people = [];
     private ClaimsPrincipal _user = new();
     private IDisposable? _subscription;
+    private IDisposable? _presence;
     private ITimer? _timer;
+    private DateTimeOffset _lastTypingSignal;
+    private IReadOnlyList<Viewer> _others = [];
     private int _dirty;
     private int _ticks;
 
@@ -35,6 +38,7 @@ public partial class IncidentDetailPage : IDisposable
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+    [Inject] private IPresence Presence { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -57,12 +61,47 @@ public partial class IncidentDetailPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!IncidentNumber.TryParse(Number, out _number) || await Incidents.DetailAsync(_number) is not { } detail)
+        if (!IncidentNumber.TryParse(Number, out var number) || await Incidents.DetailAsync(number) is not { } detail)
         {
             Navigation.NotFound();
             return;
         }
+        if (number != _number || _presence is null)
+        {
+            _number = number;
+            _presence?.Dispose();
+            if (RendererInfo.IsInteractive && _me is not null)
+            {
+                _presence = Presence.Join(_number, _me, _people.GetValueOrDefault(_me, _me));
+                Presence.Changed += OnPresenceChanged;
+            }
+        }
         _incident = detail;
+        RefreshPresence();
+    }
+
+    private void OnPresenceChanged(long number)
+    {
+        if (number == _number)
+        {
+            Interlocked.Exchange(ref _dirtyPresence, 1);
+        }
+    }
+
+    private int _dirtyPresence;
+
+    private void RefreshPresence() => _others = [.. Presence.Viewers(_number).Where(v => v.Handle != _me)];
+
+    /// <summary>Tells the others this person is writing, at most every couple of seconds.</summary>
+    private void OnCommentTyped(string? text)
+    {
+        _comment = text;
+        var now = Clock.GetUtcNow();
+        if (!string.IsNullOrEmpty(text) && _me is not null && now - _lastTypingSignal > TimeSpan.FromSeconds(2))
+        {
+            _lastTypingSignal = now;
+            Presence.Typing(_number, _me);
+        }
     }
 
     private async Task OnTickAsync()
@@ -72,8 +111,11 @@ public partial class IncidentDetailPage : IDisposable
         {
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
         }
-        if (changed || ++_ticks % 4 == 0)
+        var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
+        // Typing fades on its own, so presence is also re-read with the once-a-second countdown render.
+        if (changed || presence || ++_ticks % 4 == 0)
         {
+            RefreshPresence();
             StateHasChanged();
         }
     }
@@ -155,6 +197,8 @@ public partial class IncidentDetailPage : IDisposable
 
     public void Dispose()
     {
+        Presence.Changed -= OnPresenceChanged;
+        _presence?.Dispose();
         _subscription?.Dispose();
         _timer?.Dispose();
     }

@@ -48,6 +48,12 @@ public partial class IncidentQueue : IDisposable
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+    [Inject] private IPresence Presence { get; set; } = default!;
+
+    private IReadOnlyDictionary<long, int> _viewers = new Dictionary<long, int>();
+    private int _presenceDirty;
+
+    private void OnPresenceChanged(long number) => Interlocked.Exchange(ref _presenceDirty, 1);
 
     [SupplyParameterFromQuery] public string? Status { get; set; }
     [SupplyParameterFromQuery] public string? Severity { get; set; }
@@ -74,6 +80,7 @@ public partial class IncidentQueue : IDisposable
         if (RendererInfo.IsInteractive)
         {
             _subscription = Feed.Subscribe(OnChangeAsync, OnOverflowAsync);
+            Presence.Changed += OnPresenceChanged;
             _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, Tick, Tick);
         }
     }
@@ -111,6 +118,7 @@ public partial class IncidentQueue : IDisposable
             }
             _rows = page.Items;
             _nextCursor = page.NextCursor;
+            _viewers = Presence.Counts(_rows.Select(r => r.Number));
             // Keep the selection on rows that are still here. A new set only when it changed: the table binds it two-way,
             // and a new instance on every read would make it echo back and render again.
             if (_selected.Count > 0)
@@ -152,11 +160,16 @@ public partial class IncidentQueue : IDisposable
         {
             await LoadAsync(highlightNew: true);
         }
+        var presence = Interlocked.Exchange(ref _presenceDirty, 0) == 1;
+        if (changed || presence)
+        {
+            _viewers = Presence.Counts(_rows.Select(r => r.Number));
+        }
         var now = Clock.GetUtcNow();
         var expired = _highlightUntil.Where(h => h.Value <= now).Select(h => h.Key).ToList();
         expired.ForEach(n => _highlightUntil.Remove(n));
         // Countdowns move once a second; live changes show on the next tick.
-        if (changed || expired.Count > 0 || ++_ticks % 4 == 0)
+        if (changed || presence || expired.Count > 0 || ++_ticks % 4 == 0)
         {
             StateHasChanged();
         }
@@ -235,6 +248,7 @@ public partial class IncidentQueue : IDisposable
 
     public void Dispose()
     {
+        Presence.Changed -= OnPresenceChanged;
         _subscription?.Dispose();
         _timer?.Dispose();
     }

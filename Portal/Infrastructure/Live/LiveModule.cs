@@ -15,6 +15,7 @@ public static class LiveModule
         builder.Services.AddSingleton<InMemoryLiveFeed>();
         builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
         builder.Services.AddSingleton<LiveSubscriptions>();
+        builder.Services.AddSingleton<IPresence, InMemoryPresence>();
         builder.Services.AddHostedService<LiveHubBridge>();
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddSignalR(o => o.AddFilter<HubErrorFilter>())
