@@ -25,6 +25,10 @@ public static class IncidentsModule
         builder.Services.AddScoped<IncidentService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
         builder.Services.AddHostedService<SlaBreachProcessor>();
+        if (builder.Configuration.GetValue<bool>("Demo:Traffic"))
+        {
+            builder.Services.AddHostedService<DemoTraffic>();
+        }
     }
 
     public static void MapIncidentsModule(this WebApplication app)

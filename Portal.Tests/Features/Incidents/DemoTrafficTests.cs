@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Shared.Incidents;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Features.Incidents;
+
+public sealed class DemoTrafficTests : IAsyncDisposable
+{
+    private readonly PortalFactory _portal = new(settings: new Dictionary<string, string?> { ["Demo:Traffic"] = "true" });
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task DemoTrafficOpensAndWorksIncidentsAsTimePasses()
+    {
+        _portal.AnonymousClient().Dispose();
+        for (var i = 0; i < 200 && await CountAsync(i => true) < 10; i++)
+        {
+            _portal.Clock.Advance(TimeSpan.FromSeconds(6));
+            await Task.Delay(30, Ct);
+        }
+        Assert.True(await CountAsync(i => true) >= 8);
+        for (var i = 0; i < 300 && await CountAsync(i => i.Status != IncidentStatus.Triggered) == 0; i++)
+        {
+            _portal.Clock.Advance(TimeSpan.FromSeconds(6));
+            await Task.Delay(30, Ct);
+        }
+        Assert.True(await CountAsync(i => i.Status != IncidentStatus.Triggered) > 0, "demo traffic never worked an incident");
+    }
+
+    [Fact]
+    public async Task WithoutTheSettingNothingMoves()
+    {
+        await using var quiet = new PortalFactory();
+        quiet.AnonymousClient().Dispose();
+        quiet.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(300, Ct);
+        await using var db = await quiet.Db.CreateDbContextAsync(Ct);
+        Assert.Equal(0, await db.Incidents.CountAsync(Ct));
+    }
+
+    private async Task<int> CountAsync(System.Linq.Expressions.Expression<Func<Incident, bool>> where)
+    {
+        await using var db = await _portal.Db.CreateDbContextAsync(Ct);
+        return await db.Incidents.CountAsync(where, Ct);
+    }
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+}

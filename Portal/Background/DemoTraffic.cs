@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.Incidents;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Data;
+using Portal.Shared;
+using Portal.Shared.Incidents;
+using Portal.Shared.Team;
+
+namespace Portal.Background;
+
+/// <summary>
+/// With <c>Demo:Traffic=true</c>, the demo world opens and works incidents every few seconds through the same service
+/// as people do, so a first look at the portal shows the queue alive. Off by default.
+/// </summary>
+public sealed class DemoTraffic(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DemoTraffic> logger) : BackgroundService
+{
+    private static readonly string[] Openings =
+    [
+        "Card authorisations declining for {0} advertisers", "Invoice queue growing in {0}", "Billing API errors for partners in {0}",
+        "Budget pacing lag in {0}", "FX rates late for {0} currencies", "Ledger sync behind in {0}",
+    ];
+
+    private readonly Random _random = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2 + _random.Next(4)), clock, stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                await StepAsync(scope.ServiceProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is ConflictException or ValidationException or NotFoundException or DbUpdateException)
+            {
+                // Someone (a person, or another node) got there first; the next step picks something else.
+                logger.LogDebug(ex, "Demo traffic step skipped");
+            }
+        }
+    }
+
+    internal async Task StepAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var incidents = services.GetRequiredService<IncidentService>();
+        var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken);
+        await using (db)
+        {
+            var engineers = await db.People.AsNoTracking().Where(p => p.Role == PortalRole.Engineer && p.Active).ToListAsync(cancellationToken);
+            if (engineers.Count == 0)
+            {
+                return;
+            }
+            var actor = engineers[_random.Next(engineers.Count)];
+            var user = new ClaimsPrincipal(PortalClaims.IdentityFor(actor));
+            var open = await db.Incidents.AsNoTracking().Where(i => i.Status != IncidentStatus.Resolved)
+                .OrderByDescending(i => i.Number).Take(30).Select(i => new { i.Number, i.Status, i.Version }).ToListAsync(cancellationToken);
+            var roll = _random.NextDouble();
+            if (open.Count < 8 || roll < 0.3)
+            {
+                var region = Shared.Admin.Regions.Get(actor.Region).Name;
+                var title = string.Format(System.Globalization.CultureInfo.InvariantCulture, Openings[_random.Next(Openings.Length)], region);
+                var severity = _random.NextDouble() < 0.15 ? Severity.SEV2 : _random.NextDouble() < 0.5 ? Severity.SEV3 : Severity.SEV4;
+                await incidents.CreateAsync(user, new NewIncident(title, "Opened by demo traffic.", severity, Region: actor.Region.ToString()), cancellationToken);
+                return;
+            }
+            var target = open[_random.Next(open.Count)];
+            var action = target.Status switch
+            {
+                IncidentStatus.Triggered => IncidentAction.Acknowledge,
+                IncidentStatus.Acknowledged => roll < 0.6 ? IncidentAction.Mitigate : IncidentAction.Resolve,
+                _ => IncidentAction.Resolve,
+            };
+            if (roll < 0.45)
+            {
+                await incidents.PostAsync(user, target.Number, "Still looking: error rate flat over the last 5 minutes.", cancellationToken: cancellationToken);
+                return;
+            }
+            await incidents.ActAsync(user, target.Number, action, target.Version,
+                action == IncidentAction.Resolve ? "Recovered after the workers were restarted (demo traffic)." : null, cancellationToken);
+        }
+    }
+}
