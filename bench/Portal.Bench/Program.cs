@@ -4,6 +4,7 @@ using Portal.Bench;
 var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["startup"] = StartupScenario.RunAsync,
+    ["queue"] = QueueScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -244,6 +244,21 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "Status", "Number");
 
+                    b.HasIndex(new[] { "AssigneeId", "Number" }, "IX_Incidents_Open_Assignee")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "Number" }, "IX_Incidents_Open_Number")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "Region", "Number" }, "IX_Incidents_Open_Region")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "Severity", "Number" }, "IX_Incidents_Open_Severity")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
+                    b.HasIndex(new[] { "TeamId", "Number" }, "IX_Incidents_Open_Team")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
                     b.ToTable("Incidents");
                 });
 

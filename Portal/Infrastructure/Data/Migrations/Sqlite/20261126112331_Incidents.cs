@@ -132,6 +132,36 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 column: "CommanderId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Incidents_Open_Assignee",
+                table: "Incidents",
+                columns: new[] { "AssigneeId", "Number" },
+                filter: "\"Status\" <> 'Resolved'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_Open_Number",
+                table: "Incidents",
+                column: "Number",
+                filter: "\"Status\" <> 'Resolved'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_Open_Region",
+                table: "Incidents",
+                columns: new[] { "Region", "Number" },
+                filter: "\"Status\" <> 'Resolved'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_Open_Severity",
+                table: "Incidents",
+                columns: new[] { "Severity", "Number" },
+                filter: "\"Status\" <> 'Resolved'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_Open_Team",
+                table: "Incidents",
+                columns: new[] { "TeamId", "Number" },
+                filter: "\"Status\" <> 'Resolved'");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Incidents_Region_Status_Number",
                 table: "Incidents",
                 columns: new[] { "Region", "Status", "Number" });
