@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Portal.Bench;
 
@@ -15,17 +13,25 @@ internal static class StartupScenario
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 5;
-        var dll = PortalDll();
-        Console.WriteLine($"startup: {runs} runs of {dll}");
-
-        var empty = await MeasureAsync(dll, runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "false" });
-        var seeded = await MeasureAsync(dll, runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "true" });
-
+        Console.WriteLine($"startup: {runs} runs");
+        var empty = await MeasureAsync(runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "false" });
+        var seeded = await MeasureAsync(runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "true" });
         Report("empty SQLite", empty);
         Report("demo world seeded", seeded);
-        var within = Median(empty) < Budget;
-        Console.WriteLine($"budget: cold start to ready under {Budget.TotalSeconds:0} s (median, empty SQLite) -> {(within ? "within" : "OVER")}");
+        Console.WriteLine($"budget: cold start to ready under {Budget.TotalSeconds:0} s (median, empty SQLite) -> {(Median(empty) < Budget ? "within" : "OVER")}");
         return 0;
+    }
+
+    private static async Task<List<TimeSpan>> MeasureAsync(int runs, Dictionary<string, string> environment)
+    {
+        var results = new List<TimeSpan>();
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await using var host = PortalHost.Start(environment);
+            results.Add(await host.WaitUntilReadyAsync(clock));
+        }
+        return results;
     }
 
     private static void Report(string name, List<TimeSpan> times)
@@ -35,83 +41,4 @@ internal static class StartupScenario
     }
 
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
-
-    private static async Task<List<TimeSpan>> MeasureAsync(string dll, int runs, Dictionary<string, string> environment)
-    {
-        var results = new List<TimeSpan>();
-        for (var i = 0; i < runs; i++)
-        {
-            var folder = Path.Combine(Path.GetTempPath(), $"portal-bench-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(folder);
-            var port = FreePort();
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(dll);
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add($"http://127.0.0.1:{port}");
-            start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(folder, "portal.db")}";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var clock = Stopwatch.StartNew();
-            using var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            try
-            {
-                while (clock.Elapsed < TimeSpan.FromSeconds(60))
-                {
-                    try
-                    {
-                        var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            results.Add(clock.Elapsed);
-                            break;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                    }
-                    await Task.Delay(10);
-                }
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        return results;
-    }
-
-    private static string PortalDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-        {
-            dir = dir.Parent;
-        }
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        return Path.Combine(dir!.FullName, "Portal", "bin", configuration, "net10.0", "Portal.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
