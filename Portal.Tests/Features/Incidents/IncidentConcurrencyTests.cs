@@ -119,7 +119,7 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
         await NewService().PostAsync(a, incident.Number, "Looking at pacing job.", cancellationToken: Ct);
         await Assert.ThrowsAsync<ConflictException>(() => NewService().ActAsync(a, incident.Number, IncidentAction.Acknowledge, cancellationToken: Ct));
 
-        await WaitUntilAsync(() => received.Count >= 3);
+        await Eventually.TrueAsync(() => received.Count >= 3);
         await Task.Delay(100, Ct);
         lock (received)
         {
@@ -148,24 +148,15 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
             if (i % 100 == 99)
             {
                 // A storm in bursts: the quick reader keeps up between bursts; the stuck one cannot.
-                await WaitUntilAsync(() => Volatile.Read(ref fast) == i + 1);
+                await Eventually.TrueAsync(() => Volatile.Read(ref fast) == i + 1);
             }
         }
-        await WaitUntilAsync(() => Volatile.Read(ref fast) == InMemoryLiveFeed.QueueLimit + 10);
+        await Eventually.TrueAsync(() => Volatile.Read(ref fast) == InMemoryLiveFeed.QueueLimit + 10);
         gate.SetResult();
         await overflowed.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.Equal(2, feed.SubscriberCount);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, Ct);
-        }
-        Assert.True(condition(), "the condition did not become true within 10 s");
-    }
 
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 }

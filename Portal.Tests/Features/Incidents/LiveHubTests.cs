@@ -57,7 +57,7 @@ public sealed class LiveHubTests : IAsyncDisposable
         var number = jp.GetProperty("number").GetInt64();
         await client.PostJsonAsync($"/api/incidents/INC-{number}/acknowledge", new { });
 
-        await WaitUntilAsync(() => received.Count >= 2);
+        await Eventually.TrueAsync(() => received.Count >= 2);
         await Task.Delay(300, Ct);
         var messages = received.ToList();
         // Subscribed to both the region and the team: each change still arrives once.
@@ -82,7 +82,7 @@ public sealed class LiveHubTests : IAsyncDisposable
         var number = (await (await client.PostJsonAsync("/api/incidents", new { title = "Watch me" })).JsonAsync()).GetProperty("number").GetInt64();
         await connection.InvokeAsync("Subscribe", $"incident:INC-{number}", Ct);
         await client.PostJsonAsync($"/api/incidents/INC-{number}/comments", new { text = "first" });
-        await WaitUntilAsync(() => received.Count == 1);
+        await Eventually.TrueAsync(() => received.Count == 1);
 
         await connection.InvokeAsync("Unsubscribe", $"incident:{number}", Ct);
         await client.PostJsonAsync($"/api/incidents/INC-{number}/comments", new { text = "second" });
@@ -120,18 +120,9 @@ public sealed class LiveHubTests : IAsyncDisposable
         await connection.InvokeAsync("Subscribe", LiveTopics.AllIncidents, Ct);
         Assert.Single(subscriptions.ConnectionsFor([LiveTopics.AllIncidents]));
         await connection.DisposeAsync();
-        await WaitUntilAsync(() => subscriptions.ConnectionsFor([LiveTopics.AllIncidents]).Count == 0);
+        await Eventually.TrueAsync(() => subscriptions.ConnectionsFor([LiveTopics.AllIncidents]).Count == 0);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, Ct);
-        }
-        Assert.True(condition(), "the condition did not become true within 10 s");
-    }
 
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 }
