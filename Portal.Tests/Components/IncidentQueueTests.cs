@@ -41,7 +41,7 @@ public class IncidentQueueTests : ComponentTestContext
     private static List<string> Keys(IRenderedComponent<IncidentQueue> queue) =>
         [.. queue.FindAll("[data-testid=incident-link]").Select(a => a.TextContent)];
 
-    private void TickOnce() => Clock.Advance(IncidentQueue.Tick);
+    private void TickOnce() => Clock.Advance(LiveRefresh.Tick);
 
     [Fact]
     public async Task TheQueueListsOpenIncidentsNewestFirst()

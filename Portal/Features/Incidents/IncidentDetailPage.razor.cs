@@ -21,12 +21,10 @@ public partial class IncidentDetailPage : IDisposable
     private string? _assignTo;
     private Dictionary<string, string> _people = [];
     private ClaimsPrincipal _user = new();
-    private IDisposable? _subscription;
+    private LiveRefresh? _live;
     private IDisposable? _presence;
-    private ITimer? _timer;
     private DateTimeOffset _lastTypingSignal;
     private IReadOnlyList<Viewer> _others = [];
-    private int _dirty;
     private int _ticks;
 
     [Parameter] public string Number { get; set; } = "";
@@ -47,15 +45,7 @@ public partial class IncidentDetailPage : IDisposable
         _people = (await PeopleDirectory.ListAsync()).ToDictionary(p => p.Handle, p => p.Name);
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Feed.Subscribe(change =>
-            {
-                if (change.Number == _number)
-                {
-                    Interlocked.Exchange(ref _dirty, 1);
-                }
-                return ValueTask.CompletedTask;
-            }, () => { Interlocked.Exchange(ref _dirty, 1); return ValueTask.CompletedTask; });
-            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, IncidentQueue.Tick, IncidentQueue.Tick);
+            _live = new LiveRefresh(Feed, Clock, change => change.Number == _number, OnTickAsync, InvokeAsync);
         }
     }
 
@@ -104,16 +94,16 @@ public partial class IncidentDetailPage : IDisposable
         }
     }
 
-    private async Task OnTickAsync()
+    private async Task OnTickAsync(bool changed)
     {
-        var changed = Interlocked.Exchange(ref _dirty, 0) == 1;
         if (changed)
         {
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
         }
         var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
-        // Typing fades on its own, so presence is also re-read with the once-a-second countdown render.
-        if (changed || presence || ++_ticks % 4 == 0)
+        // Once a second for the countdowns, and for "is typing", which fades on its own; idle otherwise.
+        var moving = _incident is { } i && (i.Sla.Any(c => !c.Met) || _others.Any(o => o.Typing));
+        if (changed || presence || (++_ticks % 4 == 0 && moving))
         {
             RefreshPresence();
             StateHasChanged();
@@ -199,7 +189,6 @@ public partial class IncidentDetailPage : IDisposable
     {
         Presence.Changed -= OnPresenceChanged;
         _presence?.Dispose();
-        _subscription?.Dispose();
-        _timer?.Dispose();
+        _live?.Dispose();
     }
 }

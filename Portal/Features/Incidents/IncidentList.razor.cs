@@ -11,9 +11,7 @@ public partial class IncidentList : IDisposable
     private IReadOnlyList<IncidentRow> _rows = [];
     private bool _more;
     private ClaimsPrincipal _user = new();
-    private IDisposable? _subscription;
-    private ITimer? _timer;
-    private int _dirty;
+    private LiveRefresh? _live;
 
     [Parameter, EditorRequired] public string Title { get; set; } = "";
     [Parameter, EditorRequired] public IncidentQueueFilter Filter { get; set; } = new();
@@ -33,22 +31,17 @@ public partial class IncidentList : IDisposable
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Feed.Subscribe(change =>
-            {
-                if (Filter.MayMatch(change, _user.GetHandle()) || _rows.Any(r => r.Number == change.Number))
+            _live = new LiveRefresh(Feed, Clock,
+                change => Filter.MayMatch(change, _user.GetHandle()) || _rows.Any(r => r.Number == change.Number),
+                async changed =>
                 {
-                    Interlocked.Exchange(ref _dirty, 1);
-                }
-                return ValueTask.CompletedTask;
-            }, () => { Interlocked.Exchange(ref _dirty, 1); return ValueTask.CompletedTask; });
-            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(async () =>
-            {
-                if (Interlocked.Exchange(ref _dirty, 0) == 1)
-                {
-                    await LoadAsync();
-                    StateHasChanged();
-                }
-            }), null, IncidentQueue.Tick, IncidentQueue.Tick);
+                    if (changed)
+                    {
+                        await LoadAsync();
+                        StateHasChanged();
+                    }
+                },
+                InvokeAsync);
         }
     }
 
@@ -60,9 +53,5 @@ public partial class IncidentList : IDisposable
         (_rows, _more) = (page.Items, page.NextCursor is not null);
     }
 
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _timer?.Dispose();
-    }
+    public void Dispose() => _live?.Dispose();
 }

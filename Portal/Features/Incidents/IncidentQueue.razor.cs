@@ -13,8 +13,6 @@ namespace Portal.Features.Incidents;
 
 public partial class IncidentQueue : IDisposable
 {
-    /// <summary>How often live changes are applied and countdowns move: a storm becomes a few renders a second.</summary>
-    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan HighlightFor = TimeSpan.FromSeconds(4);
     private const int PageSize = 50;
 
@@ -36,9 +34,7 @@ public partial class IncidentQueue : IDisposable
     private readonly List<BulkResult> _bulkResults = [];
     private string? _bulkNote;
     private ClaimsPrincipal _user = new();
-    private IDisposable? _subscription;
-    private ITimer? _timer;
-    private int _dirty;
+    private LiveRefresh? _live;
     private int _ticks;
 
     [Inject] private IncidentService Incidents { get; set; } = default!;
@@ -79,9 +75,8 @@ public partial class IncidentQueue : IDisposable
         _targets = (await Incidents.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Feed.Subscribe(OnChangeAsync, OnOverflowAsync);
+            _live = new LiveRefresh(Feed, Clock, Concerns, OnTickAsync, InvokeAsync);
             Presence.Changed += OnPresenceChanged;
-            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, Tick, Tick);
         }
     }
 
@@ -137,25 +132,11 @@ public partial class IncidentQueue : IDisposable
         }
     }
 
-    private ValueTask OnChangeAsync(IncidentChanged change)
-    {
-        if (_filter.MayMatch(change, _user.GetHandle()) || _rows.Any(r => r.Number == change.Number))
-        {
-            Interlocked.Exchange(ref _dirty, 1);
-        }
-        return ValueTask.CompletedTask;
-    }
+    private bool Concerns(IncidentChanged change) =>
+        _filter.MayMatch(change, _user.GetHandle()) || _rows.Any(r => r.Number == change.Number);
 
-    // Events were lost while this page lagged behind: read again from the database.
-    private ValueTask OnOverflowAsync()
+    private async Task OnTickAsync(bool changed)
     {
-        Interlocked.Exchange(ref _dirty, 1);
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task OnTickAsync()
-    {
-        var changed = Interlocked.Exchange(ref _dirty, 0) == 1;
         if (changed)
         {
             await LoadAsync(highlightNew: true);
@@ -168,8 +149,8 @@ public partial class IncidentQueue : IDisposable
         var now = Clock.GetUtcNow();
         var expired = _highlightUntil.Where(h => h.Value <= now).Select(h => h.Key).ToList();
         expired.ForEach(n => _highlightUntil.Remove(n));
-        // Countdowns move once a second; live changes show on the next tick.
-        if (changed || presence || expired.Count > 0 || ++_ticks % 4 == 0)
+        // Live changes show on the next tick; countdowns move once a second, and only when a row has one running.
+        if (changed || presence || expired.Count > 0 || (++_ticks % 4 == 0 && _rows.Any(r => NextClock(r) is not null)))
         {
             StateHasChanged();
         }
@@ -249,7 +230,6 @@ public partial class IncidentQueue : IDisposable
     public void Dispose()
     {
         Presence.Changed -= OnPresenceChanged;
-        _subscription?.Dispose();
-        _timer?.Dispose();
+        _live?.Dispose();
     }
 }
