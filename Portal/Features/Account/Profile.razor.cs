@@ -31,7 +31,12 @@ public partial class Profile : IDisposable
     {
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         Shell.Changed += OnShellChanged;
-        Shell.SetMe(await People.MeAsync(_user));
+        // The layout loads the viewer once per circuit; only a direct first render gets here before it.
+        if (Shell.Me is null)
+        {
+            Shell.SetMe(await People.MeAsync(_user));
+        }
+        (_zone, _dark) = (Shell.Me?.DisplayTimeZone, Shell.DarkMode);
         _tokens = await Tokens.ListMineAsync(_user);
     }
 

@@ -153,7 +153,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         {
             if (IncidentTransitions.WhyNot(incident.Key, incident.Status, action) is { } why)
             {
-                throw new ConflictException(why + await LatestChangeAsync(db, incident.Number, actor, prefix: " "));
+                throw new ConflictException(why + await LatestChangeAsync(db, incident.Number, actor, prefix: " ", cancellationToken));
             }
             var from = incident.Status;
             incident.Status = IncidentTransitions.Next(from, action)!.Value;
@@ -417,7 +417,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Number == number, cancellationToken) ?? throw NotFound(number);
         if (expectedVersion is { } expected && expected != incident.Version)
         {
-            throw new ConflictException($"{incident.Key} changed while you were looking" + await LatestChangeAsync(db, number, actor, prefix: ": "));
+            throw new ConflictException($"{incident.Key} changed while you were looking" + await LatestChangeAsync(db, number, actor, prefix: ": ", cancellationToken));
         }
         var now = clock.GetUtcNow();
         var events = (await change(db, incident, actor, now)).ToList();
@@ -438,7 +438,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         {
             // Someone else's change committed first: nothing of ours was written. Say what they did.
             db.ChangeTracker.Clear();
-            throw new ConflictException($"{incident.Key} changed while you were looking" + await LatestChangeAsync(db, number, actor, prefix: ": "));
+            throw new ConflictException($"{incident.Key} changed while you were looking" + await LatestChangeAsync(db, number, actor, prefix: ": ", cancellationToken));
         }
         await PublishAsync(db, number, events[0].Kind, cancellationToken);
         return (await DetailAsync(number, cancellationToken))!;
@@ -546,13 +546,13 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
     }
 
     /// <summary>"Acknowledged by Akira Sato at 09:14 JST." in the viewer's zone, from the latest change on the timeline.</summary>
-    private static async Task<string> LatestChangeAsync(PortalDbContext db, long number, Person viewer, string prefix)
+    private static async Task<string> LatestChangeAsync(PortalDbContext db, long number, Person viewer, string prefix, CancellationToken cancellationToken = default)
     {
         // One change can write several entries (acknowledging also assigns); describe its first, the one the person did.
         var changes = db.Timeline.AsNoTracking()
             .Where(t => t.IncidentNumber == number && t.Kind != TimelineEventKind.Comment && t.Kind != TimelineEventKind.StakeholderUpdate);
-        var latestVersion = await changes.MaxAsync(t => (int?)t.IncidentVersion);
-        var latest = await changes.Where(t => t.IncidentVersion == latestVersion).OrderBy(t => t.Id).FirstOrDefaultAsync();
+        var latestVersion = await changes.MaxAsync(t => (int?)t.IncidentVersion, cancellationToken);
+        var latest = await changes.Where(t => t.IncidentVersion == latestVersion).OrderBy(t => t.Id).FirstOrDefaultAsync(cancellationToken);
         if (latest is null)
         {
             return ".";

@@ -136,11 +136,12 @@ public sealed class DemoSeeder(
         db.Incidents.AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
 
-        var monitor = world.People.First(p => p.Role == PortalRole.Manager);
+        // Incidents nobody was assigned are opened, in the story, by a team manager.
+        var fallbackOwner = world.People.First(p => p.Role == PortalRole.Manager);
         for (var i = 0; i < rows.Count; i++)
         {
             var (incident, d) = (rows[i], history[i]);
-            var owner = d.AssigneeHandle is { } h ? people[h] : people[monitor.Handle];
+            var owner = d.AssigneeHandle is { } h ? people[h] : people[fallbackOwner.Handle];
             var version = 1;
             void Add(TimelineEventKind kind, DateTimeOffset at, Person? actor, string? text = null, string? from = null, string? to = null) =>
                 db.Timeline.Add(new TimelineEvent
