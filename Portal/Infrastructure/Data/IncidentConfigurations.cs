@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Features.Incidents;
 using Portal.Shared.Incidents;
 
-namespace Portal.Features.Incidents;
+namespace Portal.Infrastructure.Data;
 
 internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
 {
