@@ -124,6 +124,9 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
             RevenueAtRiskUsd = input.RevenueAtRiskUsd,
             Tags = tags,
         };
+        // The number comes from the database, and the first events and the audit entry name it: two saves, one commit,
+        // so no incident ever exists without its "created" event.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Incidents.Add(incident);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -134,6 +137,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         }
         db.AuditEntries.Add(Audit(actor, "incident.created", incident, now));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await PublishAsync(db, incident.Number, TimelineEventKind.Created, cancellationToken);
         return (await DetailAsync(incident.Number, cancellationToken))!;
     }
