@@ -114,6 +114,45 @@ public class IncidentQueueTests : ComponentTestContext
         Assert.Equal(1, queue.Instance.OwnRenders - rendersBefore);
     }
 
+    [Fact]
+    public async Task APersonSavesTheCurrentFiltersAsAViewAndOpensOrDeletesIt()
+    {
+        await SignInAsync();
+        var queue = RenderQueue("/incidents?severity=SEV1,SEV2&region=JP");
+        queue.WaitForAssertion(() => Assert.Contains("none yet", queue.Find("[data-testid=saved-views]").TextContent, StringComparison.Ordinal));
+
+        queue.Find("input[data-testid=view-name]").Input("JP hot");
+        queue.Find("[data-testid=save-view]").Click();
+
+        queue.WaitForAssertion(() => Assert.Equal("JP hot", queue.Find("[data-testid=saved-view]").TextContent.Trim()));
+        Assert.Contains("mud-chip-filled", queue.Find("[data-testid=saved-view]").ClassName, StringComparison.Ordinal);
+
+        // Elsewhere in the queue, the view's chip takes the person back to its filters.
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/incidents?status=all");
+        queue.WaitForAssertion(() => Assert.Contains("mud-chip-outlined", queue.Find("[data-testid=saved-view]").ClassName, StringComparison.Ordinal));
+        queue.Find("[data-testid=saved-view]").Click();
+        Assert.EndsWith("/incidents?severity=SEV1,SEV2&region=JP", Uri.UnescapeDataString(navigation.Uri), StringComparison.Ordinal);
+
+        // The chip's close button deletes it.
+        queue.Find("[data-testid=saved-view] + .mud-chip-close-button").Click();
+        queue.WaitForAssertion(() => Assert.Empty(queue.FindAll("[data-testid=saved-view]")));
+        Assert.Empty(await Services.GetRequiredService<SavedViewService>().ListAsync(_user, Ct));
+    }
+
+    [Fact]
+    public async Task TheAssigneeFilterListsOnlyThatPersonsIncidents()
+    {
+        var user = await SignInAsync();
+        var other = World.People.First(p => p.Handle != user.GetHandle());
+        var theirs = await Incidents.CreateAsync(user, new NewIncident("Theirs", Assignee: other.Handle), cancellationToken: Ct);
+        await Incidents.CreateAsync(user, new NewIncident("Nobody's"), cancellationToken: Ct);
+
+        var queue = RenderQueue($"/incidents?assignee={other.Handle}");
+
+        queue.WaitForAssertion(() => Assert.Equal([theirs.Key], Keys(queue)));
+    }
+
     // The feed delivers on its own reader; give it a moment to hand the events to the page.
     private static Task WaitForFeedAsync() => Task.Delay(150, Xunit.TestContext.Current.CancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
@@ -29,6 +30,9 @@ public partial class IncidentQueue : IDisposable
     private bool _loading = true;
     private IReadOnlyList<TeamView> _teams = [];
     private IReadOnlyList<ServiceView> _services = [];
+    private IReadOnlyList<PersonView> _people = [];
+    private IReadOnlyList<SavedViewEntry> _views = [];
+    private string? _viewName;
     private Dictionary<Severity, SlaTargets> _targets = [];
     private readonly Dictionary<long, DateTimeOffset> _highlightUntil = [];
     private readonly List<BulkResult> _bulkResults = [];
@@ -45,6 +49,8 @@ public partial class IncidentQueue : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private IPresence Presence { get; set; } = default!;
+    [Inject] private SavedViewService SavedViews { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private IReadOnlyDictionary<long, int> _viewers = new Dictionary<long, int>();
     private int _presenceDirty;
@@ -61,6 +67,7 @@ public partial class IncidentQueue : IDisposable
     [SupplyParameterFromQuery] public bool? Breached { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
+    [SupplyParameterFromQuery] public string? Assignee { get; set; }
 
     /// <summary>How many times this page itself rendered (its children not counted); tests read it to see coalescing.</summary>
     internal int OwnRenders { get; private set; }
@@ -72,6 +79,8 @@ public partial class IncidentQueue : IDisposable
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         _teams = await People.TeamsAsync();
         _services = await People.ServicesAsync();
+        _people = [.. (await People.ListAsync()).OrderBy(p => p.Name, StringComparer.CurrentCulture)];
+        _views = await SavedViews.ListAsync(_user);
         _targets = (await Incidents.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
         if (RendererInfo.IsInteractive)
         {
@@ -82,7 +91,7 @@ public partial class IncidentQueue : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        var filter = IncidentQueueFilter.FromUrl(Status, Severity, Region, Team, Service, Mine, Unassigned, Breached, Search, Sort);
+        var filter = IncidentQueueFilter.FromUrl(Status, Severity, Region, Team, Service, Mine, Unassigned, Breached, Search, Sort, Assignee);
         if (filter == _filter && _rows.Count > 0)
         {
             return;
@@ -216,6 +225,45 @@ public partial class IncidentQueue : IDisposable
         _selected.Clear();
         _bulkNote = null;
         await LoadAsync(highlightNew: false);
+    }
+
+    private void OnSelectionChanged(HashSet<IncidentRow> selected) => _selected = selected;
+
+    private async Task SaveViewOnEnterAsync(KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter" && !string.IsNullOrWhiteSpace(_viewName))
+        {
+            await SaveViewAsync();
+        }
+    }
+
+    private async Task SaveViewAsync()
+    {
+        try
+        {
+            var replaced = await SavedViews.SaveAsync(_user, _viewName, _filter);
+            Snackbar.Add(replaced ? $"View '{_viewName!.Trim()}' now shows these filters." : $"Saved '{_viewName!.Trim()}' to your views.", MudBlazor.Severity.Success);
+            _viewName = null;
+        }
+        catch (Exception ex) when (ex is ValidationException or ConflictException)
+        {
+            Snackbar.Add(ex is ValidationException v ? string.Join(" ", v.Errors.SelectMany(e => e.Value)) : ex.Message, MudBlazor.Severity.Warning);
+        }
+        _views = await SavedViews.ListAsync(_user);
+    }
+
+    private async Task DeleteViewAsync(SavedViewEntry view)
+    {
+        try
+        {
+            await SavedViews.DeleteAsync(_user, view.Id);
+            Snackbar.Add($"Deleted the view '{view.Name}'.", MudBlazor.Severity.Info);
+        }
+        catch (NotFoundException ex)
+        {
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Info);
+        }
+        _views = await SavedViews.ListAsync(_user);
     }
 
     private async Task OpenNewIncidentAsync()

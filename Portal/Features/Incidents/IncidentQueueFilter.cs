@@ -10,10 +10,10 @@ namespace Portal.Features.Incidents;
 public sealed record IncidentQueueFilter(
     string Status = "open", IReadOnlyList<Severity>? Severities = null, RegionCode? Region = null, string? Team = null,
     string? Service = null, bool Mine = false, bool Unassigned = false, bool Breached = false, string? Search = null,
-    string Sort = "newest")
+    string Sort = "newest", string? Assignee = null)
 {
     public IncidentQuery ToQuery(string? cursor, int limit) =>
-        new(Status, Severities, Region, Team, Service, null, Mine, Unassigned, Breached, Search, Sort, cursor, limit);
+        new(Status, Severities, Region, Team, Service, Assignee, Mine, Unassigned, Breached, Search, Sort, cursor, limit);
 
     /// <summary>The URL of this view ("/incidents?severity=SEV1,SEV2&amp;region=EU").</summary>
     public string ToUrl()
@@ -30,6 +30,7 @@ public sealed record IncidentQueueFilter(
         query["region"] = Region?.ToString();
         query["team"] = Team;
         query["service"] = Service;
+        query["assignee"] = Assignee;
         query["mine"] = Mine ? "true" : null;
         query["unassigned"] = Unassigned ? "true" : null;
         query["breached"] = Breached ? "true" : null;
@@ -40,7 +41,7 @@ public sealed record IncidentQueueFilter(
 
     /// <summary>Reads the filters from URL values; anything unknown is ignored rather than failing the page.</summary>
     public static IncidentQueueFilter FromUrl(string? status, string? severity, string? region, string? team, string? service,
-        bool? mine, bool? unassigned, bool? breached, string? q, string? sort)
+        bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? assignee = null)
     {
         var severities = (severity ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Enum.TryParse<Severity>(s, ignoreCase: true, out var v) && Enum.IsDefined(v) && !int.TryParse(s, out _) ? v : (Severity?)null)
@@ -57,7 +58,8 @@ public sealed record IncidentQueueFilter(
             Unassigned: unassigned ?? false,
             Breached: breached ?? false,
             Search: string.IsNullOrWhiteSpace(q) ? null : q,
-            Sort: string.Equals(sort, "severity", StringComparison.OrdinalIgnoreCase) ? "severity" : "newest");
+            Sort: string.Equals(sort, "severity", StringComparison.OrdinalIgnoreCase) ? "severity" : "newest",
+            Assignee: string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim().ToLowerInvariant());
     }
 
     /// <summary>
@@ -78,6 +80,7 @@ public sealed record IncidentQueueFilter(
             && (Region is null || change.Region == Region)
             && (Team is null || change.Team == Team)
             && (Service is null || change.Service == Service)
+            && (Assignee is null || change.Assignee == Assignee)
             && (!Mine || (myHandle is not null && change.Assignee == myHandle))
             && (!Unassigned || change.Assignee is null);
     }

@@ -23,6 +23,7 @@ public static class IncidentsModule
     public static void AddIncidentsModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<IncidentService>();
+        builder.Services.AddScoped<SavedViewService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
         builder.Services.AddHostedService<SlaBreachProcessor>();
         if (builder.Configuration.GetValue<bool>("Demo:Traffic"))

@@ -66,3 +66,15 @@ internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolic
         }));
     }
 }
+
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedView>
+{
+    public void Configure(EntityTypeBuilder<SavedView> builder)
+    {
+        builder.ToTable("SavedViews");
+        builder.Property(v => v.Name).HasMaxLength(SavedViewService.MaxName);
+        builder.Property(v => v.Url).HasMaxLength(SavedViewService.MaxUrl);
+        builder.HasIndex(v => new { v.PersonId, v.Name }).IsUnique();
+        builder.HasOne<Shared.Team.Person>().WithMany().HasForeignKey(v => v.PersonId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -19,6 +19,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<TimelineEvent> Timeline => Set<TimelineEvent>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
