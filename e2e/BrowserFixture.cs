@@ -8,19 +8,27 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
-    private readonly List<IPage> _pages = [];
+    private readonly List<IBrowserContext> _contexts = [];
 
-    /// <summary>Saves what every open page shows, for a test that failed.</summary>
-    public async Task CaptureAsync(string testName)
+    /// <summary>
+    /// Ends a test: when it failed, saves what each of its pages shows; then closes the browser contexts it opened.
+    /// (Contexts stay open until here, so a failing test's pages can still be photographed.)
+    /// </summary>
+    public async Task EndTestAsync()
     {
-        for (var i = 0; i < _pages.Count; i++)
+        var test = TestContext.Current.Test?.TestCase.TestMethod?.MethodName ?? "test";
+        var failed = TestContext.Current.TestState?.Result == TestResult.Failed;
+        var contexts = _contexts.ToList();
+        _contexts.Clear();
+        var i = 0;
+        foreach (var context in contexts)
         {
-            if (!_pages[i].IsClosed)
+            foreach (var page in context.Pages.Where(p => failed && !p.IsClosed))
             {
-                await _pages[i].ScreenshotAsync(new() { Path = Paths.Artifacts($"failed-{testName}-{i}.png"), FullPage = true });
+                await page.ScreenshotAsync(new() { Path = Paths.Artifacts($"failed-{test}-{i++}.png"), FullPage = true });
             }
+            await context.DisposeAsync();
         }
-        _pages.Clear();
     }
 
     public IBrowser Browser { get; private set; } = default!;
@@ -58,8 +66,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
             TimezoneId = "Europe/Dublin",
         });
+        _contexts.Add(context);
         var page = await context.NewPageAsync();
-        _pages.Add(page);
         page.SetDefaultTimeout(15_000);
         var errors = new List<string>();
         page.Console += (_, message) =>

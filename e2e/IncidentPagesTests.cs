@@ -12,13 +12,7 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (TestContext.Current.TestState?.Result == TestResult.Failed && TestContext.Current.Test is { } test)
-        {
-            await browser.CaptureAsync(test.TestCase.TestMethod?.MethodName ?? "test");
-        }
-    }
+    public async ValueTask DisposeAsync() => await browser.EndTestAsync();
 
     [Fact]
     public async Task AnIncidentOpenedInEuropeAppearsInAmericaAndTheAcknowledgementComesBack()
@@ -27,8 +21,6 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         var us = World.People.First(p => p.Region == RegionCode.US && p.Role == PortalRole.Engineer);
         var (contextA, a, errorsA) = await browser.NewPageAsync();
         var (contextB, b, errorsB) = await browser.NewPageAsync();
-        await using var _ = contextA;
-        await using var __ = contextB;
         await ShellTests.SignInAsync(a, eu.Handle);
         await ShellTests.SignInAsync(b, us.Handle);
 
@@ -89,7 +81,6 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
     {
         var person = World.People.First(p => p.Role == PortalRole.Manager);
         var (context, page, errors) = await browser.NewPageAsync();
-        await using var _ = context;
         await ShellTests.SignInAsync(page, person.Handle);
         await page.GotoAsync("/incidents?status=all");
         await ShellTests.WaitForCircuitAsync(page);
@@ -105,6 +96,35 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(entry).ToContainTextAsync("<script>alert('x')</script>");
         Assert.Equal(0, await entry.Locator("script, img").CountAsync());
         Assert.Equal(0, dialogs);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task ASavedViewBringsBackItsFilters()
+    {
+        var person = World.People.First(p => p.Region == RegionCode.JP && p.Role == PortalRole.Engineer);
+        var (context, page, errors) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(page, person.Handle);
+        await page.GotoAsync("/incidents?severity=SEV1,SEV2&region=JP&status=all");
+        await ShellTests.WaitForCircuitAsync(page);
+
+        var name = $"JP hot {Guid.NewGuid():N}"[..12];
+        await page.GetByTestId("view-name").FillAsync(name);
+        await page.GetByTestId("save-view").ClickAsync();
+        var chip = page.GetByTestId("saved-view").Filter(new() { HasText = name });
+        await Assertions.Expect(chip).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("queue-saved-view.png"), FullPage = true });
+
+        await page.GetByTestId("filter-breached").ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("breached=true", StringComparison.Ordinal));
+        await chip.ClickAsync();
+        await page.WaitForURLAsync(u => !u.Contains("breached", StringComparison.Ordinal));
+        Assert.EndsWith("/incidents?status=all&severity=SEV1,SEV2&region=JP", Uri.UnescapeDataString(page.Url), StringComparison.Ordinal);
+
+        // Still there after a reload: it is stored, not kept in the page.
+        await page.ReloadAsync();
+        await ShellTests.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("saved-view").Filter(new() { HasText = name })).ToBeVisibleAsync();
         Assert.Empty(errors);
     }
 }

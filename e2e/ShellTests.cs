@@ -9,14 +9,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
 {
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        var test = TestContext.Current.Test;
-        if (TestContext.Current.TestState?.Result == TestResult.Failed && test is not null)
-        {
-            await browser.CaptureAsync(test.TestCase.TestMethod?.MethodName ?? "test");
-        }
-    }
+    public async ValueTask DisposeAsync() => await browser.EndTestAsync();
 
     private static readonly DemoWorld World = DemoWorld.Generate();
 
@@ -55,7 +48,6 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
     {
         var admin = World.People.Single(p => p.Role == PortalRole.Admin);
         var (context, page, errors) = await browser.NewPageAsync();
-        await using var _ = context;
 
         await page.GotoAsync("/account/demo");
         Assert.True(await page.GetByText("Demo sign-in is on").IsVisibleAsync());
@@ -68,7 +60,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("my-shift.png") });
 
         var links = await page.Locator(".mud-navmenu a.mud-nav-link").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('href'))");
-        var headings = new Dictionary<string, string> { ["/"] = "My shift", ["/incidents"] = "Incidents", ["/team"] = "Team", ["/admin/services"] = "Services", ["/admin/audit"] = "Audit log" };
+        var headings = new Dictionary<string, string> { ["/"] = "My shift", ["/incidents"] = "Incidents", ["/team"] = "Team", ["/admin/services"] = "Services", ["/admin/sla"] = "SLA policies", ["/admin/audit"] = "Audit log" };
         Assert.Equal(headings.Keys, links);
         foreach (var href in links)
         {
@@ -96,7 +88,6 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
     {
         var manager = World.People.First(p => p.Role == PortalRole.Manager && p.Region == Shared.Admin.RegionCode.JP);
         var (context, page, errors) = await browser.NewPageAsync();
-        await using var _ = context;
         await SignInAsync(page, manager.Handle);
 
         await page.Locator(".mud-navmenu a.mud-nav-link[href='/team']").ClickAsync();
@@ -115,7 +106,6 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
     {
         var engineer = World.People.First(p => p.Role == PortalRole.Engineer);
         var (context, page, _) = await browser.NewPageAsync();
-        await using var __ = context;
         await SignInAsync(page, engineer.Handle);
 
         Assert.Equal(0, await page.Locator(".mud-navmenu a[href='/admin/audit']").CountAsync());
@@ -128,7 +118,6 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
     {
         var engineer = World.People.Last(p => p.Role == PortalRole.Engineer);
         var (context, page, errors) = await browser.NewPageAsync();
-        await using var _ = context;
         await SignInAsync(page, engineer.Handle);
 
         await page.GotoAsync("/account/profile");
@@ -155,7 +144,6 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
     {
         var person = World.People.First(p => p.Role == PortalRole.Engineer && p.Region == Shared.Admin.RegionCode.MX);
         var (context, page, _) = await browser.NewPageAsync();
-        await using var __ = context;
         await SignInAsync(page, person.Handle);
 
         await OpenUserMenuAsync(page);
@@ -164,7 +152,6 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
 
         // A new browser (no local state) signed in as the same person gets dark mode from the server.
         var (context2, page2, _) = await browser.NewPageAsync();
-        await using var ___ = context2;
         await Assertions.Expect(page.Locator(".mud-appbar .mud-avatar")).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(300);
         await SignInAsync(page2, person.Handle);

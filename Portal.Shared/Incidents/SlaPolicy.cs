@@ -14,6 +14,32 @@ public sealed record SlaTargets(Severity Severity, TimeSpan? Acknowledge, TimeSp
     ];
 
     public static SlaTargets DefaultFor(Severity severity) => Defaults.Single(d => d.Severity == severity);
+
+    /// <summary>The longest target an admin may set: 30 days.</summary>
+    public const int MaxMinutes = 30 * 24 * 60;
+
+    /// <summary>
+    /// What is wrong with targets an admin typed, per field (empty when they are fine). A target is optional (no
+    /// clock), else 1 minute to 30 days; mitigating cannot be due before acknowledging.
+    /// </summary>
+    public static Dictionary<string, string[]> Check(int? acknowledgeMinutes, int? mitigateMinutes)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Range(string field, string what, int? minutes)
+        {
+            if (minutes is < 1 or > MaxMinutes)
+            {
+                errors[field] = [$"Time to {what} is 1 minute to 43200 minutes (30 days), or empty for no clock."];
+            }
+        }
+        Range("acknowledgeMinutes", "acknowledge", acknowledgeMinutes);
+        Range("mitigateMinutes", "mitigate", mitigateMinutes);
+        if (errors.Count == 0 && acknowledgeMinutes is { } a && mitigateMinutes is { } m && m < a)
+        {
+            errors["mitigateMinutes"] = [$"Time to mitigate ({m} min) cannot be shorter than time to acknowledge ({a} min)."];
+        }
+        return errors;
+    }
 }
 
 /// <summary>Which of the two SLA clocks.</summary>

@@ -30,6 +30,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Portal.Shared.Live.ILiveFeed>(sp => sp.GetRequiredService<Portal.Infrastructure.Live.InMemoryLiveFeed>());
         Services.AddScoped<Portal.Features.Incidents.IncidentService>();
         Services.AddScoped<Portal.Features.Incidents.SavedViewService>();
+        Services.AddScoped<Portal.Features.Incidents.SlaPolicyService>();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();
         Services.AddSingleton<Portal.Shared.Live.IPresence, Portal.Infrastructure.Live.InMemoryPresence>();

@@ -76,4 +76,28 @@ public class SlaClocksTests
     [InlineData(0, "0m 00s")]
     public void CountdownsReadAsMinutesAndSeconds(int seconds, string text) =>
         Assert.Equal(text, SlaClocks.Countdown(TimeSpan.FromSeconds(seconds)));
+
+    [Theory]
+    [InlineData(5, 60)]
+    [InlineData(null, 240)]
+    [InlineData(15, null)]
+    [InlineData(null, null)]
+    [InlineData(30, 30)]
+    [InlineData(1, 43200)]
+    public void TargetsWithinTheRulesPass(int? acknowledge, int? mitigate) => Assert.Empty(SlaTargets.Check(acknowledge, mitigate));
+
+    [Theory]
+    [InlineData(0, 60, "acknowledgeMinutes")]
+    [InlineData(-5, 60, "acknowledgeMinutes")]
+    [InlineData(5, 43201, "mitigateMinutes")]
+    [InlineData(60, 30, "mitigateMinutes")]
+    public void TargetsOutsideTheRulesNameTheField(int? acknowledge, int? mitigate, string field)
+    {
+        var errors = SlaTargets.Check(acknowledge, mitigate);
+        Assert.Equal(field, Assert.Single(errors).Key);
+    }
+
+    [Fact]
+    public void MitigatingBeforeAcknowledgingIsExplained() =>
+        Assert.Equal("Time to mitigate (30 min) cannot be shorter than time to acknowledge (60 min).", SlaTargets.Check(60, 30)["mitigateMinutes"].Single());
 }

@@ -24,6 +24,7 @@ public static class IncidentsModule
     {
         builder.Services.AddScoped<IncidentService>();
         builder.Services.AddScoped<SavedViewService>();
+        builder.Services.AddScoped<SlaPolicyService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
         builder.Services.AddHostedService<SlaBreachProcessor>();
         if (builder.Configuration.GetValue<bool>("Demo:Traffic"))
@@ -77,6 +78,19 @@ public static class IncidentsModule
         api.MapPost("/{number}/stakeholder-updates", async (ClaimsPrincipal user, IncidentService incidents, string number, PostRequest request, CancellationToken ct) =>
             Results.Created($"/api/incidents/{number}", await incidents.PostAsync(user, ParseNumber(number), request.Text, stakeholderUpdate: true, ct)))
             .WithSummary("Posts an update for customers or leadership.");
+
+        MapSlaPolicies(app);
+    }
+
+    private static void MapSlaPolicies(WebApplication app)
+    {
+        var api = app.MapGroup("/api/sla-policies").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("SLA policies");
+        api.MapGet("", (SlaPolicyService policies, CancellationToken ct) => policies.ListAsync(ct))
+            .WithSummary("Time to acknowledge and to mitigate per severity, in minutes (null: no clock).");
+        api.MapPut("/{severity}", (ClaimsPrincipal user, SlaPolicyService policies, string severity, SlaPolicyChange request, CancellationToken ct) =>
+            policies.UpdateAsync(user, ParseSeverities(severity) is [var one] ? one : throw new NotFoundException($"'{severity}' is not a severity; use SEV1 to SEV5."), request, ct))
+            .RequireAuthorization(PortalPolicies.Admin)
+            .WithSummary("Sets one severity's targets (admins). Applies at once to open incidents' clocks.");
     }
 
     private static long ParseNumber(string number) =>

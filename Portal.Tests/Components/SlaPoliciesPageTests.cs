@@ -1,0 +1,56 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.Incidents;
+using Portal.Infrastructure.Auth;
+using Portal.Shared.Incidents;
+using Portal.Shared.Team;
+
+namespace Portal.Tests.Components;
+
+public class SlaPoliciesPageTests : ComponentTestContext
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private async Task SignInAsync(PortalRole role)
+    {
+        await using var db = await Database.CreateDbContextAsync(Ct);
+        var person = await db.People.AsNoTracking().FirstAsync(p => p.Role == role, Ct);
+        var auth = AddAuthorization();
+        auth.SetAuthorized(person.Name);
+        auth.SetClaims([.. PortalClaims.IdentityFor(person).Claims]);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Fact]
+    public async Task AnAdminChangesATargetAndItIsSaved()
+    {
+        await SignInAsync(PortalRole.Admin);
+        Render<MudBlazor.MudSnackbarProvider>();
+        var page = Render<SlaPolicies>();
+
+        Assert.True(page.Find("button[data-testid=save-SEV2]").HasAttribute("disabled"));
+        page.Find("input[data-testid=ack-SEV2]").Change("10");
+        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=save-SEV2]").HasAttribute("disabled")));
+        page.Find("button[data-testid=save-SEV2]").Click();
+
+        // Saved: the button goes quiet again, and the database has it.
+        page.WaitForAssertion(() => Assert.True(page.Find("button[data-testid=save-SEV2]").HasAttribute("disabled")));
+        await using var db = await Database.CreateDbContextAsync(Ct);
+        Assert.Equal(10, (await db.SlaPolicies.AsNoTracking().SingleAsync(p => p.Severity == Severity.SEV2, Ct)).AcknowledgeMinutes);
+    }
+
+    [Fact]
+    public async Task AnEngineerReadsThemWithoutEditing()
+    {
+        await SignInAsync(PortalRole.Engineer);
+        var page = Render<SlaPolicies>();
+
+        Assert.Empty(page.FindAll("input"));
+        Assert.Contains("Only admins change them.", page.Markup, StringComparison.Ordinal);
+        var sev1 = page.FindAll("[data-testid=sla-policies] tbody tr")[0].TextContent;
+        Assert.Contains("5 min", sev1, StringComparison.Ordinal);
+        Assert.Contains("1 h", sev1, StringComparison.Ordinal);
+        Assert.Contains("no clock", page.FindAll("[data-testid=sla-policies] tbody tr")[4].TextContent, StringComparison.Ordinal);
+    }
+}
