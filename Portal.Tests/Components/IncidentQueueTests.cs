@@ -55,6 +55,9 @@ public class IncidentQueueTests : ComponentTestContext
         var queue = RenderQueue("/incidents");
         queue.WaitForAssertion(() => Assert.Equal([b.Key, a.Key], Keys(queue)));
         Assert.Contains("Ledger drift", queue.Markup, StringComparison.Ordinal);
+        // Times in the viewer's zone, named once in the header.
+        Assert.Contains("Triggered (UTC)", queue.Find("[data-testid=queue] thead").TextContent, StringComparison.Ordinal);
+        Assert.Contains("20 Nov 09:00", queue.Find($"tr:has(a[href='/incidents/{a.Key}'])").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,6 +154,48 @@ public class IncidentQueueTests : ComponentTestContext
         var queue = RenderQueue($"/incidents?assignee={other.Handle}");
 
         queue.WaitForAssertion(() => Assert.Equal([theirs.Key], Keys(queue)));
+    }
+
+    [Fact]
+    public async Task BulkAcknowledgeReportsTheResultOfEachIncident()
+    {
+        var user = await SignInAsync();
+        var first = await Incidents.CreateAsync(user, new NewIncident("Bulk one", Severity: Severity.SEV2), cancellationToken: Ct);
+        var second = await Incidents.CreateAsync(user, new NewIncident("Bulk two", Severity: Severity.SEV2), cancellationToken: Ct);
+        var queue = RenderQueue("/incidents");
+        queue.WaitForAssertion(() => Assert.Equal([second.Key, first.Key], Keys(queue)));
+
+        queue.Find($"input[aria-label='Select {first.Key}']").Change(true);
+        queue.Find($"input[aria-label='Select {second.Key}']").Change(true);
+        Assert.Contains("2 selected", queue.Find("[data-testid=bulk-bar]").TextContent, StringComparison.Ordinal);
+        // Meanwhile someone acknowledges the second one (the page has not re-read yet).
+        await Incidents.ActAsync(user, second.Number, IncidentAction.Acknowledge, cancellationToken: Ct);
+        queue.FindAll("[data-testid=bulk-bar] button").Single(b => b.TextContent.Trim() == "Acknowledge").Click();
+
+        queue.WaitForAssertion(() =>
+        {
+            var results = queue.Find("[data-testid=bulk-results]").TextContent;
+            Assert.Contains($"{first.Key}: acknowledged", results, StringComparison.Ordinal);
+            Assert.Contains($"{second.Key}: {second.Key} changed while you were looking: Acknowledged by", results, StringComparison.Ordinal);
+        });
+        Assert.Empty(queue.FindAll("[data-testid=bulk-bar]"));
+    }
+
+    [Fact]
+    public async Task SelectAllSelectsEveryRowOnThePage()
+    {
+        var user = await SignInAsync();
+        await Incidents.CreateAsync(user, new NewIncident("One"), cancellationToken: Ct);
+        await Incidents.CreateAsync(user, new NewIncident("Two"), cancellationToken: Ct);
+        var queue = RenderQueue("/incidents");
+        queue.WaitForAssertion(() => Assert.Equal(2, Keys(queue).Count));
+
+        queue.Find("[data-testid=select-all]").Change(true);
+
+        Assert.Contains("2 selected", queue.Find("[data-testid=bulk-bar]").TextContent, StringComparison.Ordinal);
+        Assert.All(queue.FindAll("[data-testid=select-row]"), box => Assert.True(box.HasAttribute("checked")));
+        queue.Find("[data-testid=select-all]").Change(false);
+        Assert.Empty(queue.FindAll("[data-testid=bulk-bar]"));
     }
 
     // The feed delivers on its own reader; give it a moment to hand the events to the page.

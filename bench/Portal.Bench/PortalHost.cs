@@ -17,6 +17,9 @@ internal sealed class PortalHost : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The portal's process id (dotnet runs the app in its own process).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the portal and returns once it listens (not waiting for readiness, so start-up can be timed).</summary>
     public static PortalHost Start(IDictionary<string, string> environment)
     {

@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["startup"] = StartupScenario.RunAsync,
     ["queue"] = QueueScenario.RunAsync,
     ["fanout"] = FanoutScenario.RunAsync,
+    ["circuits"] = CircuitsScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

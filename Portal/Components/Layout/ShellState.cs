@@ -13,6 +13,7 @@ namespace Portal.Components.Layout;
 public sealed class ShellState
 {
     private static readonly ZonedDateTimePattern LocalPattern = ZonedDateTimePattern.CreateWithInvariantCulture("ddd d MMM HH:mm x", null);
+    private static readonly ZonedDateTimePattern ShortPattern = ZonedDateTimePattern.CreateWithInvariantCulture("d MMM HH:mm", null);
     private static readonly ZonedDateTimePattern ClockPattern = ZonedDateTimePattern.CreateWithInvariantCulture("HH:mm", null);
 
     public PersonView? Me { get; private set; }
@@ -49,6 +50,12 @@ public sealed class ShellState
 
     /// <summary>"Fri 20 Nov 18:12 JST" in the viewer's zone.</summary>
     public string Local(DateTimeOffset instant) => LocalPattern.Format(Instant.FromDateTimeOffset(instant).InZone(Zone));
+
+    /// <summary>"20 Nov 18:12" in the viewer's zone, for tables whose header names the zone.</summary>
+    public string DayAndTime(DateTimeOffset instant) => ShortPattern.Format(Instant.FromDateTimeOffset(instant).InZone(Zone));
+
+    /// <summary>The viewer's zone abbreviation at an instant ("JST", "GMT").</summary>
+    public string ZoneAbbreviation(DateTimeOffset instant) => Zone.GetZoneInterval(Instant.FromDateTimeOffset(instant)).Name;
 
     /// <summary>"2026-11-20 09:12:30Z", for hover titles.</summary>
     public static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

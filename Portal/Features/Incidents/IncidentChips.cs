@@ -1,31 +1,50 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
-using MudBlazor;
 using Portal.Shared.Incidents;
 using Severity = Portal.Shared.Incidents.Severity;
 
 namespace Portal.Features.Incidents;
+
+/// <summary>
+/// Severity and status chips as plain markup in MudBlazor's chip classes. A MudChip is a component with its own state
+/// and render buffers; the queue shows two per row, and every open queue page holds them, so these are fragments.
+/// </summary>
+public static class IncidentChips
+{
+    public static RenderFragment For(Severity severity) => builder => Chip(builder, severity.ToString(), severity switch
+    {
+        Severity.SEV1 => "mud-chip-filled mud-chip-color-error",
+        Severity.SEV2 => "mud-chip-filled mud-chip-color-warning",
+        Severity.SEV3 => "mud-chip-outlined mud-chip-color-info",
+        _ => "mud-chip-outlined mud-chip-color-default",
+    });
+
+    public static RenderFragment For(IncidentStatus status) => builder => Chip(builder, status.ToString(), status switch
+    {
+        IncidentStatus.Triggered => "mud-chip-text mud-chip-color-error",
+        IncidentStatus.Acknowledged => "mud-chip-text mud-chip-color-warning",
+        IncidentStatus.Mitigated => "mud-chip-text mud-chip-color-info",
+        _ => "mud-chip-text mud-chip-color-success",
+    });
+
+    private static void Chip(RenderTreeBuilder builder, string text, string classes)
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "mud-chip mud-chip-size-small " + classes);
+        builder.OpenElement(2, "span");
+        builder.AddAttribute(3, "class", "mud-chip-content");
+        builder.AddContent(4, text);
+        builder.CloseElement();
+        builder.CloseElement();
+    }
+}
 
 /// <summary>A severity as a coloured chip: SEV1 red ... SEV5 grey.</summary>
 public sealed class SeverityChip : ComponentBase
 {
     [Parameter] public Severity Severity { get; set; }
 
-    protected override void BuildRenderTree(RenderTreeBuilder builder)
-    {
-        builder.OpenComponent<MudChip<string>>(0);
-        builder.AddComponentParameter(1, nameof(MudChip<string>.Size), Size.Small);
-        builder.AddComponentParameter(2, nameof(MudChip<string>.Color), Severity switch
-        {
-            Severity.SEV1 => Color.Error,
-            Severity.SEV2 => Color.Warning,
-            Severity.SEV3 => Color.Info,
-            _ => Color.Default,
-        });
-        builder.AddComponentParameter(3, nameof(MudChip<string>.Variant), Severity <= Severity.SEV2 ? Variant.Filled : Variant.Outlined);
-        builder.AddComponentParameter(4, nameof(MudChip<string>.Text), Severity.ToString());
-        builder.CloseComponent();
-    }
+    protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddContent(0, IncidentChips.For(Severity));
 }
 
 /// <summary>A status as a chip.</summary>
@@ -33,19 +52,5 @@ public sealed class StatusChip : ComponentBase
 {
     [Parameter] public IncidentStatus Status { get; set; }
 
-    protected override void BuildRenderTree(RenderTreeBuilder builder)
-    {
-        builder.OpenComponent<MudChip<string>>(0);
-        builder.AddComponentParameter(1, nameof(MudChip<string>.Size), Size.Small);
-        builder.AddComponentParameter(2, nameof(MudChip<string>.Variant), Variant.Text);
-        builder.AddComponentParameter(3, nameof(MudChip<string>.Color), Status switch
-        {
-            IncidentStatus.Triggered => Color.Error,
-            IncidentStatus.Acknowledged => Color.Warning,
-            IncidentStatus.Mitigated => Color.Info,
-            _ => Color.Success,
-        });
-        builder.AddComponentParameter(4, nameof(MudChip<string>.Text), Status.ToString());
-        builder.CloseComponent();
-    }
+    protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddContent(0, IncidentChips.For(Status));
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
+using Portal.Components.Layout;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
@@ -23,7 +24,7 @@ public partial class IncidentQueue : IDisposable
 
     private IncidentQueueFilter _filter = new();
     private IReadOnlyList<IncidentRow> _rows = [];
-    private HashSet<IncidentRow> _selected = [];
+    private readonly HashSet<long> _selected = [];
     private readonly List<string?> _pageCursors = [null];
     private int _pageIndex;
     private string? _nextCursor;
@@ -49,6 +50,7 @@ public partial class IncidentQueue : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private IPresence Presence { get; set; } = default!;
+    [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private SavedViewService SavedViews { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -123,17 +125,8 @@ public partial class IncidentQueue : IDisposable
             _rows = page.Items;
             _nextCursor = page.NextCursor;
             _viewers = Presence.Counts(_rows.Select(r => r.Number));
-            // Keep the selection on rows that are still here. A new set only when it changed: the table binds it two-way,
-            // and a new instance on every read would make it echo back and render again.
-            if (_selected.Count > 0)
-            {
-                var selected = _selected.Select(s => s.Number).ToHashSet();
-                var kept = _rows.Where(r => selected.Contains(r.Number)).ToHashSet();
-                if (!kept.SetEquals(_selected))
-                {
-                    _selected = kept;
-                }
-            }
+            // Keep the selection on rows that are still here.
+            _selected.IntersectWith(_rows.Select(r => r.Number));
         }
         finally
         {
@@ -200,7 +193,7 @@ public partial class IncidentQueue : IDisposable
     private async Task BulkAsync(BulkAction action)
     {
         _bulkResults.Clear();
-        foreach (var row in _selected.OrderBy(r => r.Number).ToList())
+        foreach (var row in _rows.Where(r => _selected.Contains(r.Number)).OrderBy(r => r.Number).ToList())
         {
             try
             {
@@ -227,7 +220,35 @@ public partial class IncidentQueue : IDisposable
         await LoadAsync(highlightNew: false);
     }
 
-    private void OnSelectionChanged(HashSet<IncidentRow> selected) => _selected = selected;
+    private void Select(long number, bool selected)
+    {
+        if (selected)
+        {
+            _selected.Add(number);
+        }
+        else
+        {
+            _selected.Remove(number);
+        }
+    }
+
+    private void SelectAll(bool selected)
+    {
+        _selected.Clear();
+        if (selected)
+        {
+            _selected.UnionWith(_rows.Select(r => r.Number));
+        }
+    }
+
+    private PersonView? AssigneeFilter => _filter.Assignee is { } handle ? _people.FirstOrDefault(p => p.Handle == handle) : null;
+
+    private Task<IEnumerable<PersonView>> SearchPeopleAsync(string? text, CancellationToken cancellationToken)
+    {
+        var words = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return Task.FromResult(_people.Where(p => words.All(w =>
+            p.Name.Contains(w, StringComparison.CurrentCultureIgnoreCase) || p.Handle.Contains(w, StringComparison.OrdinalIgnoreCase))));
+    }
 
     private async Task SaveViewOnEnterAsync(KeyboardEventArgs e)
     {
