@@ -56,6 +56,22 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>The test database, for setting up data without resolving services (bUnit freezes them on first use).</summary>
     protected Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Infrastructure.Data.PortalDbContext> Database => _database!.Factory;
 
+    /// <summary>
+    /// Signs in, as an interactive circuit would see it, the first seeded person who matches; returns their principal.
+    /// </summary>
+    protected async Task<System.Security.Claims.ClaimsPrincipal> SignInAsync(System.Linq.Expressions.Expression<Func<Portal.Shared.Team.Person, bool>> who)
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        await using var db = await Database.CreateDbContextAsync(ct);
+        var person = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.People).OrderBy(p => p.Id), who, ct);
+        var auth = AddAuthorization();
+        auth.SetAuthorized(person.Name);
+        auth.SetClaims([.. PortalClaims.IdentityFor(person).Claims]);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return new System.Security.Claims.ClaimsPrincipal(PortalClaims.IdentityFor(person));
+    }
+
     /// <summary>The clock every component and service here sees; tests move it.</summary>
     protected Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
 

@@ -19,13 +19,7 @@ public class IncidentQueueTests : ComponentTestContext
     private async Task<ClaimsPrincipal> SignInAsync()
     {
         var engineer = World.People.First(p => p.Role == PortalRole.Engineer);
-        await using var db = await Database.CreateDbContextAsync(Ct);
-        var person = await db.People.AsNoTracking().SingleAsync(p => p.Handle == engineer.Handle, Xunit.TestContext.Current.CancellationToken);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(person.Name);
-        auth.SetClaims([.. PortalClaims.IdentityFor(person).Claims]);
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        _user = new ClaimsPrincipal(PortalClaims.IdentityFor(person));
+        _user = await SignInAsync(p => p.Handle == engineer.Handle);
         return _user;
     }
 

@@ -51,13 +51,7 @@ public class MyShiftIncidentTests : ComponentTestContext
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
         var me = World.People.First(p => p.Role == PortalRole.Engineer && p.Region == Portal.Shared.Admin.RegionCode.JP);
-        await using var db = await Database.CreateDbContextAsync(ct);
-        var person = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.People, p => p.Handle == me.Handle, ct);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(person.Name);
-        auth.SetClaims([.. Portal.Infrastructure.Auth.PortalClaims.IdentityFor(person).Claims]);
-        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
-        var user = new System.Security.Claims.ClaimsPrincipal(Portal.Infrastructure.Auth.PortalClaims.IdentityFor(person));
+        var user = await SignInAsync(p => p.Handle == me.Handle);
         var incidents = Services.GetRequiredService<Portal.Features.Incidents.IncidentService>();
         var mine = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Mine to fix", Assignee: me.Handle, Region: "JP"), ct);
         var unassigned = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Nobody owns this", Region: "JP"), ct);

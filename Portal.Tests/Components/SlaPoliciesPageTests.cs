@@ -1,8 +1,6 @@
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Incidents;
-using Portal.Infrastructure.Auth;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
@@ -12,20 +10,10 @@ public class SlaPoliciesPageTests : ComponentTestContext
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private async Task SignInAsync(PortalRole role)
-    {
-        await using var db = await Database.CreateDbContextAsync(Ct);
-        var person = await db.People.AsNoTracking().FirstAsync(p => p.Role == role, Ct);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(person.Name);
-        auth.SetClaims([.. PortalClaims.IdentityFor(person).Claims]);
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-    }
-
     [Fact]
     public async Task AnAdminChangesATargetAndItIsSaved()
     {
-        await SignInAsync(PortalRole.Admin);
+        await SignInAsync(p => p.Role == PortalRole.Admin);
         Render<MudBlazor.MudSnackbarProvider>();
         var page = Render<SlaPolicies>();
 
@@ -43,7 +31,7 @@ public class SlaPoliciesPageTests : ComponentTestContext
     [Fact]
     public async Task AnEngineerReadsThemWithoutEditing()
     {
-        await SignInAsync(PortalRole.Engineer);
+        await SignInAsync(p => p.Role == PortalRole.Engineer);
         var page = Render<SlaPolicies>();
 
         Assert.Empty(page.FindAll("input"));
