@@ -1,5 +1,6 @@
 using Portal.Features.Account;
 using Portal.Features.Admin;
+using Portal.Features.Alerts;
 using Portal.Features.Incidents;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
@@ -19,6 +20,7 @@ builder.AddAdminModule();
 builder.AddTeamModule();
 builder.AddAccountModule();
 builder.AddIncidentsModule();
+builder.AddAlertsModule();
 
 var app = builder.Build();
 

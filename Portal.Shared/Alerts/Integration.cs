@@ -59,3 +59,91 @@ public static class IntegrationKeys
     /// <summary>The last four characters, to tell keys apart on screen without showing them.</summary>
     public static string Hint(string key) => key.Length <= 4 ? key : "…" + key[^4..];
 }
+
+/// <summary>
+/// A monitor's way in: its protocol, its key (stored hashed), and where its alerts land. A rotated key keeps working
+/// until <see cref="PreviousKeyValidUntil"/>, so monitors can be repointed without missing a page.
+/// </summary>
+public sealed class Integration
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public IntegrationKind Kind { get; set; }
+    public required string KeyHash { get; set; }
+    public required string KeyHint { get; set; }
+    public string? PreviousKeyHash { get; set; }
+    public DateTimeOffset? PreviousKeyValidUntil { get; set; }
+    public int? ServiceId { get; set; }
+    public int? TeamId { get; set; }
+    public Admin.RegionCode? Region { get; set; }
+
+    /// <summary>Resolve the incident when every one of its alerts has resolved.</summary>
+    public bool AutoResolve { get; set; } = true;
+
+    /// <summary>CloudWatch via SNS: check each message's signature against SNS's certificate.</summary>
+    public bool VerifySignatures { get; set; } = true;
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The monitor's severity words to SEV2–SEV5, over <see cref="AlertSeverities.Defaults"/>.</summary>
+    public Dictionary<string, Incidents.Severity> SeverityMap { get; set; } = [];
+
+    /// <summary>Which alert label fills which incident field: <c>region</c>, <c>severity</c>, <c>team</c>, <c>service</c>.</summary>
+    public Dictionary<string, string> LabelMap { get; set; } = new(IntegrationLabels.Defaults);
+
+    /// <summary>Declared in configuration (Provisioning:Integrations); its key is the configured one.</summary>
+    public bool Provisioned { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Whether <paramref name="keyHash"/> opens this integration at <paramref name="now"/>.</summary>
+    public bool Accepts(string keyHash, DateTimeOffset now) =>
+        Enabled && (keyHash == KeyHash || (keyHash == PreviousKeyHash && PreviousKeyValidUntil > now));
+}
+
+/// <summary>The default label mapping: an alert's <c>region</c> label sets the incident's region, and so on.</summary>
+public static class IntegrationLabels
+{
+    public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
+    {
+        ["region"] = "region",
+        ["severity"] = "severity",
+        ["team"] = "team",
+        ["service"] = "service",
+    };
+}
+
+public enum AlertStatus
+{
+    Triggered,
+    Acknowledged,
+    Resolved,
+}
+
+/// <summary>
+/// One alert per dedup key and integration while it is open: every trigger for the key counts on it, and it belongs
+/// to one incident. <see cref="OpenKey"/> equals the dedup key while open and is cleared on resolve; a unique index on
+/// (integration, open key) makes two concurrent triggers, on any node, one alert.
+/// </summary>
+public sealed class Alert
+{
+    public long Id { get; set; }
+    public int IntegrationId { get; set; }
+    public required string DedupKey { get; set; }
+    public string? OpenKey { get; set; }
+    public AlertStatus Status { get; set; }
+    public long IncidentNumber { get; set; }
+    public required string Summary { get; set; }
+    public string? Source { get; set; }
+    public string? SeverityWord { get; set; }
+
+    /// <summary>Alertmanager's group key: the alerts of one group share an incident.</summary>
+    public string? GroupKey { get; set; }
+
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public string? LastPayload { get; set; }
+    public int Count { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+}

@@ -35,6 +35,12 @@ public class ProvisioningTests
         ["Provisioning:ApiTokens:0:Name"] = "deploy bot",
         ["Provisioning:ApiTokens:0:Token"] = "deploy-bot-secret-0001",
         ["Provisioning:ApiTokens:0:User"] = "diego.ruiz@example.com",
+        ["Provisioning:Integrations:0:Name"] = "Chargebacks Alertmanager",
+        ["Provisioning:Integrations:0:Kind"] = "alertmanager",
+        ["Provisioning:Integrations:0:Key"] = "0123456789abcdef0123456789abcdef",
+        ["Provisioning:Integrations:0:Service"] = "chargebacks",
+        ["Provisioning:Integrations:0:Team"] = "payments-platform",
+        ["Provisioning:Integrations:0:Region"] = "MX",
     };
 
     [Fact]
@@ -63,6 +69,11 @@ public class ProvisioningTests
         var withToken = await client.GetWithTokenAsync("/api/me", "deploy-bot-secret-0001");
         Assert.Equal("diego.ruiz", (await withToken.JsonAsync()).GetProperty("handle").GetString());
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.Provisioned && a.Actor == "system", Ct));
+        var integration = await db.Integrations.SingleAsync(Ct);
+        Assert.Equal(("Chargebacks Alertmanager", Portal.Shared.Alerts.IntegrationKind.Alertmanager, service.Id, team.Id, RegionCode.MX),
+            (integration.Name, integration.Kind, integration.ServiceId, integration.TeamId, integration.Region));
+        Assert.True(integration.Provisioned);
+        Assert.Equal(Portal.Shared.Alerts.IntegrationKeys.Hash("0123456789abcdef0123456789abcdef"), integration.KeyHash);
         portal.Log.AssertClean();
     }
 
@@ -103,6 +114,8 @@ public class ProvisioningTests
         settings["Provisioning:Teams:0:Region"] = "UK";
         settings["Provisioning:People:1:TimeZone"] = "Mars/Base";
         settings["Provisioning:ApiTokens:0:Token"] = "short";
+        settings["Provisioning:Integrations:0:Kind"] = "nagios";
+        settings["Provisioning:Integrations:0:Key"] = "0123456789ABCDEF0123456789ABCDEF";
         await using var portal = new PortalFactory(settings: settings);
 
         var error = Assert.ThrowsAny<Exception>(() => portal.AnonymousClient());
@@ -110,6 +123,8 @@ public class ProvisioningTests
         Assert.Contains("Provisioning:Teams:0:Region 'UK'", message, StringComparison.Ordinal);
         Assert.Contains("Provisioning:People:1:TimeZone 'Mars/Base'", message, StringComparison.Ordinal);
         Assert.Contains("Provisioning:ApiTokens:0:Token must be at least 16 characters", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:Integrations:0:Kind 'nagios' is not events-v2, alertmanager or cloudwatch.", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:Integrations:0:Key must be 32 lowercase hex characters.", message, StringComparison.Ordinal);
 
         var options = new DbContextOptionsBuilder<Portal.Infrastructure.Data.SqlitePortalDbContext>().UseSqlite($"Data Source={portal.DatabasePath}").Options;
         await using var db = new Portal.Infrastructure.Data.SqlitePortalDbContext(options);

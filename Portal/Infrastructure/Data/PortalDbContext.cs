@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Shared.Alerts;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
@@ -20,6 +21,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<TimelineEvent> Timeline => Set<TimelineEvent>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<Integration> Integrations => Set<Integration>();
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

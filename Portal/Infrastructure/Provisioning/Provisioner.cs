@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
+using Portal.Shared.Alerts;
 using Portal.Shared.Team;
 
 namespace Portal.Infrastructure.Provisioning;
@@ -19,7 +20,7 @@ public sealed class Provisioner(
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         var config = options.Value;
-        if (config.Teams.Count + config.Services.Count + config.People.Count + config.ApiTokens.Count == 0)
+        if (config.Teams.Count + config.Services.Count + config.People.Count + config.ApiTokens.Count + config.Integrations.Count == 0)
         {
             return;
         }
@@ -181,6 +182,8 @@ public sealed class Provisioner(
             (token.PersonId, token.Name, token.RevokedAt) = (owner.Id, name, null);
         }
 
+        changes += await ApplyIntegrationsAsync(db, config, teams, services, errors, cancellationToken);
+
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("Provisioning failed; nothing was applied:" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", errors));
@@ -192,12 +195,59 @@ public sealed class Provisioner(
                 At = clock.GetUtcNow(),
                 Actor = "system",
                 Action = AuditActions.Provisioned,
-                Detail = $"{changes} change(s) from configuration: {config.Teams.Count} team(s), {config.Services.Count} service(s), {config.People.Count} person(s), {config.ApiTokens.Count} token(s) declared.",
+                Detail = $"{changes} change(s) from configuration: {config.Teams.Count} team(s), {config.Services.Count} service(s), {config.People.Count} person(s), {config.ApiTokens.Count} token(s), {config.Integrations.Count} integration(s) declared.",
             });
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Provisioning applied: {Changes} change(s)", changes);
+    }
+
+    /// <summary>Integrations by name: created, or brought in line with configuration (kind, key, targets, enabled).</summary>
+    private async Task<int> ApplyIntegrationsAsync(
+        PortalDbContext db, ProvisioningOptions config, Dictionary<string, Team> teams, Dictionary<string, BusinessService> services,
+        List<string> errors, CancellationToken cancellationToken)
+    {
+        var changes = 0;
+        var existing = await db.Integrations.ToDictionaryAsync(i => i.Name, cancellationToken);
+        for (var i = 0; i < config.Integrations.Count; i++)
+        {
+            var x = config.Integrations[i];
+            var at = $"Provisioning:Integrations:{i}";
+            var problems = new List<string>();
+            var name = x.Name?.Trim() ?? "";
+            Check(problems, name.Length is > 0 and <= IntegrationConfiguration.MaxName, $"{at}:Name is empty or over {IntegrationConfiguration.MaxName} characters.");
+            Check(problems, IntegrationKinds.TryParse(x.Kind, out var kind), $"{at}:Kind '{x.Kind}' is not events-v2, alertmanager or cloudwatch.");
+            Check(problems, IntegrationKeys.IsWellFormed(x.Key), $"{at}:Key must be 32 lowercase hex characters.");
+            BusinessService? service = null;
+            Team? team = null;
+            RegionCode region = default;
+            Check(problems, string.IsNullOrWhiteSpace(x.Service) || services.TryGetValue(x.Service, out service), $"{at}:Service '{x.Service}' is not a known service slug.");
+            Check(problems, string.IsNullOrWhiteSpace(x.Team) || teams.TryGetValue(x.Team, out team), $"{at}:Team '{x.Team}' is not a known team slug.");
+            Check(problems, string.IsNullOrWhiteSpace(x.Region) || Regions.TryParse(x.Region, out region), $"{at}:Region '{x.Region}' is not one of US, EU, JP, MX, AU.");
+            if (Failed(errors, problems))
+            {
+                continue;
+            }
+            var hash = IntegrationKeys.Hash(x.Key!);
+            RegionCode? wantedRegion = string.IsNullOrWhiteSpace(x.Region) ? null : region;
+            if (!existing.TryGetValue(name, out var integration))
+            {
+                integration = new Integration { Name = name, KeyHash = hash, KeyHint = IntegrationKeys.Hint(x.Key!), CreatedAt = clock.GetUtcNow() };
+                db.Integrations.Add(integration);
+                existing[name] = integration;
+                changes++;
+            }
+            else if (integration.Kind != kind || integration.KeyHash != hash || integration.ServiceId != service?.Id || integration.TeamId != team?.Id
+                || integration.Region != wantedRegion || !integration.Enabled || !integration.Provisioned)
+            {
+                changes++;
+            }
+            (integration.Kind, integration.KeyHash, integration.KeyHint) = (kind, hash, IntegrationKeys.Hint(x.Key!));
+            (integration.ServiceId, integration.TeamId, integration.Region) = (service?.Id, team?.Id, wantedRegion);
+            (integration.Enabled, integration.Provisioned) = (true, true);
+        }
+        return changes;
     }
 
     private static void Check(List<string> problems, bool ok, string problem)

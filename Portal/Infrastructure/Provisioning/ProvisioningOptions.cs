@@ -10,6 +10,7 @@ public sealed class ProvisioningOptions
     public List<ProvisionedService> Services { get; set; } = [];
     public List<ProvisionedPerson> People { get; set; } = [];
     public List<ProvisionedApiToken> ApiTokens { get; set; } = [];
+    public List<ProvisionedIntegration> Integrations { get; set; } = [];
 }
 
 public sealed class ProvisionedTeam
@@ -59,4 +60,21 @@ public sealed class ProvisionedApiToken
 
     /// <summary>The email of the person the token acts as.</summary>
     public string? User { get; set; }
+}
+
+/// <summary>A monitor integration declared in configuration; its key is used as given (32 lowercase hex characters).</summary>
+public sealed class ProvisionedIntegration
+{
+    public string? Name { get; set; }
+
+    /// <summary><c>events-v2</c>, <c>alertmanager</c> or <c>cloudwatch</c>.</summary>
+    public string? Kind { get; set; }
+
+    public string? Key { get; set; }
+
+    /// <summary>Service and team slugs, and a region code, for the incidents its alerts open.</summary>
+    public string? Service { get; set; }
+
+    public string? Team { get; set; }
+    public string? Region { get; set; }
 }

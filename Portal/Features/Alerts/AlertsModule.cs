@@ -1,0 +1,13 @@
+namespace Portal.Features.Alerts;
+
+/// <summary>
+/// Alert ingestion: integrations (keys, targets, mappings). The ingestion endpoints (<c>/v2/enqueue</c>, Alertmanager,
+/// CloudWatch via SNS) and the batch writer build on these.
+/// </summary>
+public static class AlertsModule
+{
+    public static void AddAlertsModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<IntegrationService>();
+    }
+}
