@@ -32,6 +32,7 @@ app.MapAccountModule();
 app.MapTeamModule();
 app.MapAdminModule();
 app.MapIncidentsModule();
+app.MapAlertsModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

@@ -12,4 +12,10 @@ public enum TimelineEventKind
     Comment,
     StakeholderUpdate,
     SlaBreached,
+
+    /// <summary>A monitor's alert fired (first or again); consecutive repeats fold into one line on the page.</summary>
+    AlertTriggered,
+
+    AlertAcknowledged,
+    AlertResolved,
 }

@@ -9,5 +9,11 @@ public static class AlertsModule
     public static void AddAlertsModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<IntegrationService>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Alerts").Get<AlertIngestionOptions>() ?? new AlertIngestionOptions());
+        builder.Services.AddSingleton<IngestionRateLimiter>();
+        builder.Services.AddSingleton<AlertIngestion>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertIngestion>());
     }
+
+    public static void MapAlertsModule(this WebApplication app) => app.MapAlertIngestion();
 }

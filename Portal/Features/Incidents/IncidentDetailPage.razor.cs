@@ -174,12 +174,16 @@ public partial class IncidentDetailPage : IDisposable
         TimelineEventKind.CommanderSet => entry.To is null ? "Commander removed" : $"Commander: {entry.To}",
         TimelineEventKind.Comment => "Comment",
         TimelineEventKind.StakeholderUpdate => "Stakeholder update",
+        TimelineEventKind.AlertTriggered => $"Alert fired: {entry.Text}",
+        TimelineEventKind.AlertAcknowledged => $"Alert acknowledged: {entry.Text}",
+        TimelineEventKind.AlertResolved => $"Alert resolved: {entry.Text}",
         _ => $"SLA breached ({entry.To})",
     };
 
     private static Color EntryColor(TimelineEventKind kind) => kind switch
     {
-        TimelineEventKind.SlaBreached => Color.Error,
+        TimelineEventKind.SlaBreached or TimelineEventKind.AlertTriggered => Color.Error,
+        TimelineEventKind.AlertResolved => Color.Success,
         TimelineEventKind.StakeholderUpdate => Color.Secondary,
         TimelineEventKind.Acknowledged or TimelineEventKind.StatusChanged => Color.Primary,
         _ => Color.Default,

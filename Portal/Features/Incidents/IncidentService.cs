@@ -571,22 +571,26 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
             TimelineEventKind.SeverityChanged => $"Changed to {latest.To}",
             TimelineEventKind.CommanderSet => latest.To is null ? "Commander removed" : $"Commander set to {latest.To}",
             TimelineEventKind.SlaBreached => "SLA breached",
+            TimelineEventKind.AlertTriggered => "Alert fired",
+            TimelineEventKind.AlertAcknowledged => "Alert acknowledged",
+            TimelineEventKind.AlertResolved => "Alert resolved",
             _ => "Created",
         };
         return $"{prefix}{what} by {latest.ActorName} at {when}.";
     }
 
-    private async Task PublishAsync(PortalDbContext db, long number, TimelineEventKind kind, CancellationToken cancellationToken)
-    {
-        var change = await db.Incidents.AsNoTracking()
+    private async Task PublishAsync(PortalDbContext db, long number, TimelineEventKind kind, CancellationToken cancellationToken) =>
+        await feed.PublishAsync(await LiveHint(db, number, kind, cancellationToken), cancellationToken);
+
+    /// <summary>The live hint for an incident as committed: read back, so every subscriber sees the stored state.</summary>
+    public static Task<IncidentChanged> LiveHint(PortalDbContext db, long number, TimelineEventKind kind, CancellationToken cancellationToken) =>
+        db.Incidents.AsNoTracking()
             .Where(i => i.Number == number)
             .Select(i => new IncidentChanged(
                 i.Number, i.Version, kind, i.Title, i.Status, i.Severity,
                 i.Service == null ? null : i.Service.Slug, i.Team == null ? null : i.Team.Slug, i.Region,
                 i.Assignee == null ? null : i.Assignee.Handle, i.UpdatedAt))
             .FirstAsync(cancellationToken);
-        await feed.PublishAsync(change, cancellationToken);
-    }
 
     private static async Task<SlaTargets> TargetsAsync(PortalDbContext db, Severity severity, CancellationToken cancellationToken) =>
         (await db.SlaPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Severity == severity, cancellationToken))?.Targets

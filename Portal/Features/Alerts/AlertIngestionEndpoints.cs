@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.RateLimiting;
+using Portal.Shared.Alerts;
+
+namespace Portal.Features.Alerts;
+
+/// <summary>A token bucket per integration key, so a flood on one key never slows the others.</summary>
+public sealed class IngestionRateLimiter(AlertIngestionOptions options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.PerKeyBurst,
+            TokensPerPeriod = options.PerKeyPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    public bool TryTake(string key, int events = 1)
+    {
+        using var lease = _limiter.AttemptAcquire(key, events);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
+/// Where monitors page the portal. Each endpoint validates, checks the key and its rate, hands the events to
+/// <see cref="AlertIngestion"/>, and answers only after they are committed.
+/// </summary>
+public static class AlertIngestionEndpoints
+{
+    private const string RetryAfterBusy = "1";
+    private const string RetryAfterDown = "5";
+    private static readonly string[] TooLarge = ["The event is over 512 KB."];
+
+    public static void MapAlertIngestion(this WebApplication app)
+    {
+        app.MapPost("/v2/enqueue", EnqueueAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithTags("Alert ingestion")
+            .WithSummary("PagerDuty Events API v2: trigger, acknowledge and resolve alerts with an events-v2 integration's key as routing_key.");
+    }
+
+    private static async Task<IResult> EnqueueAsync(HttpContext http, IntegrationService integrations, AlertIngestion ingestion, IngestionRateLimiter limiter)
+    {
+        var ct = http.RequestAborted;
+        if (!IsJson(http.Request))
+        {
+            return InvalidEvent("The body must be JSON (Content-Type: application/json)");
+        }
+        var body = await ReadBodyAsync(http.Request, ct);
+        if (body is null)
+        {
+            return Results.Json(new { status = "invalid event", message = "Event object is invalid", errors = TooLarge }, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        var reading = EventsV2.Read(body);
+        if (reading.Event is not { } e)
+        {
+            return InvalidEvent([.. reading.Errors]);
+        }
+        var integration = await integrations.FindByKeyAsync(e.RoutingKey, ct);
+        if (integration is null || integration.Kind != IntegrationKind.EventsV2)
+        {
+            return InvalidEvent("'routing_key' is not the key of an enabled Events API v2 integration");
+        }
+        if (!limiter.TryTake(e.RoutingKey))
+        {
+            return Throttled(http);
+        }
+        var dedupKey = e.DedupKey ?? EventsV2.NewDedupKey();
+        var alert = new AlertEvent(e.Action, dedupKey, e.Summary ?? dedupKey, e.Source, e.Severity, Labels(e), Details: Details(e),
+            Payload: Encoding.UTF8.GetString(body));
+        try
+        {
+            await ingestion.SubmitAsync(integration, [alert], ct);
+        }
+        catch (IngestionBusyException)
+        {
+            return Throttled(http);
+        }
+        catch (IngestionFailedException)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterDown;
+            return Results.Json(new { status = "unavailable", message = "The event could not be stored; nothing was written. Retry shortly." }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return Results.Json(new { status = "success", message = "Event processed", dedup_key = dedupKey }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult InvalidEvent(params string[] errors) =>
+        Results.Json(new { status = "invalid event", message = "Event object is invalid", errors }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult Throttled(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterBusy;
+        return Results.Json(new { status = "throttle event", message = "Requests for this integration are arriving too quickly. Please retry later." },
+            statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    private static bool IsJson(HttpRequest request) =>
+        request.ContentType is { } type && type.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The body, or null when it is over the 512 KB limit (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > EventsV2.MaxBodyBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > EventsV2.MaxBodyBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static Dictionary<string, string> Labels(EventsV2Event e)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in new[] { ("source", e.Source), ("component", e.Component), ("group", e.Group), ("class", e.Class), ("severity", e.Severity) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                labels[name] = value;
+            }
+        }
+        return labels;
+    }
+
+    /// <summary>The incident description a new alert brings: where it comes from, its details and links, as Markdown.</summary>
+    private static string Details(EventsV2Event e)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Alert from **{e.Client ?? e.Source}**");
+        if (e.Component is not null || e.Class is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" ({string.Join(", ", new[] { e.Component, e.Class }.Where(x => x is not null))})");
+        }
+        text.Append(".\n");
+        if (e.CustomDetails is not null)
+        {
+            text.Append("\n```json\n").Append(e.CustomDetails).Append("\n```\n");
+        }
+        foreach (var link in e.Links.Concat(e.ClientUrl is null ? [] : [new AlertLink(e.ClientUrl, e.Client)]))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n- [{link.Text ?? link.Href}]({link.Href})");
+        }
+        return text.ToString();
+    }
+}
