@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Portal.Tests.Support;
@@ -39,7 +37,7 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             await RunAsync("chown", ["-R", "postgres:postgres", _folder], asPostgres: false);
         }
-        Port = FreePort();
+        Port = Ports.Free();
         var data = Path.Combine(_folder, "data");
         await RunAsync(Path.Combine(_bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], _asPostgresUser);
     }
@@ -91,13 +89,6 @@ public sealed class PostgresServer : IAsyncLifetime
             .Where(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
             .OrderByDescending(b => b, StringComparer.Ordinal)
             .FirstOrDefault();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string file, string[] args, bool asPostgres, bool throwOnFailure = true)

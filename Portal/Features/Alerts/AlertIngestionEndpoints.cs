@@ -44,6 +44,97 @@ public static class AlertIngestionEndpoints
             .DisableAntiforgery()
             .WithTags("Alert ingestion")
             .WithSummary("PagerDuty Events API v2: trigger, acknowledge and resolve alerts with an events-v2 integration's key as routing_key.");
+        app.MapPost("/api/integrations/alertmanager/{key}", AlertmanagerAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithTags("Alert ingestion")
+            .WithSummary("Prometheus Alertmanager's webhook (version 4), with an alertmanager integration's key in the path.");
+    }
+
+    private static async Task<IResult> AlertmanagerAsync(HttpContext http, string key, IntegrationService integrations, AlertIngestion ingestion, IngestionRateLimiter limiter)
+    {
+        var ct = http.RequestAborted;
+        var integration = await integrations.FindByKeyAsync(key, ct);
+        if (integration is null || integration.Kind != IntegrationKind.Alertmanager)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown integration key.",
+                detail: "No enabled Alertmanager integration has this key; check the webhook URL.");
+        }
+        if (!IsJson(http.Request))
+        {
+            return BadInput("The body must be JSON (Content-Type: application/json).");
+        }
+        var body = await ReadBodyAsync(http.Request, ct);
+        if (body is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large.", detail: "The notification is over 512 KB.");
+        }
+        var reading = AlertmanagerWebhook.Read(body);
+        if (reading.Notification is not { } notification)
+        {
+            return BadInput([.. reading.Errors]);
+        }
+        if (notification.Alerts.Count == 0)
+        {
+            return Results.Ok(new { status = "success", alerts = 0 });
+        }
+        if (!limiter.TryTake(key, notification.Alerts.Count))
+        {
+            return Throttled(http);
+        }
+        var events = notification.Alerts.Select(a => new AlertEvent(
+            a.Firing ? AlertAction.Trigger : AlertAction.Resolve, a.Fingerprint, a.Summary, a.Labels.GetValueOrDefault("instance") ?? notification.Receiver,
+            a.Labels.GetValueOrDefault("severity"), a.Labels, notification.GroupKey, Details(a, notification),
+            System.Text.Json.JsonSerializer.Serialize(a))).ToList();
+        return await SubmitAsync(http, ingestion, integration, events, results => Results.Ok(new
+        {
+            status = "success",
+            alerts = results.Count,
+            incidents = results.Where(r => r.IncidentNumber is not null).Select(r => Shared.Incidents.IncidentNumber.Format(r.IncidentNumber!.Value)).Distinct(),
+        }));
+    }
+
+    /// <summary>Hands events to the writer and answers once they are committed: 429 when full, 503 when not stored.</summary>
+    private static async Task<IResult> SubmitAsync(
+        HttpContext http, AlertIngestion ingestion, Integration integration, IReadOnlyList<AlertEvent> events, Func<IReadOnlyList<AlertResult>, IResult> success)
+    {
+        try
+        {
+            return success(await ingestion.SubmitAsync(integration, events, http.RequestAborted));
+        }
+        catch (IngestionBusyException)
+        {
+            return Throttled(http);
+        }
+        catch (IngestionFailedException)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterDown;
+            return Results.Json(new { status = "unavailable", message = "The events could not be stored; nothing was written. Retry shortly." },
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static IResult BadInput(params string[] errors) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The notification is invalid.", detail: string.Join(" ", errors),
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static string Details(AlertmanagerAlert alert, AlertmanagerNotification notification)
+    {
+        var text = new StringBuilder();
+        if (alert.Annotations.GetValueOrDefault("description") is { } description)
+        {
+            text.Append(description).Append("\n\n");
+        }
+        text.Append("Labels: ").Append(string.Join(", ", alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"`{l.Key}={l.Value}`"))).Append('\n');
+        var runbook = alert.Annotations.GetValueOrDefault("runbook_url") ?? notification.CommonAnnotations.GetValueOrDefault("runbook_url");
+        foreach (var (label, url) in new[] { ("Runbook", runbook), ("Source", alert.GeneratorUrl), ("Alertmanager", notification.ExternalUrl) })
+        {
+            if (url is not null && Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n- [{label}]({url})");
+            }
+        }
+        return text.ToString();
     }
 
     private static async Task<IResult> EnqueueAsync(HttpContext http, IntegrationService integrations, AlertIngestion ingestion, IngestionRateLimiter limiter)
@@ -75,20 +166,8 @@ public static class AlertIngestionEndpoints
         var dedupKey = e.DedupKey ?? EventsV2.NewDedupKey();
         var alert = new AlertEvent(e.Action, dedupKey, e.Summary ?? dedupKey, e.Source, e.Severity, Labels(e), Details: Details(e),
             Payload: Encoding.UTF8.GetString(body));
-        try
-        {
-            await ingestion.SubmitAsync(integration, [alert], ct);
-        }
-        catch (IngestionBusyException)
-        {
-            return Throttled(http);
-        }
-        catch (IngestionFailedException)
-        {
-            http.Response.Headers.RetryAfter = RetryAfterDown;
-            return Results.Json(new { status = "unavailable", message = "The event could not be stored; nothing was written. Retry shortly." }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        return Results.Json(new { status = "success", message = "Event processed", dedup_key = dedupKey }, statusCode: StatusCodes.Status202Accepted);
+        return await SubmitAsync(http, ingestion, integration, [alert],
+            _ => Results.Json(new { status = "success", message = "Event processed", dedup_key = dedupKey }, statusCode: StatusCodes.Status202Accepted));
     }
 
     private static IResult InvalidEvent(params string[] errors) =>
