@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -95,17 +96,17 @@ public sealed class AlertIngestion(
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken stoppingToken)
     {
+        Dictionary<long, Shared.Incidents.TimelineEventKind> touched;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var (results, touched) = await CommitAsync(batch, stoppingToken);
+                (var results, touched) = await CommitAsync(batch, stoppingToken);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
                 }
-                await PublishAsync(touched, stoppingToken);
-                return;
+                break;
             }
             catch (DbUpdateException ex) when (attempt < Attempts)
             {
@@ -122,6 +123,15 @@ public sealed class AlertIngestion(
                 }
                 return;
             }
+        }
+        try
+        {
+            await PublishAsync(touched, stoppingToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || ex is DbException || ex is InvalidOperationException)
+        {
+            // Committed and answered; only the live hints are missing, and pages re-read on their next change or reconnect.
+            logger.LogDebug(ex, "Live hints for an alert batch were not published");
         }
     }
 

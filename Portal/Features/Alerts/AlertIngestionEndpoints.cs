@@ -49,6 +49,74 @@ public static class AlertIngestionEndpoints
             .DisableAntiforgery()
             .WithTags("Alert ingestion")
             .WithSummary("Prometheus Alertmanager's webhook (version 4), with an alertmanager integration's key in the path.");
+        app.MapPost("/api/integrations/cloudwatch/{key}", CloudWatchAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithTags("Alert ingestion")
+            .WithSummary("CloudWatch alarms through an SNS HTTPS subscription: confirms the subscription, then ALARM triggers and OK resolves.");
+    }
+
+    private static async Task<IResult> CloudWatchAsync(
+        HttpContext http, string key, IntegrationService integrations, AlertIngestion ingestion, IngestionRateLimiter limiter, SnsGateway sns)
+    {
+        var ct = http.RequestAborted;
+        var integration = await integrations.FindByKeyAsync(key, ct);
+        if (integration is null || integration.Kind != IntegrationKind.CloudWatch)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown integration key.",
+                detail: "No enabled CloudWatch integration has this key; check the subscription's endpoint.");
+        }
+        // SNS posts JSON as text/plain, so the content type is not checked here.
+        var body = await ReadBodyAsync(http.Request, ct);
+        if (body is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large.", detail: "The message is over 512 KB.");
+        }
+        var reading = CloudWatchSns.Read(body);
+        if (reading.Message is not { } message)
+        {
+            return BadInput([.. reading.Errors]);
+        }
+        if (!limiter.TryTake(key))
+        {
+            return Throttled(http);
+        }
+        try
+        {
+            if (integration.VerifySignatures && !await sns.IsAuthenticAsync(message, ct))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Signature does not verify.",
+                    detail: "The message's signature does not match SNS's certificate; nothing was done.");
+            }
+            if (message.Type == SnsMessageType.SubscriptionConfirmation)
+            {
+                await sns.ConfirmAsync(message, ct);
+                return Results.Ok(new { status = "confirmed", topic = message.TopicArn });
+            }
+        }
+        catch (SnsUnreachableException ex)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterDown;
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "SNS unreachable.", detail: ex.Message);
+        }
+        if (reading.Alarm is not { Action: { } action } alarm)
+        {
+            // Unsubscribe confirmations and INSUFFICIENT_DATA change nothing.
+            return Results.Ok(new { status = "ignored" });
+        }
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["alarm"] = alarm.AlarmName, ["state"] = alarm.NewStateValue };
+        if (alarm.Region is not null)
+        {
+            labels["aws_region"] = alarm.Region;
+        }
+        var summary = alarm.AlarmDescription is { Length: > 0 } description ? $"{alarm.AlarmName}: {description}" : alarm.AlarmName;
+        var e = new AlertEvent(action, alarm.AlarmArn, summary, alarm.Region, null, labels, Details: alarm.NewStateReason, Payload: message.Message);
+        return await SubmitAsync(http, ingestion, integration, [e], results => Results.Ok(new
+        {
+            status = "success",
+            outcome = results[0].Outcome.ToString(),
+            incident = results[0].IncidentNumber is { } n ? Shared.Incidents.IncidentNumber.Format(n) : null,
+        }));
     }
 
     private static async Task<IResult> AlertmanagerAsync(HttpContext http, string key, IntegrationService integrations, AlertIngestion ingestion, IngestionRateLimiter limiter)

@@ -11,6 +11,9 @@ public static class AlertsModule
         builder.Services.AddScoped<IntegrationService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Alerts").Get<AlertIngestionOptions>() ?? new AlertIngestionOptions());
         builder.Services.AddSingleton<IngestionRateLimiter>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpClient(SnsGateway.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<SnsGateway>();
         builder.Services.AddSingleton<AlertIngestion>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertIngestion>());
     }

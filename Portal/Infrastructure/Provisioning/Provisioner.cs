@@ -239,13 +239,13 @@ public sealed class Provisioner(
                 changes++;
             }
             else if (integration.Kind != kind || integration.KeyHash != hash || integration.ServiceId != service?.Id || integration.TeamId != team?.Id
-                || integration.Region != wantedRegion || !integration.Enabled || !integration.Provisioned)
+                || integration.Region != wantedRegion || !integration.Enabled || !integration.Provisioned || integration.VerifySignatures != x.VerifySignatures)
             {
                 changes++;
             }
             (integration.Kind, integration.KeyHash, integration.KeyHint) = (kind, hash, IntegrationKeys.Hint(x.Key!));
             (integration.ServiceId, integration.TeamId, integration.Region) = (service?.Id, team?.Id, wantedRegion);
-            (integration.Enabled, integration.Provisioned) = (true, true);
+            (integration.Enabled, integration.Provisioned, integration.VerifySignatures) = (true, true, x.VerifySignatures);
         }
         return changes;
     }

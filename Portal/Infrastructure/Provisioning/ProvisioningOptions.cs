@@ -77,4 +77,7 @@ public sealed class ProvisionedIntegration
 
     public string? Team { get; set; }
     public string? Region { get; set; }
+
+    /// <summary>CloudWatch: check SNS signatures (default true).</summary>
+    public bool VerifySignatures { get; set; } = true;
 }
