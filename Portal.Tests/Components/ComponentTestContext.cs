@@ -31,6 +31,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.Incidents.IncidentService>();
         Services.AddScoped<Portal.Features.Incidents.SavedViewService>();
         Services.AddScoped<Portal.Features.Incidents.SlaPolicyService>();
+        Services.AddScoped<Portal.Features.Alerts.AlertService>();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();
         Services.AddSingleton<Portal.Shared.Live.IPresence, Portal.Infrastructure.Live.InMemoryPresence>();

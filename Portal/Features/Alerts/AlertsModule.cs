@@ -1,3 +1,6 @@
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Web;
+
 namespace Portal.Features.Alerts;
 
 /// <summary>
@@ -9,6 +12,7 @@ public static class AlertsModule
     public static void AddAlertsModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<IntegrationService>();
+        builder.Services.AddScoped<AlertService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Alerts").Get<AlertIngestionOptions>() ?? new AlertIngestionOptions());
         builder.Services.AddSingleton<IngestionRateLimiter>();
         builder.Services.AddMemoryCache();
@@ -18,5 +22,12 @@ public static class AlertsModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertIngestion>());
     }
 
-    public static void MapAlertsModule(this WebApplication app) => app.MapAlertIngestion();
+    public static void MapAlertsModule(this WebApplication app)
+    {
+        app.MapAlertIngestion();
+        var api = app.MapGroup("/api/alerts").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Alerts");
+        api.MapGet("", (AlertService alerts, string? integration, string? dedupKey, string? status, string? incident, string? cursor, int? limit, CancellationToken ct) =>
+            alerts.ListAsync(new AlertQuery(integration, dedupKey, status, incident, cursor, limit ?? 50), ct))
+            .WithSummary("Alerts, newest first, each with its incident; filters integration (name), dedupKey, status, incident; keyset paging with cursor.");
+    }
 }

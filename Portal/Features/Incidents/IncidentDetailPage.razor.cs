@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using Portal.Features.Alerts;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
@@ -14,6 +15,7 @@ namespace Portal.Features.Incidents;
 public partial class IncidentDetailPage : IDisposable
 {
     private IncidentDetail? _incident;
+    private IReadOnlyList<AlertView> _alerts = [];
     private long _number;
     private string? _me;
     private string? _comment;
@@ -37,6 +39,7 @@ public partial class IncidentDetailPage : IDisposable
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private IPresence Presence { get; set; } = default!;
+    [Inject] private AlertService Alerts { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -67,6 +70,7 @@ public partial class IncidentDetailPage : IDisposable
             }
         }
         _incident = detail;
+        _alerts = await Alerts.ForIncidentAsync(number);
         RefreshPresence();
     }
 
@@ -99,6 +103,7 @@ public partial class IncidentDetailPage : IDisposable
         if (changed)
         {
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
+            _alerts = await Alerts.ForIncidentAsync(_number);
         }
         var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
         // Once a second for the countdowns, and for "is typing", which fades on its own; idle otherwise.
@@ -147,6 +152,7 @@ public partial class IncidentDetailPage : IDisposable
         {
             Snackbar.Add(ex.Message, MudBlazor.Severity.Warning, o => o.VisibleStateDuration = 8000);
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
+            _alerts = await Alerts.ForIncidentAsync(_number);
         }
         catch (ValidationException ex)
         {
