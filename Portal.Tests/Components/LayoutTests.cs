@@ -55,7 +55,7 @@ public class LayoutTests : ComponentTestContext
         SignInAs("grace.coleman", PortalRole.Admin);
         var menu = Render<NavMenu>();
 
-        Assert.Equal(["/", "/incidents", "/team", "/admin/services", "/admin/sla", "/admin/audit"], NavLinks(menu));
+        Assert.Equal(["/", "/incidents", "/team", "/admin/services", "/admin/sla", "/admin/integrations", "/admin/audit"], NavLinks(menu));
     }
 
     [Fact]
