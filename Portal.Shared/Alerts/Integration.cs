@@ -133,6 +133,10 @@ public sealed class Alert
     public string? OpenKey { get; set; }
     public AlertStatus Status { get; set; }
     public long IncidentNumber { get; set; }
+
+    /// <summary>The incident, when it is being created in the same save (its number is not known yet).</summary>
+    public Incidents.Incident? Incident { get; set; }
+
     public required string Summary { get; set; }
     public string? Source { get; set; }
     public string? SeverityWord { get; set; }

@@ -52,6 +52,9 @@ public sealed class TimelineEvent
     public long Id { get; set; }
     public long IncidentNumber { get; set; }
 
+    /// <summary>The incident, when it is being created in the same save (its number is not known yet).</summary>
+    public Incident? Incident { get; set; }
+
     /// <summary>The incident's version this entry's change produced; entries of one change share it.</summary>
     public int IncidentVersion { get; set; }
 

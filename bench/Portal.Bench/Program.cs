@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["queue"] = QueueScenario.RunAsync,
     ["fanout"] = FanoutScenario.RunAsync,
     ["circuits"] = CircuitsScenario.RunAsync,
+    ["ingest"] = IngestScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -3,86 +3,147 @@ using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
 using Portal.Shared.Incidents;
+using Portal.Shared.Live;
 
 namespace Portal.Features.Alerts;
 
 /// <summary>
 /// Applies a batch of monitor events inside one transaction: alerts are opened, counted, acknowledged and resolved;
 /// incidents are opened, acknowledged and (when every alert of theirs resolved) resolved by the integration, with
-/// every alert event on the incident's timeline. The caller commits, then publishes <see cref="Touched"/>.
+/// every alert event on the incident's timeline. New incidents, their alerts and timelines are linked by reference and
+/// saved together, once per batch. The caller saves, takes <see cref="Results"/> and <see cref="HintsAsync"/>, commits,
+/// then publishes the hints.
 /// </summary>
 internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
 {
     private const int MaxTitle = 200;
+    private const int MaxFrom = 120;
     private readonly Dictionary<(int, string), Alert?> _open = [];
     private readonly Dictionary<long, Incident> _incidents = [];
+    private readonly List<(AlertOutcome Outcome, string DedupKey, Incident? Incident)> _results = [];
+    private readonly Dictionary<Incident, TimelineEventKind> _touched = new(ReferenceEqualityComparer.Instance);
     private Dictionary<string, (int Id, int? TeamId)>? _services;
     private Dictionary<string, (int Id, RegionCode Region)>? _teams;
 
-    /// <summary>Each incident this batch changed, with what happened to it last.</summary>
-    public Dictionary<long, TimelineEventKind> Touched { get; } = [];
+    /// <summary>What became of each event, in order; incident numbers are known once saved.</summary>
+    public IReadOnlyList<AlertResult> Results => [.. _results.Select(r => new AlertResult(r.Outcome, r.DedupKey, r.Incident?.Number))];
 
-    public async Task<AlertResult> ApplyAsync(Integration integration, AlertEvent e, CancellationToken cancellationToken)
+    /// <summary>Reads the open alerts a batch names in one query per integration, instead of one per event.</summary>
+    public async Task PrefetchAsync(IEnumerable<(int IntegrationId, string DedupKey)> keys, CancellationToken cancellationToken)
+    {
+        foreach (var group in keys.Where(k => !_open.ContainsKey(k)).Distinct().GroupBy(k => k.IntegrationId))
+        {
+            var wanted = group.Select(k => k.DedupKey).ToList();
+            foreach (var key in wanted)
+            {
+                _open[(group.Key, key)] = null;
+            }
+            foreach (var alert in await db.Alerts.Where(a => a.IntegrationId == group.Key && wanted.Contains(a.OpenKey!)).ToListAsync(cancellationToken))
+            {
+                _open[(group.Key, alert.OpenKey!)] = alert;
+            }
+        }
+    }
+
+    public async Task ApplyAsync(Integration integration, AlertEvent e, CancellationToken cancellationToken)
     {
         var alert = await OpenAlertAsync(integration.Id, e.DedupKey, cancellationToken);
         var actor = integration.Name;
         switch (e.Action)
         {
             case AlertAction.Trigger when alert is not null:
+            {
                 alert.Count++;
                 (alert.LastSeenAt, alert.Summary, alert.LastPayload) = (now, Cap(e.Summary, EventsV2.MaxSummary)!, e.Payload);
                 if (e.Labels is { Count: > 0 })
                 {
                     alert.Labels = new Dictionary<string, string>(e.Labels);
                 }
-                await TimelineAsync(alert.IncidentNumber, TimelineEventKind.AlertTriggered, actor, e, cancellationToken);
-                return new(AlertOutcome.Repeated, e.DedupKey, alert.IncidentNumber);
-
+                var incident = await IncidentOfAsync(alert, cancellationToken);
+                Timeline(incident, TimelineEventKind.AlertTriggered, actor, e);
+                _results.Add((AlertOutcome.Repeated, e.DedupKey, incident));
+                break;
+            }
             case AlertAction.Trigger:
+            {
                 var incident = await GroupIncidentAsync(integration, e, cancellationToken) ?? await NewIncidentAsync(integration, e, actor, cancellationToken);
                 alert = new Alert
                 {
                     IntegrationId = integration.Id, DedupKey = e.DedupKey, OpenKey = e.DedupKey, Status = AlertStatus.Triggered,
-                    IncidentNumber = incident.Number, Summary = Cap(e.Summary, EventsV2.MaxSummary)!, Source = Cap(e.Source, 1024),
+                    Incident = incident, IncidentNumber = incident.Number, Summary = Cap(e.Summary, EventsV2.MaxSummary)!, Source = Cap(e.Source, 1024),
                     SeverityWord = Cap(e.SeverityWord, 64), GroupKey = Cap(e.GroupKey, 1024), Labels = new Dictionary<string, string>(e.Labels ?? new Dictionary<string, string>()),
                     LastPayload = e.Payload, Count = 1, FirstSeenAt = now, LastSeenAt = now,
                 };
                 db.Alerts.Add(alert);
                 _open[(integration.Id, e.DedupKey)] = alert;
-                await TimelineAsync(incident.Number, TimelineEventKind.AlertTriggered, actor, e, cancellationToken);
-                return new(AlertOutcome.Opened, e.DedupKey, incident.Number);
-
+                Timeline(incident, TimelineEventKind.AlertTriggered, actor, e);
+                _results.Add((AlertOutcome.Opened, e.DedupKey, incident));
+                break;
+            }
             case AlertAction.Acknowledge when alert is not null:
+            {
                 alert.Status = AlertStatus.Acknowledged;
                 alert.LastSeenAt = now;
-                await TimelineAsync(alert.IncidentNumber, TimelineEventKind.AlertAcknowledged, actor, e, cancellationToken);
-                var acknowledged = await IncidentAsync(alert.IncidentNumber, cancellationToken);
-                if (acknowledged.Status == IncidentStatus.Triggered)
+                var incident = await IncidentOfAsync(alert, cancellationToken);
+                Timeline(incident, TimelineEventKind.AlertAcknowledged, actor, e);
+                if (incident.Status == IncidentStatus.Triggered)
                 {
-                    acknowledged.Status = IncidentStatus.Acknowledged;
-                    acknowledged.AcknowledgedAt = now;
-                    Change(acknowledged, TimelineEventKind.Acknowledged, actor, from: IncidentStatus.Triggered.ToString(), to: acknowledged.Status.ToString());
+                    incident.Status = IncidentStatus.Acknowledged;
+                    incident.AcknowledgedAt = now;
+                    Change(incident, TimelineEventKind.Acknowledged, actor, from: IncidentStatus.Triggered.ToString(), to: incident.Status.ToString());
                 }
-                return new(AlertOutcome.Acknowledged, e.DedupKey, alert.IncidentNumber);
-
+                _results.Add((AlertOutcome.Acknowledged, e.DedupKey, incident));
+                break;
+            }
             case AlertAction.Resolve when alert is not null:
+            {
                 (alert.Status, alert.OpenKey, alert.ResolvedAt, alert.LastSeenAt) = (AlertStatus.Resolved, null, now, now);
                 _open[(integration.Id, e.DedupKey)] = null;
-                await TimelineAsync(alert.IncidentNumber, TimelineEventKind.AlertResolved, actor, e, cancellationToken);
-                var resolved = await IncidentAsync(alert.IncidentNumber, cancellationToken);
-                if (integration.AutoResolve && IncidentTransitions.IsOpen(resolved.Status) && !await AnyOpenAlertAsync(resolved.Number, cancellationToken))
+                var incident = await IncidentOfAsync(alert, cancellationToken);
+                Timeline(incident, TimelineEventKind.AlertResolved, actor, e);
+                if (integration.AutoResolve && IncidentTransitions.IsOpen(incident.Status) && !await AnyOpenAlertAsync(incident, cancellationToken))
                 {
-                    var from = resolved.Status;
-                    resolved.Status = IncidentStatus.Resolved;
-                    resolved.ResolvedAt = now;
-                    resolved.ResolutionNote = "Every alert of this incident resolved.";
-                    Change(resolved, TimelineEventKind.StatusChanged, actor, resolved.ResolutionNote, from.ToString(), resolved.Status.ToString());
+                    var from = incident.Status;
+                    incident.Status = IncidentStatus.Resolved;
+                    incident.ResolvedAt = now;
+                    incident.ResolutionNote = "Every alert of this incident resolved.";
+                    Change(incident, TimelineEventKind.StatusChanged, actor, incident.ResolutionNote, from.ToString(), incident.Status.ToString());
                 }
-                return new(AlertOutcome.Resolved, e.DedupKey, alert.IncidentNumber);
-
+                _results.Add((AlertOutcome.Resolved, e.DedupKey, incident));
+                break;
+            }
             default:
-                return new(AlertOutcome.Dropped, e.DedupKey, null);
+                _results.Add((AlertOutcome.Dropped, e.DedupKey, null));
+                break;
         }
+    }
+
+    /// <summary>The live hints for what this batch touched, from the incidents as saved (call after saving, before committing).</summary>
+    public async Task<IReadOnlyList<IncidentChanged>> HintsAsync(CancellationToken cancellationToken)
+    {
+        if (_touched.Count == 0)
+        {
+            return [];
+        }
+        var (services, teams) = await CataloguesAsync(cancellationToken);
+        var serviceSlugs = services.ToDictionary(s => s.Value.Id, s => s.Key);
+        var teamSlugs = teams.ToDictionary(t => t.Value.Id, t => t.Key);
+        var assigneeIds = _touched.Keys.Select(i => i.AssigneeId).OfType<int>().Distinct().ToList();
+        var handles = assigneeIds.Count == 0 ? [] : await db.People.AsNoTracking().Where(p => assigneeIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Handle, cancellationToken);
+        return [.. _touched.Select(t =>
+        {
+            var i = t.Key;
+            return new IncidentChanged(i.Number, i.Version, t.Value, i.Title, i.Status, i.Severity,
+                i.ServiceId is { } s ? serviceSlugs.GetValueOrDefault(s) : null, i.TeamId is { } team ? teamSlugs.GetValueOrDefault(team) : null,
+                i.Region, i.AssigneeId is { } a ? handles.GetValueOrDefault(a) : null, i.UpdatedAt);
+        })];
+    }
+
+    private async Task<(Dictionary<string, (int Id, int? TeamId)>, Dictionary<string, (int Id, RegionCode Region)>)> CataloguesAsync(CancellationToken cancellationToken)
+    {
+        _services ??= await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Slug, s => (s.Id, s.OwningTeamId), cancellationToken);
+        _teams ??= await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Slug, t => (t.Id, t.Region), cancellationToken);
+        return (_services, _teams);
     }
 
     private async Task<Alert?> OpenAlertAsync(int integrationId, string dedupKey, CancellationToken cancellationToken)
@@ -95,6 +156,9 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         return alert;
     }
 
+    private Task<Incident> IncidentOfAsync(Alert alert, CancellationToken cancellationToken) =>
+        alert.Incident is { } incident ? Task.FromResult(incident) : IncidentAsync(alert.IncidentNumber, cancellationToken);
+
     /// <summary>Alertmanager groups: a new alert of a group whose incident is open joins that incident.</summary>
     private async Task<Incident?> GroupIncidentAsync(Integration integration, AlertEvent e, CancellationToken cancellationToken)
     {
@@ -102,30 +166,32 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         {
             return null;
         }
-        var local = _open.Values.FirstOrDefault(a => a is not null && a.IntegrationId == integration.Id && a.GroupKey == e.GroupKey);
-        var number = local?.IncidentNumber ?? await db.Alerts
-            .Where(a => a.IntegrationId == integration.Id && a.GroupKey == e.GroupKey && a.OpenKey != null)
-            .OrderByDescending(a => a.Id).Select(a => (long?)a.IncidentNumber).FirstOrDefaultAsync(cancellationToken);
-        if (number is null)
+        Incident? incident;
+        if (_open.Values.FirstOrDefault(a => a is not null && a.IntegrationId == integration.Id && a.GroupKey == e.GroupKey) is { } sibling)
         {
-            return null;
+            incident = await IncidentOfAsync(sibling, cancellationToken);
         }
-        var incident = await IncidentAsync(number.Value, cancellationToken);
-        return IncidentTransitions.IsOpen(incident.Status) ? incident : null;
+        else
+        {
+            var number = await db.Alerts
+                .Where(a => a.IntegrationId == integration.Id && a.GroupKey == e.GroupKey && a.OpenKey != null)
+                .OrderByDescending(a => a.Id).Select(a => (long?)a.IncidentNumber).FirstOrDefaultAsync(cancellationToken);
+            incident = number is null ? null : await IncidentAsync(number.Value, cancellationToken);
+        }
+        return incident is not null && IncidentTransitions.IsOpen(incident.Status) ? incident : null;
     }
 
     private async Task<Incident> NewIncidentAsync(Integration integration, AlertEvent e, string actor, CancellationToken cancellationToken)
     {
-        _services ??= await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Slug, s => (s.Id, s.OwningTeamId), cancellationToken);
-        _teams ??= await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Slug, t => (t.Id, t.Region), cancellationToken);
+        var (services, teams) = await CataloguesAsync(cancellationToken);
         string? Label(string field) =>
             integration.LabelMap.TryGetValue(field, out var label) && e.Labels is not null && e.Labels.TryGetValue(label, out var value) ? value : null;
 
-        int? serviceId = Label("service") is { } s && _services.TryGetValue(s, out var labelled) ? labelled.Id : integration.ServiceId;
-        int? teamId = Label("team") is { } t && _teams.TryGetValue(t, out var team) ? team.Id
-            : integration.TeamId ?? _services.Values.FirstOrDefault(x => x.Id == serviceId).TeamId;
+        int? serviceId = Label("service") is { } s && services.TryGetValue(s, out var labelled) ? labelled.Id : integration.ServiceId;
+        int? teamId = Label("team") is { } t && teams.TryGetValue(t, out var team) ? team.Id
+            : integration.TeamId ?? services.Values.FirstOrDefault(x => x.Id == serviceId).TeamId;
         RegionCode region = Label("region") is { } r && Regions.TryParse(r, out var code) ? code
-            : integration.Region ?? _teams.Values.FirstOrDefault(x => x.Id == teamId).Region;
+            : integration.Region ?? teams.Values.FirstOrDefault(x => x.Id == teamId).Region;
         var severity = AlertSeverities.Map(Label("severity") ?? e.SeverityWord, integration.SeverityMap);
 
         var incident = new Incident
@@ -134,14 +200,12 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
             Region = region, TriggeredAt = now, UpdatedAt = now, Tags = ["alert"],
         };
         db.Incidents.Add(incident);
-        await db.SaveChangesAsync(cancellationToken);
-        _incidents[incident.Number] = incident;
         db.Timeline.Add(new TimelineEvent
         {
-            IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = TimelineEventKind.Created, ActorName = actor, At = now,
+            Incident = incident, IncidentVersion = incident.Version, Kind = TimelineEventKind.Created, ActorName = actor, At = now,
             Text = incident.Title, To = severity.ToString(),
         });
-        Touched[incident.Number] = TimelineEventKind.Created;
+        _touched[incident] = TimelineEventKind.Created;
         return incident;
     }
 
@@ -155,27 +219,30 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         return incident;
     }
 
-    private async Task<bool> AnyOpenAlertAsync(long incidentNumber, CancellationToken cancellationToken)
+    private async Task<bool> AnyOpenAlertAsync(Incident incident, CancellationToken cancellationToken)
     {
         // Alerts this batch looked at hold their current state here (new ones are not stored yet); the rest are as stored,
         // less those this batch has just resolved.
-        if (_open.Values.Any(a => a is not null && a.IncidentNumber == incidentNumber))
+        if (_open.Values.Any(a => a is not null && (ReferenceEquals(a.Incident, incident) || (incident.Number != 0 && a.IncidentNumber == incident.Number))))
         {
             return true;
         }
+        if (incident.Number == 0)
+        {
+            return false;
+        }
         var resolvedHere = db.ChangeTracker.Entries<Alert>().Where(x => x.Entity.OpenKey == null && x.Entity.Id != 0).Select(x => x.Entity.Id).ToList();
-        return await db.Alerts.AnyAsync(a => a.IncidentNumber == incidentNumber && a.OpenKey != null && !resolvedHere.Contains(a.Id), cancellationToken);
+        return await db.Alerts.AnyAsync(a => a.IncidentNumber == incident.Number && a.OpenKey != null && !resolvedHere.Contains(a.Id), cancellationToken);
     }
 
-    private async Task TimelineAsync(long number, TimelineEventKind kind, string actor, AlertEvent e, CancellationToken cancellationToken)
+    private void Timeline(Incident incident, TimelineEventKind kind, string actor, AlertEvent e)
     {
-        var incident = await IncidentAsync(number, cancellationToken);
         db.Timeline.Add(new TimelineEvent
         {
-            IncidentNumber = number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now,
-            Text = Cap(e.Summary, EventsV2.MaxSummary), From = Cap(e.DedupKey, 255),
+            Incident = incident, IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now,
+            Text = Cap(e.Summary, EventsV2.MaxSummary), From = Cap(e.DedupKey, MaxFrom),
         });
-        Touched.TryAdd(number, kind);
+        _touched.TryAdd(incident, kind);
     }
 
     /// <summary>A change of the incident itself: a new version, and its timeline entry.</summary>
@@ -185,9 +252,10 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         incident.UpdatedAt = now;
         db.Timeline.Add(new TimelineEvent
         {
-            IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now, Text = text, From = from, To = to,
+            Incident = incident, IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now,
+            Text = text, From = from, To = to,
         });
-        Touched[incident.Number] = kind;
+        _touched[incident] = kind;
     }
 
     private static string? Cap(string? text, int max) => text is null || text.Length <= max ? text : text[..max];

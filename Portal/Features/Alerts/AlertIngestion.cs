@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Incidents;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Alerts;
 using Portal.Shared.Live;
@@ -96,12 +95,12 @@ public sealed class AlertIngestion(
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken stoppingToken)
     {
-        Dictionary<long, Shared.Incidents.TimelineEventKind> touched;
+        IReadOnlyList<IncidentChanged> hints;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                (var results, touched) = await CommitAsync(batch, stoppingToken);
+                (var results, hints) = await CommitAsync(batch, stoppingToken);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
@@ -126,7 +125,10 @@ public sealed class AlertIngestion(
         }
         try
         {
-            await PublishAsync(touched, stoppingToken);
+            foreach (var hint in hints)
+            {
+                await feed.PublishAsync(hint, stoppingToken);
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException || ex is DbException || ex is InvalidOperationException)
         {
@@ -135,31 +137,19 @@ public sealed class AlertIngestion(
         }
     }
 
-    private async Task<(List<AlertResult>, Dictionary<long, Shared.Incidents.TimelineEventKind>)> CommitAsync(List<Pending> batch, CancellationToken cancellationToken)
+    private async Task<(List<AlertResult>, IReadOnlyList<IncidentChanged>)> CommitAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var applier = new AlertApplier(db, clock.GetUtcNow());
-        var results = new List<AlertResult>(batch.Count);
+        await applier.PrefetchAsync(batch.Select(p => (p.Integration.Id, p.Event.DedupKey)), cancellationToken);
         foreach (var pending in batch)
         {
-            results.Add(await applier.ApplyAsync(pending.Integration, pending.Event, cancellationToken));
+            await applier.ApplyAsync(pending.Integration, pending.Event, cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+        var hints = await applier.HintsAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (results, applier.Touched);
-    }
-
-    private async Task PublishAsync(Dictionary<long, Shared.Incidents.TimelineEventKind> touched, CancellationToken cancellationToken)
-    {
-        if (touched.Count == 0)
-        {
-            return;
-        }
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        foreach (var (number, kind) in touched)
-        {
-            await feed.PublishAsync(await IncidentService.LiveHint(db, number, kind, cancellationToken), cancellationToken);
-        }
+        return ([.. applier.Results], hints);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -27,9 +28,15 @@ public sealed record IntegrationKey(IntegrationView Integration, string Key);
 /// Admins create integrations, rotate their keys (the old key keeps working for a grace period) and disable them;
 /// ingestion finds an integration by the hash of the key a monitor sent.
 /// </summary>
-public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, IMemoryCache cache)
 {
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a key's lookup is remembered: every monitor request looks its key up, and a storm should not cost a query
+    /// each. Changes made here forget at once on this node; other nodes see them within this time.
+    /// </summary>
+    public static readonly TimeSpan LookupLifetime = TimeSpan.FromSeconds(2);
 
     public async Task<IReadOnlyList<IntegrationView>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -106,6 +113,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
         db.Integrations.Add(integration);
         db.AuditEntries.Add(Audit(user, "integration.created", name, now, $"{IntegrationKinds.Name(kind)}, key {integration.KeyHint}"));
         await db.SaveChangesAsync(cancellationToken);
+        Forget(integration);
         return new IntegrationKey(await ViewAsync(db, integration, cancellationToken), key);
     }
 
@@ -125,6 +133,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
         (integration.KeyHash, integration.KeyHint) = (IntegrationKeys.Hash(key), IntegrationKeys.Hint(key));
         db.AuditEntries.Add(Audit(user, "integration.key-rotated", integration.Name, now, $"new key {integration.KeyHint}; the old one works until {integration.PreviousKeyValidUntil:u}"));
         await db.SaveChangesAsync(cancellationToken);
+        Forget(integration);
         return new IntegrationKey(await ViewAsync(db, integration, cancellationToken), key);
     }
 
@@ -136,6 +145,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
         integration.Enabled = enabled;
         db.AuditEntries.Add(Audit(user, enabled ? "integration.enabled" : "integration.disabled", integration.Name, clock.GetUtcNow(), null));
         await db.SaveChangesAsync(cancellationToken);
+        Forget(integration);
         return await ViewAsync(db, integration, cancellationToken);
     }
 
@@ -147,9 +157,24 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
             return null;
         }
         var hash = IntegrationKeys.Hash(key!);
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var integration = await db.Integrations.AsNoTracking().FirstOrDefaultAsync(i => i.KeyHash == hash || i.PreviousKeyHash == hash, cancellationToken);
+        var integration = await cache.GetOrCreateAsync(CacheKey(hash), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = LookupLifetime;
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            return await db.Integrations.AsNoTracking().FirstOrDefaultAsync(i => i.KeyHash == hash || i.PreviousKeyHash == hash, cancellationToken);
+        });
         return integration is not null && integration.Accepts(hash, clock.GetUtcNow()) ? integration : null;
+    }
+
+    private static (string, string) CacheKey(string hash) => ("integration-key", hash);
+
+    private void Forget(Integration integration)
+    {
+        cache.Remove(CacheKey(integration.KeyHash));
+        if (integration.PreviousKeyHash is { } previous)
+        {
+            cache.Remove(CacheKey(previous));
+        }
     }
 
     private static void RequireAdmin(ClaimsPrincipal user)

@@ -46,7 +46,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.HasIndex(a => new { a.IncidentNumber, a.Id });
         builder.HasIndex(a => new { a.IntegrationId, a.GroupKey });
         builder.HasOne<Integration>().WithMany().HasForeignKey(a => a.IntegrationId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Incident>().WithMany().HasForeignKey(a => a.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(a => a.Incident).WithMany().HasForeignKey(a => a.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -47,7 +47,7 @@ internal sealed class TimelineEventConfiguration : IEntityTypeConfiguration<Time
         builder.Property(t => t.From).HasMaxLength(120);
         builder.Property(t => t.To).HasMaxLength(120);
         builder.HasIndex(t => new { t.IncidentNumber, t.Id });
-        builder.HasOne<Incident>().WithMany().HasForeignKey(t => t.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(t => t.Incident).WithMany().HasForeignKey(t => t.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// Alert ingestion throughput: <c>POST /v2/enqueue</c> on a portal process (SQLite) under concurrent senders, with
+/// unique dedup keys (every event a new alert and incident) and with repeated keys (every event counted on an open
+/// alert); in the same run, a bare Kestrel endpoint that reads the same body and answers 202, as the baseline.
+/// Budget (DESIGN.md): at least 25% of the bare endpoint's requests/s, with p99 under 50 ms.
+/// </summary>
+internal static class IngestScenario
+{
+    private const string Key = "be7c8a9d0e1f2a3b4c5d6e7f8a9b0c1d";
+    private static readonly TimeSpan P99Budget = TimeSpan.FromMilliseconds(50);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
+        var senders = args.Length > 1 && int.TryParse(args[1], out var c) ? c : 32;
+        await using var host = PortalHost.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Auth__Mode"] = "Demo",
+            ["Demo__Seed"] = "true",
+            ["Demo__History"] = "false",
+            ["Provisioning__Integrations__0__Name"] = "bench",
+            ["Provisioning__Integrations__0__Kind"] = "events-v2",
+            ["Provisioning__Integrations__0__Key"] = Key,
+            ["Provisioning__Integrations__0__Service"] = "payments",
+            ["Alerts__PerKeyPerSecond"] = "10000000",
+            ["Alerts__PerKeyBurst"] = "10000000",
+        });
+        await host.WaitUntilReadyAsync(Stopwatch.StartNew());
+        await using var bare = await BareEndpoint.StartAsync();
+        Console.WriteLine($"ingest: {senders} concurrent senders, {seconds} s per run");
+
+        var portalUrl = new Uri(host.BaseUrl, "v2/enqueue");
+        await LoadAsync(bare.Url, senders, 2, Unique("warm-bare"));
+        await LoadAsync(portalUrl, senders, 2, Unique("warm-portal"));
+
+        var baseline = await LoadAsync(bare.Url, senders, seconds, Unique("bare"));
+        Report("bare Kestrel endpoint (202)", baseline);
+        var unique = await LoadAsync(portalUrl, senders, seconds, Unique("unique"));
+        Report("/v2/enqueue, unique dedup keys", unique);
+        var repeated = await LoadAsync(portalUrl, senders, seconds, i => $"repeat-{i % 20}");
+        Report("/v2/enqueue, 20 repeated keys", repeated);
+
+        foreach (var (name, run) in new[] { ("unique keys", unique), ("repeated keys", repeated) })
+        {
+            var ratio = run.PerSecond / baseline.PerSecond;
+            var within = ratio >= 0.25 && run.P99 < P99Budget.TotalMilliseconds && run.Failures == 0;
+            Console.WriteLine($"budget ({name}): ≥ 25% of bare and p99 < {P99Budget.TotalMilliseconds:0} ms -> {ratio:P0}, p99 {run.P99:0.0} ms -> {(within ? "within" : "OVER")}");
+        }
+        return 0;
+    }
+
+    private static Func<long, string> Unique(string prefix) => i => $"{prefix}-{i}";
+
+    private sealed record Run(long Requests, long Failures, double Seconds, double P50, double P99)
+    {
+        public double PerSecond => Requests / Seconds;
+    }
+
+    private static void Report(string name, Run run) =>
+        Console.WriteLine($"{name,-34} {run.PerSecond,8:N0} req/s   p50 {run.P50,6:0.0} ms   p99 {run.P99,6:0.0} ms   non-202 {run.Failures}");
+
+    private static async Task<Run> LoadAsync(Uri url, int senders, int seconds, Func<long, string> dedupKey)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = senders }) { Timeout = TimeSpan.FromSeconds(30) };
+        var latencies = new List<double>[senders];
+        long sent = 0, failures = 0;
+        var clock = Stopwatch.StartNew();
+        var until = TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(async w =>
+        {
+            var mine = latencies[w] = [];
+            while (clock.Elapsed < until)
+            {
+                var i = Interlocked.Increment(ref sent);
+                var body = $$"""{"routing_key":"{{Key}}","event_action":"trigger","dedup_key":"{{dedupKey(i)}}","payload":{"summary":"Settlement lag above 15 minutes","source":"bench","severity":"error"} }""";
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync(url, content);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(all.Length * q))];
+        return new Run(all.Length, failures, elapsed, At(0.5), At(0.99));
+    }
+
+    /// <summary>Kestrel with one endpoint that reads the body and answers 202: what HTTP alone costs here.</summary>
+    private sealed class BareEndpoint : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private BareEndpoint(WebApplication app, Uri url) => (_app, Url) = (app, url);
+
+        public Uri Url { get; }
+
+        public static async Task<BareEndpoint> StartAsync()
+        {
+            var port = FreePort();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            app.MapPost("/v2/enqueue", async (HttpRequest request) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                await reader.ReadToEndAsync();
+                return Results.Json(new { status = "success", message = "Event processed" }, statusCode: StatusCodes.Status202Accepted);
+            });
+            await app.StartAsync();
+            return new BareEndpoint(app, new Uri($"http://127.0.0.1:{port}/v2/enqueue"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
