@@ -91,7 +91,7 @@ internal sealed class PortalHost : IAsyncDisposable
         return Path.Combine(dir!.FullName, "Portal", "bin", configuration, "net10.0", "Portal.dll");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
