@@ -24,7 +24,14 @@ public sealed class AlertmanagerIngestionTests : IAsyncDisposable
         ["Provisioning:Integrations:1:Name"] = "Synthetics",
         ["Provisioning:Integrations:1:Kind"] = "events-v2",
         ["Provisioning:Integrations:1:Key"] = EventsKey,
+        ["Provisioning:Integrations:2:Name"] = "Prometheus APAC",
+        ["Provisioning:Integrations:2:Kind"] = "alertmanager",
+        ["Provisioning:Integrations:2:Key"] = MappedKey,
+        ["Provisioning:Integrations:2:SeverityMap"] = "critical=SEV3",
+        ["Provisioning:Integrations:2:LabelMap"] = "region=dc",
+        ["Provisioning:Integrations:2:AutoResolve"] = "false",
     });
+    private const string MappedKey = "abababababababababababababababab";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -98,6 +105,21 @@ public sealed class AlertmanagerIngestionTests : IAsyncDisposable
         await using var db = await _portal.Db.CreateDbContextAsync(Ct);
         Assert.Equal(0, await db.Alerts.CountAsync(Ct));
         _portal.Log.AssertClean();
+    }
+
+    [Fact]
+    public async Task AnIntegrationsOwnMappingsDecideSeverityAndRegionAndCanKeepIncidentsOpen()
+    {
+        using var client = _portal.AnonymousClient();
+        var firing = Fixture.Text("alertmanager-webhook-firing.json").Replace("\"region\": \"eu\"", "\"region\": \"eu\", \"dc\": \"jp\"", StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, MappedKey, Encoding.UTF8.GetBytes(firing))).StatusCode);
+        await PostAsync(client, MappedKey, Fixture.Bytes("alertmanager-webhook-resolved.json"));
+
+        await using var db = await _portal.Db.CreateDbContextAsync(Ct);
+        var incident = await db.Incidents.SingleAsync(i => i.Tags.Contains("alert"), Ct);
+        Assert.Equal((Severity.SEV3, RegionCode.JP, IncidentStatus.Triggered), (incident.Severity, incident.Region, incident.Status));
+        Assert.All(await db.Alerts.ToListAsync(Ct), a => Assert.Equal(AlertStatus.Resolved, a.Status));
     }
 
     public ValueTask DisposeAsync() => _portal.DisposeAsync();

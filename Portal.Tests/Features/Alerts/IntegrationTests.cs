@@ -115,5 +115,21 @@ public sealed class IntegrationTests : IAsyncDisposable
         Assert.Single(await Integrations.ListAsync(Ct));
     }
 
+    [Fact]
+    public async Task AnAdminChangesTheMappingsAndBadOnesAreRefused()
+    {
+        var admin = await PersonAsync(PortalRole.Admin);
+        var created = await Integrations.CreateAsync(admin, new NewIntegration("Prometheus", "alertmanager"), Ct);
+
+        var updated = await Integrations.UpdateAsync(admin, created.Integration.Id, new IntegrationSettings("page=SEV2", "region=dc", AutoResolve: false), Ct);
+
+        Assert.Equal(Severity.SEV2, updated.SeverityMap["page"]);
+        Assert.Equal("dc", updated.LabelMap["region"]);
+        Assert.False(updated.AutoResolve);
+        var error = await Assert.ThrowsAsync<ValidationException>(() => Integrations.UpdateAsync(admin, created.Integration.Id, new IntegrationSettings("p0=SEV1", "colour=c"), Ct));
+        Assert.Equal(["labelMap", "severityMap"], error.Errors.Keys.Order());
+        Assert.Equal("dc", Assert.Single(await Integrations.ListAsync(Ct)).LabelMap["region"]);
+    }
+
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 }

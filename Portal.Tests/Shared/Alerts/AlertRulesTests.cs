@@ -60,3 +60,47 @@ public class AlertRulesTests
     [Fact]
     public void AnUnknownKindIsNotParsed() => Assert.False(IntegrationKinds.TryParse("nagios", out _));
 }
+
+public class IntegrationMappingsTests
+{
+    [Fact]
+    public void SeverityMappingsReadFromText()
+    {
+        var errors = new List<string>();
+
+        var map = IntegrationMappings.ParseSeverities(" page = sev2 , minor=SEV4", errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(Portal.Shared.Incidents.Severity.SEV2, map["PAGE"]);
+        Assert.Equal("minor=SEV4, page=SEV2", IntegrationMappings.Format(map));
+    }
+
+    [Fact]
+    public void LabelMappingsStartFromTheDefaults()
+    {
+        var errors = new List<string>();
+
+        var map = IntegrationMappings.ParseLabels("region=dc_region", errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("region=dc_region, service=service, severity=severity, team=team", IntegrationMappings.Format(map));
+    }
+
+    [Fact]
+    public void BadMappingsNameEachProblem()
+    {
+        var errors = new List<string>();
+
+        IntegrationMappings.ParseSeverities("p0=SEV1, x, low=SEV9", errors);
+        IntegrationMappings.ParseLabels("colour=c, =x", errors);
+
+        Assert.Equal(
+        [
+            "In the severity mapping, 'x' is not name=value.",
+            "In the severity mapping, 'SEV9' is not a severity; use SEV2 to SEV5.",
+            "'p0' maps to SEV1, which only people declare; use SEV2 to SEV5.",
+            "In the label mapping, 'colour' is no incident field a label can fill; use region, severity, team or service.",
+            "In the label mapping, '=x' is not name=value.",
+        ], errors);
+    }
+}

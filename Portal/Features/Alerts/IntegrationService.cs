@@ -21,6 +21,9 @@ public sealed record NewIntegration(
     string? Name, string? Kind, string? Service = null, string? Team = null, string? Region = null, bool AutoResolve = true,
     bool VerifySignatures = true, IReadOnlyDictionary<string, Severity>? SeverityMap = null, IReadOnlyDictionary<string, string>? LabelMap = null);
 
+/// <summary>How an integration's alerts become incidents: mappings as text ("critical=SEV2, page=SEV2"; "region=dc").</summary>
+public sealed record IntegrationSettings(string? SeverityMap, string? LabelMap, bool AutoResolve = true, bool VerifySignatures = true);
+
 /// <summary>The one time a key is shown: on creation and on rotation.</summary>
 public sealed record IntegrationKey(IntegrationView Integration, string Key);
 
@@ -135,6 +138,43 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
         await db.SaveChangesAsync(cancellationToken);
         Forget(integration);
         return new IntegrationKey(await ViewAsync(db, integration, cancellationToken), key);
+    }
+
+    /// <summary>Changes the mappings and switches; a provisioned integration is changed in configuration instead.</summary>
+    public async Task<IntegrationView> UpdateAsync(ClaimsPrincipal user, int id, IntegrationSettings settings, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(user);
+        var problems = new List<string>();
+        var severityMap = IntegrationMappings.ParseSeverities(settings.SeverityMap, problems);
+        var severityProblems = problems.ToArray();
+        problems.Clear();
+        var labelMap = IntegrationMappings.ParseLabels(settings.LabelMap, problems);
+        var errors = new Dictionary<string, string[]>();
+        if (severityProblems.Length > 0)
+        {
+            errors["severityMap"] = severityProblems;
+        }
+        if (problems.Count > 0)
+        {
+            errors["labelMap"] = [.. problems];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var integration = await db.Integrations.FirstOrDefaultAsync(i => i.Id == id, cancellationToken) ?? throw NotFound(id);
+        if (integration.Provisioned)
+        {
+            throw new ConflictException($"'{integration.Name}' is declared in configuration (Provisioning:Integrations); change it there.");
+        }
+        (integration.SeverityMap, integration.LabelMap) = (severityMap, labelMap);
+        (integration.AutoResolve, integration.VerifySignatures) = (settings.AutoResolve, settings.VerifySignatures);
+        db.AuditEntries.Add(Audit(user, "integration.updated", integration.Name, clock.GetUtcNow(),
+            $"severity {IntegrationMappings.Format(severityMap)}; labels {IntegrationMappings.Format(labelMap)}; auto-resolve {settings.AutoResolve}"));
+        await db.SaveChangesAsync(cancellationToken);
+        Forget(integration);
+        return await ViewAsync(db, integration, cancellationToken);
     }
 
     public async Task<IntegrationView> SetEnabledAsync(ClaimsPrincipal user, int id, bool enabled, CancellationToken cancellationToken = default)

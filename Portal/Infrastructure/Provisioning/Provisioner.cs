@@ -225,6 +225,10 @@ public sealed class Provisioner(
             Check(problems, string.IsNullOrWhiteSpace(x.Service) || services.TryGetValue(x.Service, out service), $"{at}:Service '{x.Service}' is not a known service slug.");
             Check(problems, string.IsNullOrWhiteSpace(x.Team) || teams.TryGetValue(x.Team, out team), $"{at}:Team '{x.Team}' is not a known team slug.");
             Check(problems, string.IsNullOrWhiteSpace(x.Region) || Regions.TryParse(x.Region, out region), $"{at}:Region '{x.Region}' is not one of US, EU, JP, MX, AU.");
+            var mappingProblems = new List<string>();
+            var severityMap = IntegrationMappings.ParseSeverities(x.SeverityMap, mappingProblems);
+            var labelMap = IntegrationMappings.ParseLabels(x.LabelMap, mappingProblems);
+            problems.AddRange(mappingProblems.Select(p => $"{at}: {p}"));
             if (Failed(errors, problems))
             {
                 continue;
@@ -239,13 +243,16 @@ public sealed class Provisioner(
                 changes++;
             }
             else if (integration.Kind != kind || integration.KeyHash != hash || integration.ServiceId != service?.Id || integration.TeamId != team?.Id
-                || integration.Region != wantedRegion || !integration.Enabled || !integration.Provisioned || integration.VerifySignatures != x.VerifySignatures)
+                || integration.Region != wantedRegion || !integration.Enabled || !integration.Provisioned || integration.VerifySignatures != x.VerifySignatures
+                || integration.AutoResolve != x.AutoResolve || IntegrationMappings.Format(integration.SeverityMap) != IntegrationMappings.Format(severityMap)
+                || IntegrationMappings.Format(integration.LabelMap) != IntegrationMappings.Format(labelMap))
             {
                 changes++;
             }
             (integration.Kind, integration.KeyHash, integration.KeyHint) = (kind, hash, IntegrationKeys.Hint(x.Key!));
             (integration.ServiceId, integration.TeamId, integration.Region) = (service?.Id, team?.Id, wantedRegion);
             (integration.Enabled, integration.Provisioned, integration.VerifySignatures) = (true, true, x.VerifySignatures);
+            (integration.AutoResolve, integration.SeverityMap, integration.LabelMap) = (x.AutoResolve, severityMap, labelMap);
         }
         return changes;
     }

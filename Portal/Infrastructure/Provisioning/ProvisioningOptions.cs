@@ -80,4 +80,13 @@ public sealed class ProvisionedIntegration
 
     /// <summary>CloudWatch: check SNS signatures (default true).</summary>
     public bool VerifySignatures { get; set; } = true;
+
+    /// <summary>Resolve the incident when all its alerts resolve (default true).</summary>
+    public bool AutoResolve { get; set; } = true;
+
+    /// <summary>Severity words to SEV2–SEV5 over the defaults, as text: "critical=SEV2, page=SEV2".</summary>
+    public string? SeverityMap { get; set; }
+
+    /// <summary>Which label fills which incident field, as text: "region=dc_region, team=owner".</summary>
+    public string? LabelMap { get; set; }
 }
