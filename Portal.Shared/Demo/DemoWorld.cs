@@ -20,6 +20,10 @@ public sealed record DemoWorld(IReadOnlyList<DemoTeam> Teams, IReadOnlyList<Demo
 {
     public const int Seed = 20261120;
     public const string EmailDomain = "portal.example";
+
+    /// <summary>The demo's Events API v2 integration ("Demo monitors", paging Payments): a published key, for trying ingestion.</summary>
+    public const string MonitorKey = "de30de30de30de30de30de30de30de30";
+    public const string MonitorName = "Demo monitors";
     private const int EngineersPerTeam = 7;
 
     private sealed record RegionNames(string[] First, string[] Last, string[] Zones);

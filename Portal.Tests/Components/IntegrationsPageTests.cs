@@ -10,6 +10,9 @@ public class IntegrationsPageTests : ComponentTestContext
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
+    private static AngleSharp.Dom.IElement Row(IRenderedComponent<Integrations> page) =>
+        page.FindAll("[data-testid=integrations] tbody tr").Single(r => r.TextContent.Contains("Prometheus EU", StringComparison.Ordinal));
+
     [Fact]
     public async Task AnAdminCreatesAnIntegrationSeesItsKeyOnceAndCanDisableIt()
     {
@@ -17,7 +20,7 @@ public class IntegrationsPageTests : ComponentTestContext
         Render<MudBlazor.MudPopoverProvider>();
         Render<MudBlazor.MudSnackbarProvider>();
         var page = Render<Integrations>();
-        Assert.Contains("No integrations yet", page.Find("[data-testid=integrations]").TextContent, StringComparison.Ordinal);
+        Assert.Contains(Portal.Shared.Demo.DemoWorld.MonitorName, page.Find("[data-testid=integrations]").TextContent, StringComparison.Ordinal);
 
         page.Find("input[data-testid=integration-name]").Change("Prometheus EU");
         page.Find("button[data-testid=create-integration]").Click();
@@ -28,12 +31,12 @@ public class IntegrationsPageTests : ComponentTestContext
         Assert.Contains("…" + key[^4..], page.Find("[data-testid=integrations]").TextContent, StringComparison.Ordinal);
         await using (var db = await Database.CreateDbContextAsync(Ct))
         {
-            Assert.Equal(IntegrationKeys.Hash(key), (await db.Integrations.SingleAsync(Ct)).KeyHash);
+            Assert.Equal(IntegrationKeys.Hash(key), (await db.Integrations.SingleAsync(i => i.Name == "Prometheus EU", Ct)).KeyHash);
         }
 
-        page.Find("button[data-testid=toggle]").Click();
-        page.WaitForAssertion(() => Assert.Contains("disabled", page.Find("[data-testid=integrations] tbody").TextContent, StringComparison.Ordinal));
+        Row(page).QuerySelector("button[data-testid=toggle]")!.Click();
+        page.WaitForAssertion(() => Assert.Contains("disabled", Row(page).TextContent, StringComparison.Ordinal));
         await using var after = await Database.CreateDbContextAsync(Ct);
-        Assert.False((await after.Integrations.SingleAsync(Ct)).Enabled);
+        Assert.False((await after.Integrations.SingleAsync(i => i.Name == "Prometheus EU", Ct)).Enabled);
     }
 }

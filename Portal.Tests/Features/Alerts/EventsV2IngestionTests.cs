@@ -261,5 +261,39 @@ public sealed class EventsV2IngestionTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
     }
 
+    [Fact]
+    public async Task AnAcknowledgementFromTheMonitorAfterItsTargetRecordsTheBreachAtOnce()
+    {
+        // No processor scan in between: the breach must come from the acknowledgement itself.
+        var settings = Settings();
+        settings["Sla:ScanInterval"] = "1.00:00:00";
+        await using var portal = new PortalFactory(settings: settings);
+        using var client = portal.AnonymousClient();
+        await SendAsync(client, Trigger(Key, "late-ack"));
+        portal.Clock.Advance(TimeSpan.FromMinutes(20));
+
+        await SendAsync(client, $$"""{"routing_key":"{{Key}}","event_action":"acknowledge","dedup_key":"late-ack"}""");
+
+        await using var db = await portal.Db.CreateDbContextAsync(Ct);
+        var incident = await db.Incidents.SingleAsync(i => i.Tags.Contains("alert"), Ct);
+        Assert.True(incident.AcknowledgeBreached);
+        var breach = await db.Timeline.SingleAsync(t => t.IncidentNumber == incident.Number && t.Kind == TimelineEventKind.SlaBreached, Ct);
+        Assert.Contains("Payments synthetics acted at", breach.Text, StringComparison.Ordinal);
+        Assert.Equal(incident.Version, breach.IncidentVersion);
+    }
+
+    [Fact]
+    public async Task TheDemoWorldsMonitorKeyPagesPaymentsAsTheReadmeShows()
+    {
+        using var client = _portal.AnonymousClient();
+
+        var response = await SendAsync(client, Trigger(Portal.Shared.Demo.DemoWorld.MonitorKey, "try-1", summary: "Payments timeouts in JP"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await using var db = await _portal.Db.CreateDbContextAsync(Ct);
+        var incident = await db.Incidents.SingleAsync(i => i.Title == "Payments timeouts in JP", Ct);
+        Assert.Equal("payments", await db.Services.Where(s => s.Id == incident.ServiceId).Select(s => s.Slug).SingleAsync(Ct));
+    }
+
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 }

@@ -24,6 +24,7 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
     private readonly Dictionary<Incident, TimelineEventKind> _touched = new(ReferenceEqualityComparer.Instance);
     private Dictionary<string, (int Id, int? TeamId)>? _services;
     private Dictionary<string, (int Id, RegionCode Region)>? _teams;
+    private Dictionary<Severity, SlaTargets> _targets = [];
 
     /// <summary>What became of each event, in order; incident numbers are known once saved.</summary>
     public IReadOnlyList<AlertResult> Results => [.. _results.Select(r => new AlertResult(r.Outcome, r.DedupKey, r.Incident?.Number))];
@@ -31,6 +32,7 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
     /// <summary>Reads the open alerts a batch names in one query per integration, instead of one per event.</summary>
     public async Task PrefetchAsync(IEnumerable<(int IntegrationId, string DedupKey)> keys, CancellationToken cancellationToken)
     {
+        _targets = (await db.SlaPolicies.AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(p => p.Severity, p => p.Targets);
         foreach (var group in keys.Where(k => !_open.ContainsKey(k)).Distinct().GroupBy(k => k.IntegrationId))
         {
             var wanted = group.Select(k => k.DedupKey).ToList();
@@ -250,6 +252,13 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
     {
         incident.Version++;
         incident.UpdatedAt = now;
+        // An SLA clock this change met too late is recorded now, as for a person's change (the processor only sees clocks still running).
+        var targets = _targets.TryGetValue(incident.Severity, out var own) ? own : SlaTargets.DefaultFor(incident.Severity);
+        foreach (var breach in Portal.Features.Incidents.IncidentService.LateBreaches(incident, targets, actor, now))
+        {
+            (breach.Incident, breach.IncidentVersion) = (incident, incident.Version);
+            db.Timeline.Add(breach);
+        }
         db.Timeline.Add(new TimelineEvent
         {
             Incident = incident, IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now,

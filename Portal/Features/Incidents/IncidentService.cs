@@ -425,7 +425,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         }
         var now = clock.GetUtcNow();
         var events = (await change(db, incident, actor, now)).ToList();
-        events.AddRange(LateBreaches(incident, await TargetsAsync(db, incident.Severity, cancellationToken), actor, now));
+        events.AddRange(LateBreaches(incident, await TargetsAsync(db, incident.Severity, cancellationToken), actor.Name, now));
         incident.Version++;
         incident.UpdatedAt = now;
         foreach (var e in events)
@@ -452,7 +452,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
     /// Records, once, an SLA clock that this change met too late (the processor records clocks that run out unmet;
     /// a clock met between two of its scans is caught here).
     /// </summary>
-    private static IEnumerable<TimelineEvent> LateBreaches(Incident incident, SlaTargets targets, Person actor, DateTimeOffset now)
+    internal static IEnumerable<TimelineEvent> LateBreaches(Incident incident, SlaTargets targets, string actor, DateTimeOffset now)
     {
         foreach (var c in SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now))
         {
@@ -464,7 +464,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
             yield return new TimelineEvent
             {
                 IncidentNumber = incident.Number, Kind = TimelineEventKind.SlaBreached, ActorId = null, ActorName = SlaMonitor, At = c.Due,
-                Text = $"{(c.Kind == SlaKind.Acknowledge ? "Acknowledge" : "Mitigate")} target missed (was due {c.Due:yyyy-MM-dd HH:mm}Z; {actor.Name} acted at {now:HH:mm}Z).",
+                Text = $"{(c.Kind == SlaKind.Acknowledge ? "Acknowledge" : "Mitigate")} target missed (was due {c.Due:yyyy-MM-dd HH:mm}Z; {actor} acted at {now:HH:mm}Z).",
                 To = c.Kind.ToString(),
             };
         }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
+using Portal.Shared.Alerts;
 using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
@@ -96,6 +97,16 @@ public sealed class DemoSeeder(
             });
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (!await db.Integrations.AnyAsync(i => i.Name == DemoWorld.MonitorName, cancellationToken))
+        {
+            db.Integrations.Add(new Integration
+            {
+                Name = DemoWorld.MonitorName, Kind = IntegrationKind.EventsV2, KeyHash = IntegrationKeys.Hash(DemoWorld.MonitorKey),
+                KeyHint = IntegrationKeys.Hint(DemoWorld.MonitorKey), ServiceId = await db.Services.Where(s => s.Slug == "payments").Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken),
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
         var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
     }
