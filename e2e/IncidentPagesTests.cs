@@ -128,4 +128,32 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(page.GetByTestId("saved-view").Filter(new() { HasText = name })).ToBeVisibleAsync();
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task AnAlertFromAMonitorOpensAnIncidentThatShowsItsAlert()
+    {
+        using var http = new HttpClient { BaseAddress = browser.Portal.BaseUrl };
+        var dedupKey = $"e2e-{Guid.NewGuid():N}";
+        for (var i = 0; i < 3; i++)
+        {
+            using var content = new StringContent(
+                $$"""{"routing_key":"{{DemoWorld.MonitorKey}}","event_action":"trigger","dedup_key":"{{dedupKey}}","payload":{"summary":"Card authorisations failing in MX","source":"synthetics-mx","severity":"critical"} }""",
+                System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(new Uri("v2/enqueue", UriKind.Relative), content, TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+        var person = World.People.First(p => p.Region == RegionCode.MX && p.Role == PortalRole.Engineer);
+        var (_, page, errors) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(page, person.Handle);
+        await page.GotoAsync("/incidents?q=Card authorisations failing in MX");
+        await ShellTests.WaitForCircuitAsync(page);
+
+        await page.GetByTestId("incident-link").First.ClickAsync();
+        await ShellTests.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.GetByTestId("alerts")).ToContainTextAsync("3×");
+        await Assertions.Expect(page.GetByTestId("fired-again")).ToContainTextAsync("fired 2 more times");
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("incident-from-alert.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
 }
