@@ -25,19 +25,8 @@ public static class AlertmanagerWebhook
 
     public static AlertmanagerReading Read(ReadOnlyMemory<byte> body)
     {
-        if (body.Length > EventsV2.MaxBodyBytes)
-        {
-            return new(null, [$"The notification is over 512 KB."]);
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = EventsV2.MaxDepth });
-            return Read(document.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            return new(null, [$"The body is not valid JSON ({ex.Message.Split(". ")[0].TrimEnd('.')})"]);
-        }
+        using var document = JsonBodies.Parse(body, "notification", out var error);
+        return document is null ? new(null, [error!]) : Read(document.RootElement);
     }
 
     public static AlertmanagerReading Read(JsonElement root)

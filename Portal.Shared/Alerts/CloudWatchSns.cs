@@ -43,19 +43,8 @@ public static partial class CloudWatchSns
 {
     public static SnsReading Read(ReadOnlyMemory<byte> body)
     {
-        if (body.Length > EventsV2.MaxBodyBytes)
-        {
-            return Invalid("The message is over 512 KB.");
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = EventsV2.MaxDepth });
-            return Read(document.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            return Invalid($"The body is not valid JSON ({ex.Message.Split(". ")[0].TrimEnd('.')})");
-        }
+        using var document = JsonBodies.Parse(body, "message", out var error);
+        return document is null ? Invalid(error!) : Read(document.RootElement);
     }
 
     public static SnsReading Read(JsonElement root)
@@ -179,7 +168,7 @@ public static partial class CloudWatchSns
     {
         try
         {
-            using var document = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = EventsV2.MaxDepth });
+            using var document = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = JsonBodies.MaxDepth });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

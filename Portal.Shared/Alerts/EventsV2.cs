@@ -30,32 +30,16 @@ public sealed record EventsV2Reading(EventsV2Event? Event, IReadOnlyList<string>
 /// </summary>
 public static partial class EventsV2
 {
-    public const int MaxBodyBytes = 512 * 1024;
+    public const int MaxBodyBytes = JsonBodies.MaxBytes;
     public const int MaxSummary = 1024;
     public const int MaxDedupKey = 255;
-    public const int MaxDepth = 32;
     private const int MaxText = 1024;
     private static readonly string[] Severities = ["critical", "error", "warning", "info"];
 
     public static EventsV2Reading Read(ReadOnlyMemory<byte> body)
     {
-        if (body.Length > MaxBodyBytes)
-        {
-            return Invalid(string.Create(CultureInfo.InvariantCulture, $"The event is {body.Length} bytes; at most {MaxBodyBytes} (512 KB)."));
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            return Invalid($"The body is not valid JSON ({FirstSentence(ex.Message)})");
-        }
-        using (document)
-        {
-            return Read(document.RootElement);
-        }
+        using var document = JsonBodies.Parse(body, "event", out var error);
+        return document is null ? Invalid(error!) : Read(document.RootElement);
     }
 
     public static EventsV2Reading Read(JsonElement root)
@@ -179,12 +163,6 @@ public static partial class EventsV2
     }
 
     private static EventsV2Reading Invalid(string error) => new(null, [error]);
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message.TrimEnd('.') : message[..end];
-    }
 
     private static void Require(string? value, string field, List<string> errors)
     {
