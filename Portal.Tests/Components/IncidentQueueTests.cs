@@ -148,6 +148,7 @@ public class IncidentQueueTests : ComponentTestContext
         var queue = RenderQueue($"/incidents?assignee={other.Handle}");
 
         queue.WaitForAssertion(() => Assert.Equal([theirs.Key], Keys(queue)));
+        Assert.Equal(other.Name, queue.Find("input[data-testid=filter-assignee]").GetAttribute("value"));
     }
 
     [Fact]

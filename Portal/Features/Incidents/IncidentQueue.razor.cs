@@ -31,7 +31,9 @@ public partial class IncidentQueue : IDisposable
     private bool _loading = true;
     private IReadOnlyList<TeamView> _teams = [];
     private IReadOnlyList<ServiceView> _services = [];
-    private IReadOnlyList<PersonView> _people = [];
+    private IReadOnlyList<PersonView>? _people;
+    private PersonView? _assignee;
+    private string _url = "/incidents";
     private IReadOnlyList<SavedViewEntry> _views = [];
     private string? _viewName;
     private Dictionary<Severity, SlaTargets> _targets = [];
@@ -81,7 +83,6 @@ public partial class IncidentQueue : IDisposable
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         _teams = await People.TeamsAsync();
         _services = await People.ServicesAsync();
-        _people = [.. (await People.ListAsync()).OrderBy(p => p.Name, StringComparer.CurrentCulture)];
         _views = await SavedViews.ListAsync(_user);
         _targets = (await Incidents.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
         if (RendererInfo.IsInteractive)
@@ -98,7 +99,12 @@ public partial class IncidentQueue : IDisposable
         {
             return;
         }
+        if (filter.Assignee != _filter.Assignee || (filter.Assignee is not null && _assignee is null))
+        {
+            _assignee = filter.Assignee is { } handle ? await People.FindAsync(handle) : null;
+        }
         _filter = filter;
+        _url = filter.ToUrl();
         _pageCursors.Clear();
         _pageCursors.Add(null);
         _pageIndex = 0;
@@ -241,13 +247,13 @@ public partial class IncidentQueue : IDisposable
         }
     }
 
-    private PersonView? AssigneeFilter => _filter.Assignee is { } handle ? _people.FirstOrDefault(p => p.Handle == handle) : null;
-
-    private Task<IEnumerable<PersonView>> SearchPeopleAsync(string? text, CancellationToken cancellationToken)
+    /// <summary>The directory, read the first time someone searches it: every open queue page holds its state in server memory.</summary>
+    private async Task<IEnumerable<PersonView>> SearchPeopleAsync(string? text, CancellationToken cancellationToken)
     {
+        _people ??= [.. (await People.ListAsync(cancellationToken: cancellationToken)).OrderBy(p => p.Name, StringComparer.CurrentCulture)];
         var words = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return Task.FromResult(_people.Where(p => words.All(w =>
-            p.Name.Contains(w, StringComparison.CurrentCultureIgnoreCase) || p.Handle.Contains(w, StringComparison.OrdinalIgnoreCase))));
+        return _people.Where(p => words.All(w =>
+            p.Name.Contains(w, StringComparison.CurrentCultureIgnoreCase) || p.Handle.Contains(w, StringComparison.OrdinalIgnoreCase)));
     }
 
     private async Task SaveViewOnEnterAsync(KeyboardEventArgs e)
