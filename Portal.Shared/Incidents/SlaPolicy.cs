@@ -90,6 +90,41 @@ public static class SlaClocks
     private static DateTimeOffset? Earliest(params DateTimeOffset?[] instants) =>
         instants.Where(i => i is not null).Min();
 
+    /// <summary>
+    /// Records, once, an SLA clock that this change met too late (the processor records clocks that run out unmet;
+    /// a clock met between two of its scans is caught here).
+    /// </summary>
+    public static IEnumerable<TimelineEvent> LateBreaches(Incident incident, SlaTargets targets, string actor, DateTimeOffset now)
+    {
+        foreach (var c in SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now))
+        {
+            if (!c.Breached || (c.Kind == SlaKind.Acknowledge ? incident.AcknowledgeBreached : incident.MitigateBreached))
+            {
+                continue;
+            }
+            MarkBreached(incident, c.Kind);
+            yield return new TimelineEvent
+            {
+                IncidentNumber = incident.Number, Kind = TimelineEventKind.SlaBreached, ActorId = null, ActorName = MonitorName, At = c.Due,
+                Text = $"{(c.Kind == SlaKind.Acknowledge ? "Acknowledge" : "Mitigate")} target missed (was due {c.Due:yyyy-MM-dd HH:mm}Z; {actor} acted at {now:HH:mm}Z).",
+                To = c.Kind.ToString(),
+            };
+        }
+    }
+
+    /// <summary>Flags the incident as having missed that clock.</summary>
+    public static void MarkBreached(Incident incident, SlaKind kind)
+    {
+        if (kind == SlaKind.Acknowledge)
+        {
+            incident.AcknowledgeBreached = true;
+        }
+        else
+        {
+            incident.MitigateBreached = true;
+        }
+    }
+
     /// <summary>"4m 12s", "1h 05m", "-2m 03s" (overdue), for countdowns.</summary>
     public static string Countdown(TimeSpan remaining)
     {

@@ -13,8 +13,6 @@ public sealed class RealAlertmanagerTests
     private const string WebhookKey = "1111111111111111aaaaaaaaaaaaaaaa";
     private const string PagerDutyKey = "2222222222222222bbbbbbbbbbbbbbbb";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task AlertsPostedToAlertmanagerBecomeIncidentsAndEndingThemResolvesThem()
     {

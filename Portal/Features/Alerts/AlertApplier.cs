@@ -254,7 +254,7 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         incident.UpdatedAt = now;
         // An SLA clock this change met too late is recorded now, as for a person's change (the processor only sees clocks still running).
         var targets = _targets.TryGetValue(incident.Severity, out var own) ? own : SlaTargets.DefaultFor(incident.Severity);
-        foreach (var breach in Portal.Features.Incidents.IncidentService.LateBreaches(incident, targets, actor, now))
+        foreach (var breach in SlaClocks.LateBreaches(incident, targets, actor, now))
         {
             (breach.Incident, breach.IncidentVersion) = (incident, incident.Version);
             db.Timeline.Add(breach);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -130,10 +129,15 @@ public sealed class AlertIngestion(
                 await feed.PublishAsync(hint, stoppingToken);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException || ex is DbException || ex is InvalidOperationException)
+        catch (OperationCanceledException)
         {
-            // Committed and answered; only the live hints are missing, and pages re-read on their next change or reconnect.
-            logger.LogDebug(ex, "Live hints for an alert batch were not published");
+            // Shutting down: committed and answered; open pages re-read when they reconnect.
+        }
+        catch (Exception ex)
+        {
+            // Committed and answered; only the live hints are missing (pages re-read on their next change or reconnect).
+            // Whatever the feed's transport throws must not stop the writer.
+            logger.LogWarning(ex, "Live hints for an alert batch were not published");
         }
     }
 

@@ -425,7 +425,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         }
         var now = clock.GetUtcNow();
         var events = (await change(db, incident, actor, now)).ToList();
-        events.AddRange(LateBreaches(incident, await TargetsAsync(db, incident.Severity, cancellationToken), actor.Name, now));
+        events.AddRange(SlaClocks.LateBreaches(incident, await TargetsAsync(db, incident.Severity, cancellationToken), actor.Name, now));
         incident.Version++;
         incident.UpdatedAt = now;
         foreach (var e in events)
@@ -446,40 +446,6 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         }
         await PublishAsync(db, number, events[0].Kind, cancellationToken);
         return (await DetailAsync(number, cancellationToken))!;
-    }
-
-    /// <summary>
-    /// Records, once, an SLA clock that this change met too late (the processor records clocks that run out unmet;
-    /// a clock met between two of its scans is caught here).
-    /// </summary>
-    internal static IEnumerable<TimelineEvent> LateBreaches(Incident incident, SlaTargets targets, string actor, DateTimeOffset now)
-    {
-        foreach (var c in SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now))
-        {
-            if (!c.Breached || (c.Kind == SlaKind.Acknowledge ? incident.AcknowledgeBreached : incident.MitigateBreached))
-            {
-                continue;
-            }
-            MarkBreached(incident, c.Kind);
-            yield return new TimelineEvent
-            {
-                IncidentNumber = incident.Number, Kind = TimelineEventKind.SlaBreached, ActorId = null, ActorName = SlaMonitor, At = c.Due,
-                Text = $"{(c.Kind == SlaKind.Acknowledge ? "Acknowledge" : "Mitigate")} target missed (was due {c.Due:yyyy-MM-dd HH:mm}Z; {actor} acted at {now:HH:mm}Z).",
-                To = c.Kind.ToString(),
-            };
-        }
-    }
-
-    private static void MarkBreached(Incident incident, SlaKind kind)
-    {
-        if (kind == SlaKind.Acknowledge)
-        {
-            incident.AcknowledgeBreached = true;
-        }
-        else
-        {
-            incident.MitigateBreached = true;
-        }
     }
 
     public const string SlaMonitor = SlaClocks.MonitorName;
@@ -525,7 +491,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
             {
                 continue;
             }
-            MarkBreached(incident, kind);
+            SlaClocks.MarkBreached(incident, kind);
             incident.Version++;
             incident.UpdatedAt = now;
             db.Timeline.Add(new TimelineEvent
