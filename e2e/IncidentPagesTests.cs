@@ -35,8 +35,7 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         var title = $"Invoice PDFs failing for EU advertisers {Guid.NewGuid():N}"[..48];
         await a.GetByTestId("new-title").FillAsync(title);
         var severity = a.GetByTestId("new-severity");
-        await severity.ClickAsync();
-        await a.GetByRole(AriaRole.Option, new() { Name = "SEV2" }).ClickAsync();
+        await ShellTests.ChooseAsync(a, severity, "SEV2");
         // The select's text is rendered by the server: once it reads SEV2, the pick has been applied there.
         await Assertions.Expect(severity).ToHaveTextAsync("SEV2");
         await a.GetByTestId("create-incident").ClickAsync();

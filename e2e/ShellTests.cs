@@ -35,6 +35,29 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await WaitForCircuitAsync(page);
     }
 
+    /// <summary>
+    /// Opens a MudSelect and picks an option. A click that lands while the server re-renders the select
+    /// (a page still loading its data) can be lost, so the select is clicked again until its list shows.
+    /// </summary>
+    internal static async Task ChooseAsync(IPage page, ILocator select, string option)
+    {
+        var item = page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true });
+        for (var attempt = 1; ; attempt++)
+        {
+            await select.ClickAsync();
+            try
+            {
+                await item.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 3_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 4)
+            {
+                await page.Keyboard.PressAsync("Escape");
+            }
+        }
+        await item.ClickAsync();
+    }
+
     private static async Task OpenUserMenuAsync(IPage page)
     {
         await page.GetByTestId("user-menu").ClickAsync();
@@ -94,8 +117,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await page.Locator(".mud-navmenu a.mud-nav-link[href='/team']").ClickAsync();
         await Assertions.Expect(page.GetByTestId("roster-count")).ToContainTextAsync($"{World.People.Count} of {World.People.Count} people");
 
-        await page.Locator(".region-filter").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "JP · Japan" }).ClickAsync();
+        await ChooseAsync(page, page.Locator(".region-filter"), "JP · Japan");
         var japan = World.People.Count(p => p.Region == Shared.Admin.RegionCode.JP);
         await Assertions.Expect(page.GetByTestId("roster-count")).ToContainTextAsync($"{japan} of {World.People.Count} people in Japan");
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("team-jp.png"), FullPage = true });
