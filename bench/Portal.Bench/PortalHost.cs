@@ -44,7 +44,7 @@ internal sealed class PortalHost : IAsyncDisposable
             start.Environment[key] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (Environment.GetEnvironmentVariable("BENCH_PORTAL_LOG") == "1" && e.Data is not null) { Console.WriteLine("portal: " + e.Data); } };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

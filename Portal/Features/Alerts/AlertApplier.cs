@@ -40,9 +40,11 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
             {
                 _open[(group.Key, key)] = null;
             }
-            foreach (var alert in await db.Alerts.Where(a => a.IntegrationId == group.Key && wanted.Contains(a.OpenKey!)).ToListAsync(cancellationToken))
+            // Their incidents come in the same query: a repeated trigger then costs no read of its own.
+            foreach (var alert in await db.Alerts.Include(a => a.Incident).Where(a => a.IntegrationId == group.Key && wanted.Contains(a.OpenKey!)).ToListAsync(cancellationToken))
             {
                 _open[(group.Key, alert.OpenKey!)] = alert;
+                _incidents.TryAdd(alert.IncidentNumber, alert.Incident!);
             }
         }
     }
