@@ -2,6 +2,7 @@ using Portal.Features.Account;
 using Portal.Features.Admin;
 using Portal.Features.Alerts;
 using Portal.Features.Incidents;
+using Portal.Features.OnCall;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -21,6 +22,7 @@ builder.AddTeamModule();
 builder.AddAccountModule();
 builder.AddIncidentsModule();
 builder.AddAlertsModule();
+builder.AddOnCallModule();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapTeamModule();
 app.MapAdminModule();
 app.MapIncidentsModule();
 app.MapAlertsModule();
+app.MapOnCallModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

@@ -33,6 +33,15 @@ public static class Regions
 
     public static Region Get(RegionCode code) => All.First(r => r.Code == code);
 
+    /// <summary>The sentence for a value that is not a region.</summary>
+    public static string NotARegion(string? value) => $"'{value}' is not one of US, EU, JP, MX, AU.";
+
+    /// <summary>A region filter from a query string: null when empty; a validation error naming the field otherwise.</summary>
+    public static RegionCode? ParseFilter(string? value, string field = "region") =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : TryParse(value, out var code) ? code
+        : throw new ValidationException(field, NotARegion(value));
+
     /// <summary>Parses a region code case-insensitively ("eu", "EU"); false for anything else.</summary>
     public static bool TryParse(string? value, out RegionCode code)
     {

@@ -219,7 +219,7 @@ public static class RotationCalculator
         {
             foreach (var r in restrictions)
             {
-                if (r.From == r.To || (r.Days.Count > 0 && !r.Days.Contains(day.DayOfWeek.ToDayOfWeek())))
+                if (r.Days.Count > 0 && !r.Days.Contains(day.DayOfWeek.ToDayOfWeek()))
                 {
                     continue;
                 }

@@ -56,7 +56,7 @@ public sealed class ScheduleLayer
 
 /// <summary>
 /// A time-of-day window on some weekdays (all days when none are named). A window whose end is before its start runs
-/// past midnight into the next day.
+/// past midnight into the next day; one whose end equals its start lasts a full day (00:00 to 00:00 is the whole day).
 /// </summary>
 public sealed class LayerRestriction
 {

@@ -14,6 +14,9 @@ public static class ScheduleRules
     /// <summary>How far in the past an override may start: "from now" typed a minute ago still counts as now.</summary>
     public static readonly TimeSpan PastTolerance = TimeSpan.FromMinutes(5);
 
+    /// <summary>How restriction windows are read, stated on the editor and in the API.</summary>
+    public const string WindowRule = "A window whose end is before its start runs past midnight (22:00 to 06:00); one whose end equals its start lasts a whole day (00:00 to 00:00).";
+
     /// <summary>Every broken rule, keyed by field ("layers[1].zone"); empty when the schedule is valid.</summary>
     public static Dictionary<string, string[]> Validate(string? name, IReadOnlyList<ScheduleLayer>? layers, Func<int, bool> personExists)
     {
@@ -73,14 +76,9 @@ public static class ScheduleRules
             {
                 Add($"{at}.rotation", $"{label}: the rotation is daily, weekly or every N hours.");
             }
-            for (var r = 0; r < layer.Restrictions.Count; r++)
+            if (layer.Restrictions.Any(r => r.Days.Any(d => !Enum.IsDefined(d))))
             {
-                var restriction = layer.Restrictions[r];
-                if (restriction.From == restriction.To)
-                {
-                    Add($"{at}.restrictions[{r}]", $"{label}: a window from {restriction.From:HH\\:mm} to {restriction.To:HH\\:mm} is empty; "
-                        + "give it an end different from its start (an end before the start runs past midnight).");
-                }
+                Add($"{at}.restrictions", $"{label}: a restriction names a day that is not Monday to Sunday.");
             }
         }
         return Flatten(errors);

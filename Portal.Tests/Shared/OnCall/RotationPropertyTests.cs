@@ -38,10 +38,6 @@ public class RotationPropertyTests
         {
             var from = AnyTime(random);
             var to = AnyTime(random);
-            if (from == to)
-            {
-                continue;
-            }
             layer.Restrictions.Add(new LayerRestriction
             {
                 Days = [.. Enum.GetValues<DayOfWeek>().Where(_ => random.Next(3) > 0)],

@@ -87,7 +87,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
             }
             else
             {
-                errors["region"] = [$"'{input.Region}' is not one of US, EU, JP, MX, AU."];
+                errors["region"] = [Regions.NotARegion(input.Region)];
             }
         }
         var severityMap = new Dictionary<string, Severity>(input.SeverityMap ?? new Dictionary<string, Severity>(), StringComparer.OrdinalIgnoreCase);

@@ -79,7 +79,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         var region = team?.Region ?? actor.Region;
         if (!string.IsNullOrWhiteSpace(input.Region) && !Regions.TryParse(input.Region, out region))
         {
-            errors["region"] = [$"'{input.Region}' is not one of US, EU, JP, MX, AU."];
+            errors["region"] = [Regions.NotARegion(input.Region)];
         }
         Person? assignee = null;
         if (!string.IsNullOrWhiteSpace(input.Assignee))

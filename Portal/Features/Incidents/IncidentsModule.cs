@@ -41,7 +41,7 @@ public static class IncidentsModule
                 string? service, string? assignee, bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? cursor, int? limit,
                 CancellationToken ct) =>
             incidents.ListAsync(user, new IncidentQuery(
-                status, ParseSeverities(severity), ParseRegion(region), team, service, assignee, mine ?? false, unassigned ?? false,
+                status, ParseSeverities(severity), Regions.ParseFilter(region), team, service, assignee, mine ?? false, unassigned ?? false,
                 breached ?? false, q, sort, cursor, limit ?? 50), ct))
             .WithSummary("The queue: open incidents by default (status=all for every status); keyset paging with cursor.");
 
@@ -96,10 +96,6 @@ public static class IncidentsModule
     private static long ParseNumber(string number) =>
         IncidentNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not an incident number (like INC-1042).");
 
-    private static RegionCode? ParseRegion(string? region) =>
-        string.IsNullOrWhiteSpace(region) ? null
-        : Regions.TryParse(region, out var code) ? code
-        : throw new ValidationException("region", $"'{region}' is not one of US, EU, JP, MX, AU.");
 
     private static List<Severity>? ParseSeverities(string? severity)
     {

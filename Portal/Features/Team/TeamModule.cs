@@ -21,7 +21,7 @@ public static class TeamModule
             {
                 if (!Regions.TryParse(region, out var parsed))
                 {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["region"] = [$"'{region}' is not one of US, EU, JP, MX, AU."] });
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["region"] = [Regions.NotARegion(region)] });
                 }
                 code = parsed;
             }

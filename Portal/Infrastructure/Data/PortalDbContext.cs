@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Shared.Alerts;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
+using Portal.Shared.OnCall;
 using Portal.Shared.Team;
 
 namespace Portal.Infrastructure.Data;
@@ -23,6 +24,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<Integration> Integrations => Set<Integration>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+    public DbSet<ScheduleOverride> Overrides => Set<ScheduleOverride>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -4,6 +4,7 @@ using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
 using Portal.Shared.Demo;
+using Portal.Shared.OnCall;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
@@ -107,8 +108,46 @@ public sealed class DemoSeeder(
             });
             await db.SaveChangesAsync(cancellationToken);
         }
+        await SeedOnCallAsync(db, world, now, cancellationToken);
         var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
+    }
+
+    /// <summary>The schedules and overrides, once: only into an empty schedules table.</summary>
+    private static async Task SeedOnCallAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.Schedules.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var people = await db.People.ToDictionaryAsync(p => p.Handle, p => p.Id, cancellationToken);
+        var teams = await db.Teams.ToDictionaryAsync(t => t.Slug, t => t.Id, cancellationToken);
+        var schedules = new Dictionary<string, Schedule>();
+        foreach (var demo in DemoSchedules.Generate(world))
+        {
+            var schedule = new Schedule
+            {
+                Name = demo.Name, Description = demo.Description, TeamId = demo.TeamSlug is null ? null : teams[demo.TeamSlug], CreatedAt = now, UpdatedAt = now,
+                SwapsNeedApproval = demo.TeamSlug is not null,
+                Layers = [.. demo.Layers.Select(l => new ScheduleLayer
+                {
+                    Name = l.Name, Members = [.. l.Members.Select(h => people[h])], Rotation = l.Rotation, ShiftHours = l.ShiftHours, Handoff = l.Handoff,
+                    Zone = l.Zone, StartDate = DemoSchedules.Start, Restrictions = [.. l.Restrictions],
+                })],
+            };
+            db.Schedules.Add(schedule);
+            schedules[demo.Name] = schedule;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+        foreach (var o in DemoSchedules.Overrides(world))
+        {
+            db.Overrides.Add(new ScheduleOverride
+            {
+                ScheduleId = schedules[o.Schedule].Id, PersonId = people[o.Handle], Start = hour + o.FromNow, End = hour + o.FromNow + o.Length, Reason = o.Reason, CreatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The incident history, once: only into an empty incidents table.</summary>
