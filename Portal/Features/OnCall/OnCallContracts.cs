@@ -26,7 +26,7 @@ public sealed record ScheduleSummary(int Id, string Name, string? Team, string? 
 public sealed record OnCallPerson(string Handle, string Name, string TimeZone, DateTimeOffset Since, DateTimeOffset Until, string Source);
 
 /// <summary>A final shift: who, from when to when (UTC), and whether a layer or an override put them there.</summary>
-public sealed record ShiftView(string Handle, string Name, DateTimeOffset Start, DateTimeOffset End, int? Layer, string? LayerName, int? OverrideId);
+public sealed record ShiftView(string Handle, string Name, string TimeZone, DateTimeOffset Start, DateTimeOffset End, int? Layer, string? LayerName, int? OverrideId);
 
 public sealed record GapView(DateTimeOffset Start, DateTimeOffset End);
 

@@ -263,7 +263,7 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
     private static ShiftView ShiftOf(Shift shift, Schedule schedule, World world)
     {
         var person = world.People.GetValueOrDefault(shift.PersonId);
-        return new ShiftView(person?.Handle ?? $"#{shift.PersonId}", person?.Name ?? "(removed)", shift.Start.ToDateTimeOffset(), shift.End.ToDateTimeOffset(),
+        return new ShiftView(person?.Handle ?? $"#{shift.PersonId}", person?.Name ?? "(removed)", person?.TimeZone ?? "UTC", shift.Start.ToDateTimeOffset(), shift.End.ToDateTimeOffset(),
             shift.Source.Layer, shift.Source.IsOverride ? null : SourceName(shift, schedule), shift.Source.OverrideId);
     }
 
