@@ -33,6 +33,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.Incidents.SlaPolicyService>();
         Services.AddScoped<Portal.Features.Alerts.AlertService>();
         Services.AddScoped<Portal.Features.Alerts.IntegrationService>();
+        Services.AddScoped<Portal.Features.OnCall.OnCallService>();
         Services.AddMemoryCache();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();
