@@ -29,6 +29,21 @@ public class MyShiftTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task MyShiftSaysWhichScheduleIAmOnCallForAndUntilWhen()
+    {
+        // The demo puts the sixth EU engineer on the EU schedule by override, 08:00–13:00 UTC; the clock reads 09:00 UTC.
+        var cover = World.People.Where(p => p.Role == PortalRole.Engineer && p.Region == Portal.Shared.Admin.RegionCode.EU).ElementAt(5);
+        AddAuthorization().SetAuthorized(cover.Name);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await Services.GetRequiredService<ShellState>().SetMeAsync(Services, cover.Handle);
+
+        var page = Render<MyShift>();
+
+        page.WaitForAssertion(() => Assert.Contains(Portal.Shared.Demo.DemoSchedules.RegionalName(Portal.Shared.Admin.RegionCode.EU), page.Find("[data-testid=my-oncall]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("(override)", page.Find("[data-testid=my-oncall]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheHeadOfSupportSeesTheirDirectReports()
     {
         var head = World.People.Single(p => p.ManagerHandle is null);

@@ -17,6 +17,7 @@ public partial class MyShift
     private IReadOnlyList<PersonView> _teamPeople = [];
     private ITimer? _timer;
     private string? _loadedFor;
+    private List<Portal.Features.OnCall.OnCallNow> _onCall = [];
 
     protected override async Task OnInitializedAsync()
     {
@@ -24,7 +25,16 @@ public partial class MyShift
         await LoadTeamAsync();
         Tick();
         // One timer for the whole page: the clocks move once a minute.
-        _timer = Clock.CreateTimer(_ => InvokeAsync(() => { Tick(); StateHasChanged(); }), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        _timer = Clock.CreateTimer(_ => InvokeAsync(async () =>
+        {
+            Tick();
+            // A handoff passed: read again who this person is on call for.
+            if (Shell.Me is { } me && _onCall.Any(s => s.Person!.Until <= _now))
+            {
+                await LoadOnCallAsync(me.Id);
+            }
+            StateHasChanged();
+        }), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
 
     // The layout may still be loading the viewer when this page starts; load the team once the viewer is known.
@@ -35,12 +45,15 @@ public partial class MyShift
             return;
         }
         _loadedFor = me.Handle;
+        await LoadOnCallAsync(me.Id);
         _teamPeople = me.TeamSlug is { } team
             ? await People.ListAsync(teamSlug: team)
             // Someone above the teams (a head of support) sees the people who report to them.
             : [.. (await People.ListAsync()).Where(p => p.ManagerHandle == me.Handle)];
         Tick();
     }
+
+    private async Task LoadOnCallAsync(int personId) => _onCall = await OnCall.ForPersonNowAsync(personId);
 
     private void Tick()
     {
