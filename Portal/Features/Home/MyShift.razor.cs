@@ -31,7 +31,7 @@ public partial class MyShift
             // A handoff passed: read again who this person is on call for.
             if (Shell.Me is { } me && _onCall.Any(s => s.Person!.Until <= _now))
             {
-                await LoadOnCallAsync(me.Id);
+                await LoadOnCallAsync(me.Handle);
             }
             StateHasChanged();
         }), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
@@ -45,7 +45,7 @@ public partial class MyShift
             return;
         }
         _loadedFor = me.Handle;
-        await LoadOnCallAsync(me.Id);
+        await LoadOnCallAsync(me.Handle);
         _teamPeople = me.TeamSlug is { } team
             ? await People.ListAsync(teamSlug: team)
             // Someone above the teams (a head of support) sees the people who report to them.
@@ -53,7 +53,7 @@ public partial class MyShift
         Tick();
     }
 
-    private async Task LoadOnCallAsync(int personId) => _onCall = await OnCall.ForPersonNowAsync(personId);
+    private async Task LoadOnCallAsync(string handle) => _onCall = await OnCall.ForPersonNowAsync(handle);
 
     private void Tick()
     {

@@ -131,13 +131,8 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
     }
 
     /// <summary>The schedules a person is on call for right now, with until when.</summary>
-    public async Task<List<OnCallNow>> ForPersonNowAsync(int personId, CancellationToken cancellationToken = default)
-    {
-        var now = await OnCallAsync(null, null, null, cancellationToken);
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var handle = await db.People.Where(p => p.Id == personId).Select(p => p.Handle).FirstOrDefaultAsync(cancellationToken);
-        return [.. now.Where(n => n.Person?.Handle == handle)];
-    }
+    public async Task<List<OnCallNow>> ForPersonNowAsync(string handle, CancellationToken cancellationToken = default) =>
+        [.. (await OnCallAsync(null, null, null, cancellationToken)).Where(n => n.Person?.Handle == handle)];
 
     public async Task<List<OverrideView>> OverridesAsync(int? scheduleId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
     {
@@ -188,16 +183,16 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.ScheduleId, cancellationToken) ?? throw Missing(request.ScheduleId!.Value);
+        var world = await WorldAsync(db, cancellationToken);
         var handle = request.Person!.Trim();
-        var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == handle && p.Active, cancellationToken)
-            ?? throw new ValidationException("person", $"There is no active person \"{handle}\".");
-        await RequireMayOverrideAsync(db, user, person, cancellationToken);
+        var person = world.ByHandle.GetValueOrDefault(handle) is { Active: true } found ? found
+            : throw new ValidationException("person", $"There is no active person \"{handle}\".");
+        RequireMayOverride(world, user, person);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var existing = await db.Overrides.AsNoTracking().Where(o => o.ScheduleId == schedule.Id && o.Start < end && o.End > start).ToListAsync(cancellationToken);
         if (ScheduleRules.FirstOverlap(existing, start, end) is { } clash)
         {
-            var world = await WorldAsync(db, cancellationToken);
             var who = world.People.GetValueOrDefault(clash.PersonId)?.Name ?? "someone";
             throw new ConflictException($"It overlaps {who}'s override on \"{schedule.Name}\" from {clash.Start:yyyy-MM-dd HH:mm} to {clash.End:yyyy-MM-dd HH:mm} UTC "
                 + $"(#{clash.Id}). Change or remove that one first.");
@@ -211,20 +206,22 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         Audit(db, user, "oncall.override-created", schedule.Name, string.Create(CultureInfo.InvariantCulture, $"{person.Handle} {start:u} – {end:u}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return OverrideOf(created, schedule.Name, await WorldAsync(db, cancellationToken));
+        return OverrideOf(created, schedule.Name, world);
     }
 
     public async Task DeleteOverrideAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var row = await db.Overrides.FirstOrDefaultAsync(o => o.Id == id, cancellationToken) ?? throw new NotFoundException($"There is no override #{id}.");
-        var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == row.PersonId, cancellationToken);
+        var world = await WorldAsync(db, cancellationToken);
+        var person = world.People[row.PersonId];
         if (row.CreatedById != user.GetPersonId())
         {
-            await RequireMayOverrideAsync(db, user, person, cancellationToken);
+            RequireMayOverride(world, user, person);
         }
+        var schedule = await db.Schedules.Where(s => s.Id == row.ScheduleId).Select(s => s.Name).FirstAsync(cancellationToken);
         db.Overrides.Remove(row);
-        Audit(db, user, "oncall.override-deleted", row.ScheduleId.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"#{id} {person.Handle} {row.Start:u} – {row.End:u}"));
+        Audit(db, user, "oncall.override-deleted", schedule, string.Create(CultureInfo.InvariantCulture, $"#{id} {person.Handle} {row.Start:u} – {row.End:u}"));
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -386,15 +383,14 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
     }
 
     /// <summary>The person it puts on call, anyone above them in the reporting line, or an admin.</summary>
-    private static async Task RequireMayOverrideAsync(PortalDbContext db, ClaimsPrincipal user, Person person, CancellationToken cancellationToken)
+    private static void RequireMayOverride(World world, ClaimsPrincipal user, Person person)
     {
         var me = user.GetPersonId();
         if (me == person.Id || user.HasPortalRole(PortalRole.Admin))
         {
             return;
         }
-        var managerOf = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.ManagerId, cancellationToken);
-        if (me is { } id && ManagerChain.IsAbove(id, person.Id, managerOf))
+        if (me is { } id && ManagerChain.IsAbove(id, person.Id, world.People.ToDictionary(p => p.Key, p => p.Value.ManagerId)))
         {
             return;
         }
