@@ -20,8 +20,11 @@ public sealed record Shift(int PersonId, Instant Start, Instant End, ShiftSource
 /// <summary>An override as the calculator needs it.</summary>
 public sealed record OverrideWindow(int Id, int PersonId, Instant Start, Instant End);
 
-/// <summary>The final schedule over a window: who is on call when, and the stretches nobody covers.</summary>
-public sealed record ComputedSchedule(IReadOnlyList<Shift> Shifts, IReadOnlyList<Interval> Gaps)
+/// <summary>
+/// The final schedule over a window: who is on call when, the stretches nobody covers, and each layer's own shifts
+/// (top first) before layers above it and overrides took their part.
+/// </summary>
+public sealed record ComputedSchedule(IReadOnlyList<Shift> Shifts, IReadOnlyList<Interval> Gaps, IReadOnlyList<IReadOnlyList<Shift>> Layers)
 {
     /// <summary>The shift covering an instant, or null in a gap.</summary>
     public Shift? At(Instant instant) => Shifts.FirstOrDefault(s => s.Start <= instant && instant < s.End);
@@ -78,10 +81,12 @@ public static class RotationCalculator
     public static ComputedSchedule Compute(IReadOnlyList<ScheduleLayer> layers, IReadOnlyList<OverrideWindow> overrides, Interval window)
     {
         var pieces = new List<Shift>();
+        var layerShifts = new List<IReadOnlyList<Shift>>(layers.Count);
         List<Interval> uncovered = [window];
-        for (var i = 0; i < layers.Count && uncovered.Count > 0; i++)
+        for (var i = 0; i < layers.Count; i++)
         {
             var shifts = LayerShifts(layers[i], i, window);
+            layerShifts.Add(shifts);
             var j = 0;
             foreach (var shift in shifts)
             {
@@ -129,7 +134,7 @@ public static class RotationCalculator
         final.Sort((a, b) => a.Start.CompareTo(b.Start));
         var joined = Join(final);
         var gaps = Spans.Subtract([window], Spans.Normalize(joined.Select(s => s.Interval)));
-        return new ComputedSchedule(joined, gaps);
+        return new ComputedSchedule(joined, gaps, layerShifts);
     }
 
     /// <summary>Who is on call at one instant (null in a gap), with where that comes from.</summary>

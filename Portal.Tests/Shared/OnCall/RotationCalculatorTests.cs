@@ -166,6 +166,9 @@ public class RotationCalculatorTests(ITestOutputHelper output)
         Assert.DoesNotContain(schedule.Gaps, g => g.Contains(Utc("2026-11-25T08:30:00Z")));
         Assert.Equal(0, schedule.At(Utc("2026-11-25T06:59:00Z"))!.Source.Layer);
         Assert.Equal(2, schedule.At(Utc("2026-11-25T10:00:00Z"))!.Source.Layer);
+        // Each layer's own shifts come back too, untouched by the override: Dublin's day still starts at 09:00 UTC.
+        Assert.Equal(5, schedule.Layers.Count);
+        Assert.Contains(schedule.Layers[2], s => s.Start == Utc("2026-11-25T09:00:00Z") && s.End == Utc("2026-11-25T17:00:00Z"));
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         return new ScheduleShifts(id, from, to,
             [.. computed.Shifts.Select(s => ShiftOf(s, schedule, world))],
             [.. computed.Gaps.Select(g => new GapView(g.Start.ToDateTimeOffset(), g.End.ToDateTimeOffset()))],
-            [.. schedule.Layers.Select((layer, i) => RotationCalculator.LayerShifts(layer, i, window).Select(s => ShiftOf(s, schedule, world)).ToList())]);
+            [.. computed.Layers.Select(layer => layer.Select(s => ShiftOf(s, schedule, world)).ToList())]);
     }
 
     /// <summary>Who is on call at an instant (now by default) on each schedule, filtered by team slug and region.</summary>
