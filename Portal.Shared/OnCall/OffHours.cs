@@ -40,7 +40,7 @@ public static class OffHours
         return (night, weekend);
     }
 
-    /// <summary>The hours of the interval that fall off-hours in the zone, counted minute by minute boundaries.</summary>
+    /// <summary>How much of the interval falls off-hours (night or weekend) in the zone.</summary>
     public static Duration OffHoursWithin(Interval interval, DateTimeZone zone)
     {
         var off = new List<Interval>();

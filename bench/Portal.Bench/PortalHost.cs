@@ -44,7 +44,15 @@ internal sealed class PortalHost : IAsyncDisposable
             start.Environment[key] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (Environment.GetEnvironmentVariable("BENCH_PORTAL_LOG") == "1" && e.Data is not null) { Console.WriteLine("portal: " + e.Data); } };
+        // BENCH_PORTAL_LOG=1 prints the portal's own log (e.g. with Logging__LogLevel__Portal.Features.Alerts=Debug).
+        var echo = Environment.GetEnvironmentVariable("BENCH_PORTAL_LOG") == "1";
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (echo && e.Data is not null)
+            {
+                Console.WriteLine("portal: " + e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Shared.Alerts;
 using Portal.Shared.Incidents;
@@ -48,18 +46,4 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.HasOne<Integration>().WithMany().HasForeignKey(a => a.IntegrationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(a => a.Incident).WithMany().HasForeignKey(a => a.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
     }
-}
-
-/// <summary>A small value stored as a JSON text column (maps and labels), compared by content.</summary>
-internal static class JsonColumn
-{
-    private static readonly JsonSerializerOptions Options = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
-    public static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Converter<T>() where T : new() =>
-        new(v => JsonSerializer.Serialize(v, Options), s => JsonSerializer.Deserialize<T>(s, Options) ?? new T());
-
-    public static ValueComparer<T> Comparer<T>() where T : class, new() =>
-        new((a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
-            v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
-            v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options) ?? new T());
 }
