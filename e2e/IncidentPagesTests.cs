@@ -114,11 +114,11 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(chip).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("queue-saved-view.png"), FullPage = true });
 
-        await page.GetByTestId("filter-breached").ClickAsync();
         // Blazor changes the address in place (no load event), so poll the address rather than wait for a navigation.
+        await page.GetByTestId("filter-breached").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("breached=true"));
-        await chip.ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^((?!breached).)*$"));
+        // Opening a view is idempotent, so a click lost during the re-render that follows the filter is simply repeated.
+        await ShellTests.ClickUntilUrlAsync(page, chip, new System.Text.RegularExpressions.Regex("^((?!breached).)*$"));
         Assert.EndsWith("/incidents?status=all&severity=SEV1,SEV2&region=JP", Uri.UnescapeDataString(page.Url), StringComparison.Ordinal);
 
         // Still there after a reload: it is stored, not kept in the page.

@@ -58,6 +58,27 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await item.ClickAsync();
     }
 
+    /// <summary>
+    /// Clicks something idempotent that changes the address in place (a saved-view chip, a link) until the address
+    /// matches: a click that lands while the server re-renders the element, on a busy machine, can be lost. Not for toggles.
+    /// </summary>
+    internal static async Task ClickUntilUrlAsync(IPage page, ILocator target, Regex url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await target.ClickAsync();
+            try
+            {
+                await Assertions.Expect(page).ToHaveURLAsync(url, new() { Timeout = 3_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 4)
+            {
+                // Not applied: click again.
+            }
+        }
+    }
+
     private static async Task OpenUserMenuAsync(IPage page)
     {
         await page.GetByTestId("user-menu").ClickAsync();
