@@ -18,4 +18,7 @@ public sealed class BusinessService
     public ServiceTier Tier { get; set; } = ServiceTier.Tier2;
     public int? OwningTeamId { get; set; }
     public Team.Team? OwningTeam { get; set; }
+
+    /// <summary>Who is paged, in what order, when one of this service's incidents triggers; none pages nobody.</summary>
+    public int? EscalationPolicyId { get; set; }
 }

@@ -18,4 +18,10 @@ public enum TimelineEventKind
 
     AlertAcknowledged,
     AlertResolved,
+
+    /// <summary>An escalation level paged people (named in the text).</summary>
+    Paged,
+
+    /// <summary>Nobody acknowledged in time: the escalation moved on, started again, or ran out of levels.</summary>
+    Escalated,
 }

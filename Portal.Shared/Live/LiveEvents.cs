@@ -34,4 +34,25 @@ public interface ILiveFeed
     /// re-read.
     /// </summary>
     IDisposable Subscribe(Func<IncidentChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null);
+
+    /// <summary>Sends a notice (a person's notification, a schedule change) to every node. Call only after commit.</summary>
+    ValueTask PublishAsync(LiveNotice notice, CancellationToken cancellationToken = default);
+
+    /// <summary>Receives every notice published from now on, on a background reader; dispose to stop.</summary>
+    IDisposable SubscribeNotices(Func<LiveNotice, ValueTask> onNotice);
+}
+
+/// <summary>
+/// A small hint that something other than an incident changed, published after commit: a person got a notification
+/// (<c>person:{id}</c>), a schedule's overrides or swaps changed (<c>schedule:{id}</c>). Readers re-read what they show.
+/// </summary>
+/// <param name="Topic">Who it concerns: <see cref="ForPerson"/> or <see cref="ForSchedule"/>.</param>
+/// <param name="Kind">What happened, e.g. "page", "swap-requested", "override-created".</param>
+/// <param name="Text">One line a person can read in a toast.</param>
+/// <param name="Link">Where the toast leads, if anywhere.</param>
+public sealed record LiveNotice(string Topic, string Kind, string Text, string? Link = null)
+{
+    public static string ForPerson(int personId) => $"person:{personId}";
+
+    public static string ForSchedule(int scheduleId) => $"schedule:{scheduleId}";
 }

@@ -25,6 +25,25 @@ public static class HttpExtensions
         return doc.RootElement.Clone();
     }
 
+    /// <summary>Every message of a problem+json answer (title, detail and each field's errors), decoded, one per line.</summary>
+    public static async Task<string> ProblemTextAsync(this HttpResponseMessage response)
+    {
+        var problem = await response.JsonAsync();
+        var lines = new List<string>();
+        foreach (var name in new[] { "title", "detail" })
+        {
+            if (problem.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                lines.Add(value.GetString()!);
+            }
+        }
+        if (problem.TryGetProperty("errors", out var errors))
+        {
+            lines.AddRange(errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray()).Select(m => m.GetString()!));
+        }
+        return string.Join("\n", lines);
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string path, T body) =>
         client.PostAsJsonAsync(Url(path), body, TestContext.Current.CancellationToken);
 }

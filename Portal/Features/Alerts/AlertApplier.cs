@@ -22,7 +22,10 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
     private readonly Dictionary<long, Incident> _incidents = [];
     private readonly List<(AlertOutcome Outcome, string DedupKey, Incident? Incident)> _results = [];
     private readonly Dictionary<Incident, TimelineEventKind> _touched = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<string, (int Id, int? TeamId)>? _services;
+    private Dictionary<string, (int Id, int? TeamId, int? PolicyId)>? _services;
+
+    /// <summary>Whether this batch started an escalation (the processor is woken after commit).</summary>
+    public bool Escalating { get; private set; }
     private Dictionary<string, (int Id, RegionCode Region)>? _teams;
     private Dictionary<Severity, SlaTargets> _targets = [];
 
@@ -143,9 +146,9 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         })];
     }
 
-    private async Task<(Dictionary<string, (int Id, int? TeamId)>, Dictionary<string, (int Id, RegionCode Region)>)> CataloguesAsync(CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, (int Id, int? TeamId, int? PolicyId)>, Dictionary<string, (int Id, RegionCode Region)>)> CataloguesAsync(CancellationToken cancellationToken)
     {
-        _services ??= await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Slug, s => (s.Id, s.OwningTeamId), cancellationToken);
+        _services ??= await db.Services.AsNoTracking().ToDictionaryAsync(s => s.Slug, s => (s.Id, s.OwningTeamId, s.EscalationPolicyId), cancellationToken);
         _teams ??= await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Slug, t => (t.Id, t.Region), cancellationToken);
         return (_services, _teams);
     }
@@ -210,6 +213,10 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
             Text = incident.Title, To = severity.ToString(),
         });
         _touched[incident] = TimelineEventKind.Created;
+        if (Features.OnCall.EscalationService.Stage(db, incident, services.Values.FirstOrDefault(x => x.Id == serviceId).PolicyId, now))
+        {
+            Escalating = true;
+        }
         return incident;
     }
 

@@ -40,7 +40,8 @@ public sealed class IngestionFailedException(Exception inner) : Exception("The e
 /// every event in it (503), so nothing is ever acknowledged without a commit.
 /// </summary>
 public sealed class AlertIngestion(
-    IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, AlertIngestionOptions options, ILogger<AlertIngestion> logger)
+    IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, AlertIngestionOptions options, ILogger<AlertIngestion> logger,
+    Features.OnCall.EscalationSignal escalations)
     : BackgroundService
 {
     private const int Attempts = 3;
@@ -160,6 +161,10 @@ public sealed class AlertIngestion(
         await db.SaveChangesAsync(cancellationToken);
         var hints = await applier.HintsAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (applier.Escalating)
+        {
+            escalations.Wake();
+        }
         return ([.. applier.Results], hints);
     }
 }

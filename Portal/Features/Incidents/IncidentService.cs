@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
+using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -25,7 +26,7 @@ public sealed record IncidentPage(IReadOnlyList<IncidentRow> Items, string? Next
 /// Every change to incidents goes through here: the pages, the API and background work use the same rules.
 /// A change commits the incident, its timeline entries and an audit row together, then publishes a live hint.
 /// </summary>
-public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock)
+public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, EscalationSignal? escalations = null)
 {
     public const int MaxTitle = 200;
     public const int MaxDescription = 20_000;
@@ -128,6 +129,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         // so no incident ever exists without its "created" event.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Incidents.Add(incident);
+        var escalating = EscalationService.Stage(db, incident, await EscalationService.PolicyOfAsync(db, incident.ServiceId, cancellationToken), now);
         await db.SaveChangesAsync(cancellationToken);
 
         db.Timeline.Add(Event(incident, TimelineEventKind.Created, actor, now, text: incident.Title, to: incident.Severity.ToString()));
@@ -138,6 +140,10 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         db.AuditEntries.Add(Audit(actor, "incident.created", incident, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (escalating)
+        {
+            escalations?.Wake();
+        }
         await PublishAsync(db, incident.Number, TimelineEventKind.Created, cancellationToken);
         return (await DetailAsync(incident.Number, cancellationToken))!;
     }

@@ -39,3 +39,30 @@ public sealed record OnCallNow(int ScheduleId, string Schedule, string? Team, st
 public sealed record OverrideRequest(int? ScheduleId, string? Person, DateTimeOffset? Start, DateTimeOffset? End, string? Reason);
 
 public sealed record OverrideView(int Id, int ScheduleId, string Schedule, string Handle, string Name, DateTimeOffset Start, DateTimeOffset End, string? Reason, string? CreatedBy);
+
+/// <summary>
+/// A target of an escalation level as code: <c>Ref</c> is the schedule's id, the person's handle, the team's slug, or
+/// the other policy's id. <c>Name</c> is filled in on the way out.
+/// </summary>
+public sealed record TargetDocument(EscalationTargetKind Kind, string? Ref, string? Name = null);
+
+public sealed record LevelDocument(int DelayMinutes, List<TargetDocument>? Targets);
+
+/// <summary>An escalation policy as code (<c>/api/escalation-policies</c>); <see cref="Services"/> are the slugs it is assigned to.</summary>
+public sealed record EscalationPolicyDocument(
+    string? Name, string? Team, string? Description, int Repeat, List<LevelDocument>? Levels, List<string>? Services, int? Version = null);
+
+public sealed record EscalationPolicyView(
+    int Id, string Name, string? Team, string? Description, int Repeat, List<LevelDocument> Levels, List<string> Services, int Version);
+
+/// <summary>Where an incident's escalation stands.</summary>
+public sealed record EscalationStatus(long Incident, int PolicyId, string Policy, EscalationState State, int Level, int Round, DateTimeOffset? NextAt);
+
+public sealed record NotificationView(long Id, NotificationKind Kind, string Title, string? Body, string? Link, long? Incident, DateTimeOffset CreatedAt, bool Read);
+
+public sealed record ChannelRequest(ChannelKind Kind, string? Name, string? Target, string? Team = null);
+
+/// <summary>An outbound channel; the target is shown in part (webhook URLs carry secrets).</summary>
+public sealed record ChannelView(int Id, ChannelKind Kind, string Name, string TargetHint, string? Team, string? Person, bool Enabled);
+
+public sealed record DeliveryView(long Id, string Channel, ChannelKind Kind, string Title, DeliveryState State, int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);

@@ -1,4 +1,8 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Retry;
+using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
@@ -10,6 +14,42 @@ public static class OnCallModule
     public static void AddOnCallModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<OnCallService>();
+        builder.Services.AddScoped<EscalationService>();
+        builder.Services.AddScoped<NotificationService>();
+        builder.Services.AddScoped<DeliveryService>();
+        builder.Services.AddSingleton<ChannelSender>();
+        builder.Services.AddSingleton<EscalationSignal>();
+        builder.Services.AddSingleton<DeliverySignal>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
+        var notifications = builder.Configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions();
+        builder.Services.AddSingleton(notifications);
+        builder.Services.AddHostedService<EscalationProcessor>();
+        builder.Services.AddHostedService<DeliveryDispatcher>();
+
+        // Outbound webhooks: each try has its own timeout; 5xx, 408, 429, timeouts and network errors are tried again
+        // with exponential backoff; what is still failing after the last try is recorded as failed.
+        builder.Services.AddTransient<AttemptCounter>();
+        // Polly logs every try of a delivery, the last failed one as an error; a receiver that is down is not the
+        // portal's error. DeliveryService logs one warning per failed delivery, and the delivery records it.
+        builder.Logging.AddFilter("Polly", LogLevel.Critical);
+        var http = builder.Services.AddHttpClient(ChannelSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        http.AddResilienceHandler("notifications-retry", pipeline => pipeline
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = Math.Max(0, notifications.MaxAttempts - 1), Delay = notifications.FirstRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                })
+                .AddTimeout(notifications.AttemptTimeout));
+        // Added after the resilience handler, so it sits inside it and sees every try.
+        http.AddHttpMessageHandler<AttemptCounter>();
+        builder.Services.AddResiliencePipeline(ChannelSender.SmtpPipeline, pipeline => pipeline
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, notifications.MaxAttempts - 1), Delay = notifications.FirstRetryDelay,
+                BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            })
+            .AddTimeout(notifications.AttemptTimeout));
     }
 
     public static void MapOnCallModule(this WebApplication app)
@@ -57,6 +97,50 @@ public static class OnCallModule
             oncall.OnCallAsync(string.IsNullOrWhiteSpace(team) ? null : team.Trim(), Regions.ParseFilter(region), at, ct))
             .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("Who is on call on each schedule, now or at 'at', filtered by team slug and region.");
-    }
 
+        var policies = app.MapGroup("/api/escalation-policies").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        policies.MapGet("", (EscalationService escalation, CancellationToken ct) => escalation.ListAsync(ct))
+            .WithSummary("Every escalation policy: levels with their delay and targets, repeats, and the services it is assigned to.");
+        policies.MapGet("/{id:int}", (EscalationService escalation, int id, CancellationToken ct) => escalation.GetAsync(id, ct))
+            .WithSummary("One escalation policy as code.");
+        policies.MapPost("", async (ClaimsPrincipal user, EscalationService escalation, EscalationPolicyDocument document, CancellationToken ct) =>
+        {
+            var created = await escalation.CreateAsync(user, document, ct);
+            return Results.Created($"/api/escalation-policies/{created.Id}", created);
+        }).RequireAuthorization(PortalPolicies.Manager).WithSummary("Creates a policy (managers and admins). A policy that would hand incidents back to itself is refused.");
+        policies.MapPut("/{id:int}", (ClaimsPrincipal user, EscalationService escalation, int id, EscalationPolicyDocument document, CancellationToken ct) =>
+            escalation.UpdateAsync(user, id, document, ct))
+            .RequireAuthorization(PortalPolicies.Manager).WithSummary("Replaces a policy; version, when given, must match; 'services' (when given) is the whole list of services using it.");
+        policies.MapDelete("/{id:int}", async (ClaimsPrincipal user, EscalationService escalation, int id, CancellationToken ct) =>
+        {
+            await escalation.DeleteAsync(user, id, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(PortalPolicies.Manager).WithSummary("Deletes a policy; its services then page nobody.");
+        app.MapGet("/api/incidents/{number}/escalation", async (EscalationService escalation, NotificationService notifications, string number, CancellationToken ct) =>
+            Shared.Incidents.IncidentNumber.TryParse(number, out var n)
+                ? Results.Ok(new { escalation = await escalation.StatusAsync(n, ct), deliveries = await notifications.DeliveriesAsync(n, ct) })
+                : Results.Problem(statusCode: 400, title: "Bad incident number", detail: $"'{number}' is not an incident number such as INC-1042."))
+            .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
+            .WithSummary("Where an incident's escalation stands, and how each outbound delivery of its pages went.");
+
+        var inbox = app.MapGroup("/api/notifications").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Notifications");
+        inbox.MapGet("", (ClaimsPrincipal user, NotificationService notifications, bool? unread, int? limit, CancellationToken ct) =>
+            notifications.ListAsync(user, unread ?? false, limit ?? 50, ct))
+            .WithSummary("Your notifications, newest first.");
+        inbox.MapPost("/read", async (ClaimsPrincipal user, NotificationService notifications, long? id, CancellationToken ct) =>
+            Results.Ok(new { marked = await notifications.MarkReadAsync(user, id, ct) }))
+            .WithSummary("Marks one notification (id) or all of yours read.");
+        inbox.MapGet("/channels", (ClaimsPrincipal user, NotificationService notifications, CancellationToken ct) => notifications.ChannelsAsync(user, ct))
+            .WithSummary("Your outbound channels and your team's.");
+        inbox.MapPost("/channels", async (ClaimsPrincipal user, NotificationService notifications, ChannelRequest request, CancellationToken ct) =>
+        {
+            var created = await notifications.AddChannelAsync(user, request, ct);
+            return Results.Created($"/api/notifications/channels/{created.Id}", created);
+        }).WithSummary("Adds a webhook, Slack, Teams or email channel for you, or for a team (managers).");
+        inbox.MapDelete("/channels/{id:int}", async (ClaimsPrincipal user, NotificationService notifications, int id, CancellationToken ct) =>
+        {
+            await notifications.DeleteChannelAsync(user, id, ct);
+            return Results.NoContent();
+        }).WithSummary("Removes a channel.");
+    }
 }

@@ -225,6 +225,21 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Who each schedule puts on call at an instant (by person id; absent in a gap), overrides included.</summary>
+    public static async Task<Dictionary<int, int>> OnCallAtAsync(PortalDbContext db, IReadOnlyList<Schedule> schedules, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var overrides = await OverridesAround(db, [.. schedules.Select(s => s.Id)], at, cancellationToken);
+        var onCall = new Dictionary<int, int>();
+        foreach (var schedule in schedules)
+        {
+            if (RotationCalculator.OnCallAt(schedule.Layers, Windows(overrides.Where(o => o.ScheduleId == schedule.Id)), Instant.FromDateTimeOffset(at)) is { } shift)
+            {
+                onCall[schedule.Id] = shift.PersonId;
+            }
+        }
+        return onCall;
+    }
+
     private sealed record World(Dictionary<int, Person> People, Dictionary<string, Person> ByHandle, Dictionary<int, Shared.Team.Team> Teams, Dictionary<string, Shared.Team.Team> TeamsBySlug);
 
     private static async Task<World> WorldAsync(PortalDbContext db, CancellationToken cancellationToken)

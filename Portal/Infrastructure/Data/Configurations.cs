@@ -45,6 +45,8 @@ internal sealed class BusinessServiceConfiguration : IEntityTypeConfiguration<Bu
         builder.Property(s => s.Description).HasMaxLength(1000);
         builder.HasIndex(s => s.Slug).IsUnique();
         builder.HasOne(s => s.OwningTeam).WithMany().HasForeignKey(s => s.OwningTeamId).OnDelete(DeleteBehavior.SetNull);
+        // No foreign key: on SQLite adding one rebuilds the table. Deleting a policy clears it from its services itself.
+        builder.HasIndex(s => s.EscalationPolicyId);
     }
 }
 

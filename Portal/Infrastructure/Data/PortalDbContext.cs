@@ -26,6 +26,14 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<Schedule> Schedules => Set<Schedule>();
     public DbSet<ScheduleOverride> Overrides => Set<ScheduleOverride>();
+    public DbSet<EscalationPolicy> EscalationPolicies => Set<EscalationPolicy>();
+    public DbSet<IncidentEscalation> Escalations => Set<IncidentEscalation>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationChannel> Channels => Set<NotificationChannel>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<SwapRequest> Swaps => Set<SwapRequest>();
+    public DbSet<HandoffNote> HandoffNotes => Set<HandoffNote>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -40,6 +48,11 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<ServiceTier>().HaveConversion<string>().HaveMaxLength(8);
         configurationBuilder.Properties<IncidentStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<TimelineEventKind>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<EscalationState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<NotificationKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ChannelKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DeliveryState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<SwapState>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -11,7 +11,8 @@ namespace Portal.Infrastructure.Live;
 public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFeed
 {
     public const int QueueLimit = 1024;
-    private ImmutableArray<Subscriber> _subscribers = [];
+    private ImmutableArray<Subscriber<IncidentChanged>> _subscribers = [];
+    private ImmutableArray<Subscriber<LiveNotice>> _noticeSubscribers = [];
 
     public int SubscriberCount => _subscribers.Length;
 
@@ -26,31 +27,45 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
 
     public IDisposable Subscribe(Func<IncidentChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null)
     {
-        var subscriber = new Subscriber(this, onChange, onOverflow, logger);
+        var subscriber = new Subscriber<IncidentChanged>(s => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(s)), onChange, onOverflow, logger);
         ImmutableInterlocked.Update(ref _subscribers, list => list.Add(subscriber));
         return subscriber;
     }
 
-    private void Remove(Subscriber subscriber) => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(subscriber));
-
-    private sealed class Subscriber : IDisposable
+    public ValueTask PublishAsync(LiveNotice notice, CancellationToken cancellationToken = default)
     {
-        private readonly Channel<IncidentChanged> _queue = Channel.CreateBounded<IncidentChanged>(
+        foreach (var subscriber in _noticeSubscribers)
+        {
+            subscriber.Offer(notice);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public IDisposable SubscribeNotices(Func<LiveNotice, ValueTask> onNotice)
+    {
+        var subscriber = new Subscriber<LiveNotice>(s => ImmutableInterlocked.Update(ref _noticeSubscribers, list => list.Remove(s)), onNotice, null, logger);
+        ImmutableInterlocked.Update(ref _noticeSubscribers, list => list.Add(subscriber));
+        return subscriber;
+    }
+
+    private sealed class Subscriber<T> : IDisposable
+    {
+        private readonly Channel<T> _queue = Channel.CreateBounded<T>(
             new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        private readonly InMemoryLiveFeed _feed;
-        private readonly Func<IncidentChanged, ValueTask> _onChange;
+        private readonly Action<Subscriber<T>> _remove;
+        private readonly Func<T, ValueTask> _onChange;
         private readonly Func<ValueTask>? _onOverflow;
         private readonly ILogger _logger;
         private readonly CancellationTokenSource _stop = new();
         private volatile bool _overflowed;
 
-        public Subscriber(InMemoryLiveFeed feed, Func<IncidentChanged, ValueTask> onChange, Func<ValueTask>? onOverflow, ILogger logger)
+        public Subscriber(Action<Subscriber<T>> remove, Func<T, ValueTask> onChange, Func<ValueTask>? onOverflow, ILogger logger)
         {
-            (_feed, _onChange, _onOverflow, _logger) = (feed, onChange, onOverflow, logger);
+            (_remove, _onChange, _onOverflow, _logger) = (remove, onChange, onOverflow, logger);
             _ = Task.Run(ReadAsync);
         }
 
-        public void Offer(IncidentChanged change)
+        public void Offer(T change)
         {
             if (!_queue.Writer.TryWrite(change))
             {
@@ -102,7 +117,7 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
             {
                 return;
             }
-            _feed.Remove(this);
+            _remove(this);
             _stop.Cancel();
             _queue.Writer.TryComplete();
             _stop.Dispose();
