@@ -34,6 +34,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.Alerts.AlertService>();
         Services.AddScoped<Portal.Features.Alerts.IntegrationService>();
         Services.AddScoped<Portal.Features.OnCall.OnCallService>();
+        Services.AddScoped<Portal.Features.OnCall.EscalationService>();
+        Services.AddScoped<Portal.Features.OnCall.NotificationService>();
+        Services.AddSingleton<Portal.Features.OnCall.DeliverySignal>();
         Services.AddMemoryCache();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();

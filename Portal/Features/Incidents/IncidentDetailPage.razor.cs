@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Features.Alerts;
+using Portal.Features.OnCall;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
+using Portal.Shared.OnCall;
 using Severity = Portal.Shared.Incidents.Severity;
 
 namespace Portal.Features.Incidents;
@@ -16,6 +18,8 @@ public partial class IncidentDetailPage : IDisposable
 {
     private IncidentDetail? _incident;
     private IReadOnlyList<AlertView> _alerts = [];
+    private EscalationStatus? _escalation;
+    private List<DeliveryView> _deliveries = [];
     private long _number;
     private string? _me;
     private string? _comment;
@@ -40,6 +44,8 @@ public partial class IncidentDetailPage : IDisposable
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private IPresence Presence { get; set; } = default!;
     [Inject] private AlertService Alerts { get; set; } = default!;
+    [Inject] private EscalationService Escalation { get; set; } = default!;
+    [Inject] private NotificationService Notifications { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -71,6 +77,7 @@ public partial class IncidentDetailPage : IDisposable
         }
         _incident = detail;
         _alerts = await Alerts.ForIncidentAsync(number);
+        await LoadEscalationAsync(number);
         RefreshPresence();
     }
 
@@ -104,6 +111,7 @@ public partial class IncidentDetailPage : IDisposable
         {
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
             _alerts = await Alerts.ForIncidentAsync(_number);
+            await LoadEscalationAsync(_number);
         }
         var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
         // Once a second for the countdowns, and for "is typing", which fades on its own; idle otherwise.
@@ -153,6 +161,7 @@ public partial class IncidentDetailPage : IDisposable
             Snackbar.Add(ex.Message, MudBlazor.Severity.Warning, o => o.VisibleStateDuration = 8000);
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
             _alerts = await Alerts.ForIncidentAsync(_number);
+            await LoadEscalationAsync(_number);
         }
         catch (ValidationException ex)
         {
@@ -170,8 +179,24 @@ public partial class IncidentDetailPage : IDisposable
 
     private string PersonLabel(string? handle) => handle is null ? "" : _people.TryGetValue(handle, out var name) ? $"{name} ({handle})" : handle;
 
+    private async Task LoadEscalationAsync(long number)
+    {
+        _escalation = await Escalation.StatusAsync(number);
+        _deliveries = _escalation is null ? [] : await Notifications.DeliveriesAsync(number);
+    }
+
+    private static string EscalationLine(EscalationStatus e) => e.State switch
+    {
+        EscalationState.Active when e.Level < e.Levels => $"Level {e.Level + 1} of {e.Levels} is paged next" + (e.Round > 0 ? $" (repeat {e.Round})" : ""),
+        EscalationState.Active => "Every level has been paged; the escalation finishes",
+        EscalationState.Stopped => "Stopped: the incident was acknowledged",
+        _ => "Finished: every level was paged and nobody acknowledged",
+    };
+
     private static string Describe(TimelineEntry entry) => entry.Kind switch
     {
+        TimelineEventKind.Paged => "Paged",
+        TimelineEventKind.Escalated => "Escalated",
         TimelineEventKind.Created => $"Opened as {entry.To}",
         TimelineEventKind.Acknowledged => "Acknowledged",
         TimelineEventKind.Assigned => entry.To is null ? "Unassigned" : $"Assigned to {entry.To}",
@@ -188,7 +213,8 @@ public partial class IncidentDetailPage : IDisposable
 
     private static Color EntryColor(TimelineEventKind kind) => kind switch
     {
-        TimelineEventKind.SlaBreached or TimelineEventKind.AlertTriggered => Color.Error,
+        TimelineEventKind.SlaBreached or TimelineEventKind.AlertTriggered or TimelineEventKind.Escalated => Color.Error,
+        TimelineEventKind.Paged => Color.Warning,
         TimelineEventKind.AlertResolved => Color.Success,
         TimelineEventKind.StakeholderUpdate => Color.Secondary,
         TimelineEventKind.Acknowledged or TimelineEventKind.StatusChanged => Color.Primary,

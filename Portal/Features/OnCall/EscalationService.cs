@@ -198,9 +198,10 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
     public async Task<EscalationStatus?> StatusAsync(long incident, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.Escalations.AsNoTracking().Where(e => e.IncidentNumber == incident)
-            .Join(db.EscalationPolicies, e => e.PolicyId, p => p.Id, (e, p) => new EscalationStatus(e.IncidentNumber, p.Id, p.Name, e.State, e.Level, e.Round, e.NextAt))
-            .FirstOrDefaultAsync(cancellationToken);
+        var e = await db.Escalations.AsNoTracking().FirstOrDefaultAsync(x => x.IncidentNumber == incident, cancellationToken);
+        var policy = e is null ? null : await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == e.PolicyId, cancellationToken);
+        return e is null || policy is null ? null
+            : new EscalationStatus(e.IncidentNumber, policy.Id, policy.Name, e.State, e.Level, policy.Levels.Count, e.Round, e.NextAt);
     }
 
     // ---- the processor's work ----

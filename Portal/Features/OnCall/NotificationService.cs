@@ -23,6 +23,9 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
 {
     public const int MaxChannelsPerOwner = 10;
 
+    /// <summary>The notice kind that says a person read notifications (their badges update; no toast).</summary>
+    public const string ReadKind = "read";
+
     /// <summary>
     /// Adds the notifications of <paramref name="people"/> and a delivery for each enabled channel of theirs and of
     /// <paramref name="teams"/>. Returns the live notices to publish once the caller has committed.
@@ -109,7 +112,12 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
             }
             query = query.Where(n => n.Id == one);
         }
-        return await query.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+        var marked = await query.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+        if (marked > 0)
+        {
+            await feed.PublishAsync(new LiveNotice(LiveNotice.ForPerson(me), ReadKind, ""), cancellationToken);
+        }
+        return marked;
     }
 
     /// <summary>The caller's channels and those of their team.</summary>

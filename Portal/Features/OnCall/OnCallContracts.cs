@@ -56,7 +56,7 @@ public sealed record EscalationPolicyView(
     int Id, string Name, string? Team, string? Description, int Repeat, List<LevelDocument> Levels, List<string> Services, int Version);
 
 /// <summary>Where an incident's escalation stands.</summary>
-public sealed record EscalationStatus(long Incident, int PolicyId, string Policy, EscalationState State, int Level, int Round, DateTimeOffset? NextAt);
+public sealed record EscalationStatus(long Incident, int PolicyId, string Policy, EscalationState State, int Level, int Levels, int Round, DateTimeOffset? NextAt);
 
 public sealed record NotificationView(long Id, NotificationKind Kind, string Title, string? Body, string? Link, long? Incident, DateTimeOffset CreatedAt, bool Read);
 
