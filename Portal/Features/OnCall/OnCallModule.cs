@@ -15,6 +15,7 @@ public static class OnCallModule
     {
         builder.Services.AddScoped<OnCallService>();
         builder.Services.AddScoped<EscalationService>();
+        builder.Services.AddScoped<SwapService>();
         builder.Services.AddScoped<NotificationService>();
         builder.Services.AddScoped<DeliveryService>();
         builder.Services.AddSingleton<ChannelSender>();
@@ -142,5 +143,19 @@ public static class OnCallModule
             await notifications.DeleteChannelAsync(user, id, ct);
             return Results.NoContent();
         }).WithSummary("Removes a channel.");
+
+        var swaps = app.MapGroup("/api/swaps").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        swaps.MapGet("", (ClaimsPrincipal user, SwapService service, CancellationToken ct) => service.ListAsync(user, ct))
+            .WithSummary("Swaps you asked for, were asked to cover, or may approve: open ones and those of the last two weeks.");
+        swaps.MapPost("", async (ClaimsPrincipal user, SwapService service, SwapRequestInput input, CancellationToken ct) =>
+        {
+            var created = await service.RequestAsync(user, input, ct);
+            return Results.Created($"/api/swaps/{created.Id}", created);
+        }).WithSummary("Asks a teammate to cover part of your on-call time on a schedule (you must be on call for all of it).");
+        swaps.MapPost("/{id:int}/{decision}", (ClaimsPrincipal user, SwapService service, int id, string decision, int? version, CancellationToken ct) =>
+            Enum.TryParse<SwapDecision>(decision, ignoreCase: true, out var d) && !int.TryParse(decision, out _)
+                ? service.DecideAsync(user, id, d, version, ct)
+                : throw new Shared.ValidationException("decision", $"'{decision}' is not a decision; use accept, decline, approve, reject or cancel."))
+            .WithSummary("accept or decline (the teammate asked), approve or reject (the requester's manager, when the schedule asks for approval), or cancel (the requester).");
     }
 }

@@ -6,6 +6,7 @@ using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Admin;
+using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
 
@@ -15,7 +16,7 @@ namespace Portal.Features.OnCall;
 /// Schedules, overrides, and who is on call. Everyone signed in reads; managers and admins change schedules; an override
 /// is made by the person it puts on call, anyone above them, or an admin. Every change is audited.
 /// </summary>
-public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed? feed = null, NotificationService? notifications = null)
 {
     public const int MaxWindowDays = 400;
 
@@ -190,23 +191,53 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         RequireMayOverride(world, user, person);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var created = await StageOverrideAsync(db, schedule, person, start, end, request.Reason, user.GetPersonId(), now, id => world.People.GetValueOrDefault(id)?.Name, cancellationToken);
+        Audit(db, user, "oncall.override-created", schedule.Name, string.Create(CultureInfo.InvariantCulture, $"{person.Handle} {start:u} – {end:u}"));
+        var notices = person.Id == user.GetPersonId() ? [] : await NotificationService.StageAsync(db, [person.Id], [],
+            new NoticeDraft(NotificationKind.Override, $"You are on call for {schedule.Name} from {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC",
+                $"Override by {world.People.GetValueOrDefault(user.GetPersonId() ?? 0)?.Name ?? "an admin"}" + (created.Reason is { } r ? $": {r}" : "."), $"/oncall/schedules/{schedule.Id}"),
+            now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await AfterChangeAsync(schedule.Id, "override-created", notices, cancellationToken);
+        return OverrideOf(created, schedule.Name, world);
+    }
+
+    /// <summary>
+    /// Adds an override in the caller's transaction, or throws naming the override it would overlap. Used by overrides
+    /// made directly and by accepted shift swaps.
+    /// </summary>
+    internal static async Task<ScheduleOverride> StageOverrideAsync(PortalDbContext db, Schedule schedule, Person person, DateTimeOffset start, DateTimeOffset end,
+        string? reason, int? createdBy, DateTimeOffset now, Func<int, string?> nameOf, CancellationToken cancellationToken)
+    {
         var existing = await db.Overrides.AsNoTracking().Where(o => o.ScheduleId == schedule.Id && o.Start < end && o.End > start).ToListAsync(cancellationToken);
         if (ScheduleRules.FirstOverlap(existing, start, end) is { } clash)
         {
-            var who = world.People.GetValueOrDefault(clash.PersonId)?.Name ?? "someone";
+            var who = nameOf(clash.PersonId) ?? "someone";
             throw new ConflictException($"It overlaps {who}'s override on \"{schedule.Name}\" from {clash.Start:yyyy-MM-dd HH:mm} to {clash.End:yyyy-MM-dd HH:mm} UTC "
                 + $"(#{clash.Id}). Change or remove that one first.");
         }
         var created = new ScheduleOverride
         {
-            ScheduleId = schedule.Id, PersonId = person.Id, Start = start, End = end, Reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim(),
-            CreatedById = user.GetPersonId(), CreatedAt = clock.GetUtcNow(),
+            ScheduleId = schedule.Id, PersonId = person.Id, Start = start, End = end, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            CreatedById = createdBy, CreatedAt = now,
         };
         db.Overrides.Add(created);
-        Audit(db, user, "oncall.override-created", schedule.Name, string.Create(CultureInfo.InvariantCulture, $"{person.Handle} {start:u} – {end:u}"));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return OverrideOf(created, schedule.Name, world);
+        return created;
+    }
+
+    /// <summary>After a committed change to a schedule's overrides: pages showing it re-read, and the people it concerns hear of it.</summary>
+    private async Task AfterChangeAsync(int scheduleId, string kind, List<LiveNotice> notices, CancellationToken cancellationToken)
+    {
+        if (feed is not null)
+        {
+            await feed.PublishAsync(new LiveNotice(LiveNotice.ForSchedule(scheduleId), kind, ""), cancellationToken);
+        }
+        if (notifications is not null)
+        {
+            await notifications.PublishAsync(notices, cancellationToken);
+        }
     }
 
     public async Task DeleteOverrideAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)
@@ -222,7 +253,12 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         var schedule = await db.Schedules.Where(s => s.Id == row.ScheduleId).Select(s => s.Name).FirstAsync(cancellationToken);
         db.Overrides.Remove(row);
         Audit(db, user, "oncall.override-deleted", schedule, string.Create(CultureInfo.InvariantCulture, $"#{id} {person.Handle} {row.Start:u} – {row.End:u}"));
+        var notices = person.Id == user.GetPersonId() ? [] : await NotificationService.StageAsync(db, [person.Id], [],
+            new NoticeDraft(NotificationKind.Override, $"Your override on {schedule} from {row.Start:yyyy-MM-dd HH:mm} UTC was removed",
+                $"Removed by {world.People.GetValueOrDefault(user.GetPersonId() ?? 0)?.Name ?? "an admin"}.", $"/oncall/schedules/{row.ScheduleId}"),
+            clock.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await AfterChangeAsync(row.ScheduleId, "override-deleted", notices, cancellationToken);
     }
 
     /// <summary>Who each schedule puts on call at an instant (by person id; absent in a gap), overrides included.</summary>

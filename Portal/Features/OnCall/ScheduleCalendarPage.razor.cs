@@ -9,6 +9,7 @@ using Portal.Components.Layout;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
+using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 
 namespace Portal.Features.OnCall;
@@ -34,6 +35,9 @@ public partial class ScheduleCalendarPage
     private LocalDate _date;
     private int? _layer;
     private bool _overrideOpen;
+    private bool _swapMode;
+    private List<ShiftView> _shown = [];
+    private IDisposable? _subscription;
     private string? _formError;
     private OverrideForm _form = new();
     private ClaimsPrincipal _user = new();
@@ -52,6 +56,8 @@ public partial class ScheduleCalendarPage
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
 
     [Inject] private OnCallService OnCall { get; set; } = default!;
+    [Inject] private SwapService Swaps { get; set; } = default!;
+    [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private PeopleService PeopleDirectory { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -69,7 +75,20 @@ public partial class ScheduleCalendarPage
     {
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         _people = await PeopleDirectory.ListAsync();
+        if (RendererInfo.IsInteractive)
+        {
+            // Overrides and swaps made elsewhere (another browser, the API) show here without a reload.
+            _subscription = Feed.SubscribeNotices(notice => notice.Topic == LiveNotice.ForSchedule(Id) && _schedule is not null
+                ? new ValueTask(InvokeAsync(async () =>
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                }))
+                : ValueTask.CompletedTask);
+        }
     }
+
+    public void Dispose() => _subscription?.Dispose();
 
     protected override async Task OnParametersSetAsync()
     {
@@ -97,6 +116,7 @@ public partial class ScheduleCalendarPage
         var window = ScheduleCalendar.Window(first, count, Shell.Zone);
         var shifts = await OnCall.ShiftsAsync(Id, window.Start.ToDateTimeOffset(), window.End.ToDateTimeOffset());
         var (shown, gaps) = _layer is { } l ? (shifts.Layers[l], new List<GapView>()) : (shifts.Shifts, shifts.Gaps);
+        _shown = shifts.Shifts;
         _days = ScheduleCalendar.Lay(shown, gaps, first, count, Shell.Zone, Instant.FromDateTimeOffset(Clock.GetUtcNow()));
         _load = ScheduleCalendar.Load(shown, window);
         _gapHours = gaps.Sum(g => (g.End - g.Start).TotalHours);
@@ -125,16 +145,48 @@ public partial class ScheduleCalendarPage
         Go(_view, _date);
     }
 
-    private void ToggleOverrideForm()
+    private void OpenForm(bool swap)
     {
-        _overrideOpen = !_overrideOpen;
+        _overrideOpen = true;
+        _swapMode = swap;
         _formError = null;
-        if (_overrideOpen)
+        // Default: from the top of the next hour, for four hours, in the viewer's zone; a swap defaults to your next shift here.
+        var now = Instant.FromDateTimeOffset(Clock.GetUtcNow()).InZone(Shell.Zone).LocalDateTime;
+        var start = now.Date.At(new LocalTime(now.Hour, 0)).PlusHours(1);
+        _form = new OverrideForm { Person = swap ? null : _user.GetHandle(), Start = start.ToDateTimeUnspecified(), End = start.PlusHours(4).ToDateTimeUnspecified() };
+        if (swap && _shown.FirstOrDefault(s => s.Handle == _user.GetHandle() && s.End > Clock.GetUtcNow()) is { } mine)
         {
-            // Default: from the top of the next hour, for four hours, in the viewer's zone.
-            var now = Instant.FromDateTimeOffset(Clock.GetUtcNow()).InZone(Shell.Zone).LocalDateTime;
-            var start = now.Date.At(new LocalTime(now.Hour, 0)).PlusHours(1);
-            _form = new OverrideForm { Person = _user.GetHandle(), Start = start.ToDateTimeUnspecified(), End = start.PlusHours(4).ToDateTimeUnspecified() };
+            var from = mine.Start < Clock.GetUtcNow() ? start.InZoneLeniently(Shell.Zone).ToDateTimeOffset() : mine.Start;
+            _form.Start = Instant.FromDateTimeOffset(from).InZone(Shell.Zone).LocalDateTime.ToDateTimeUnspecified();
+            _form.End = Instant.FromDateTimeOffset(mine.End).InZone(Shell.Zone).LocalDateTime.ToDateTimeUnspecified();
+        }
+    }
+
+    private void CloseForm() => _overrideOpen = false;
+
+    private DateTimeOffset ToInstant(DateTime local) => RotationCalculator.Resolve(LocalDateTime.FromDateTime(local), Shell.Zone).ToDateTimeOffset();
+
+    private async Task RequestSwapAsync()
+    {
+        _formError = null;
+        if (_form.Start is null || _form.End is null)
+        {
+            _formError = "Give the swap a start and an end.";
+            return;
+        }
+        try
+        {
+            var made = await Swaps.RequestAsync(_user, new SwapRequestInput(Id, _form.Person, ToInstant(_form.Start.Value), ToInstant(_form.End.Value), _form.Reason));
+            Snackbar.Add($"Asked {made.CoverName} to cover you from {Shell.DayAndTime(made.Start)} to {Shell.DayAndTime(made.End)}. You will be told when they answer.", MudBlazor.Severity.Success);
+            _overrideOpen = false;
+        }
+        catch (ValidationException ex)
+        {
+            _formError = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+        }
+        catch (Exception ex) when (ex is ConflictException or AccessDeniedException or NotFoundException)
+        {
+            _formError = ex.Message;
         }
     }
 
@@ -146,8 +198,6 @@ public partial class ScheduleCalendarPage
             _formError = "Give the override a start and an end.";
             return;
         }
-        var zone = Shell.Zone;
-        DateTimeOffset ToInstant(DateTime local) => RotationCalculator.Resolve(LocalDateTime.FromDateTime(local), zone).ToDateTimeOffset();
         try
         {
             var made = await OnCall.CreateOverrideAsync(_user, new OverrideRequest(Id, _form.Person, ToInstant(_form.Start.Value), ToInstant(_form.End.Value), _form.Reason));
