@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using NodaTime;
 using Portal.Shared.Admin;
@@ -74,4 +76,64 @@ public sealed class OnCallPagesTests(BrowserFixture browser) : IClassFixture<Bro
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("follow-the-sun.png"), FullPage = true });
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task AnEngineerAsksForCoverAndTheTeammateAcceptsInAnotherBrowserThenAManagerApproves()
+    {
+        // Someone on call now on a regional schedule for at least the next 45 minutes, and a teammate to ask.
+        var (_, lookup, _) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(lookup, World.People.First(p => p.Role == PortalRole.Admin).Handle);
+        var rows = JsonDocument.Parse(await (await lookup.APIRequest.GetAsync("/api/oncall")).TextAsync()).RootElement;
+        var now = DateTimeOffset.UtcNow;
+        var pick = rows.EnumerateArray()
+            .Where(r => r.GetProperty("team").ValueKind == JsonValueKind.String && r.GetProperty("person").ValueKind == JsonValueKind.Object)
+            .Select(r => (Schedule: r.GetProperty("scheduleId").GetInt32(), Team: r.GetProperty("team").GetString()!,
+                Handle: r.GetProperty("person").GetProperty("handle").GetString()!, Until: r.GetProperty("person").GetProperty("until").GetDateTimeOffset()))
+            .First(r => r.Until - now > TimeSpan.FromMinutes(45) && World.People.Any(p => p.Handle == r.Handle && p.Role == PortalRole.Engineer));
+        var requester = World.People.Single(p => p.Handle == pick.Handle);
+        var teammate = World.People.First(p => p.TeamSlug == pick.Team && p.Role == PortalRole.Engineer && p.Handle != requester.Handle);
+
+        var (_, coverPage, coverErrors) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(coverPage, teammate.Handle);
+        await coverPage.GotoAsync("/oncall");
+        await ShellTests.WaitForCircuitAsync(coverPage);
+
+        var (_, page, errors) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(page, requester.Handle);
+        await page.GotoAsync($"/oncall/schedules/{pick.Schedule}");
+        await ShellTests.WaitForCircuitAsync(page);
+        await page.GetByTestId("new-swap").ClickAsync();
+        await page.GetByTestId("swap-cover").SelectOptionAsync(teammate.Handle);
+        // The form reads times in the requester's own zone.
+        var zone = DateTimeZoneProviders.Tzdb[requester.TimeZone];
+        var start = Instant.FromDateTimeOffset(now.AddMinutes(2)).InZone(zone).LocalDateTime;
+        var end = Instant.FromDateTimeOffset(Min(pick.Until.AddMinutes(-1), now.AddMinutes(60))).InZone(zone).LocalDateTime;
+        await page.GetByTestId("override-start").FillAsync(start.ToString("yyyy-MM-ddTHH:mm", null));
+        await page.GetByTestId("override-end").FillAsync(end.ToString("yyyy-MM-ddTHH:mm", null));
+        await page.GetByTestId("override-reason").FillAsync("School run");
+        await page.GetByTestId("request-swap").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Asked {teammate.Name} to cover you");
+
+        // The teammate's page shows the request by itself, with a toast, and they accept it there.
+        var request = coverPage.GetByTestId("swaps").Locator("tr[data-state='Requested']", new() { HasText = requester.Name });
+        await Assertions.Expect(request).ToBeVisibleAsync();
+        await Assertions.Expect(coverPage.Locator(".mud-snackbar")).ToContainTextAsync($"{requester.Name} asks you to cover");
+        await coverPage.ScreenshotAsync(new() { Path = Paths.Artifacts("swap-request.png"), FullPage = true });
+        await request.GetByTestId("accept-swap").ClickAsync();
+        // The demo's regional schedules want a manager's approval (an admin may give it) before the swap takes effect.
+        await Assertions.Expect(coverPage.GetByTestId("swaps").Locator("tr[data-state='AwaitingApproval']", new() { HasText = requester.Name })).ToBeVisibleAsync();
+        await lookup.GotoAsync("/oncall");
+        await ShellTests.WaitForCircuitAsync(lookup);
+        await lookup.GetByTestId("swaps").Locator("tr[data-state='AwaitingApproval']", new() { HasText = requester.Name }).GetByTestId("approve-swap").ClickAsync();
+        await Assertions.Expect(coverPage.GetByTestId("swaps").Locator("tr[data-state='Accepted']", new() { HasText = requester.Name })).ToBeVisibleAsync();
+
+        // The requester's calendar shows the override without a reload, and the bell says there is news.
+        await Assertions.Expect(page.Locator($".cal-block.override[data-handle='{teammate.Handle}']").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("notification-bell")).ToHaveAttributeAsync("title", new Regex(@"unread"));
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("swap-accepted.png"), FullPage = true });
+        Assert.Empty(errors);
+        Assert.Empty(coverErrors);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }
