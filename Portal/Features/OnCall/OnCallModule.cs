@@ -16,6 +16,7 @@ public static class OnCallModule
         builder.Services.AddScoped<OnCallService>();
         builder.Services.AddScoped<EscalationService>();
         builder.Services.AddScoped<SwapService>();
+        builder.Services.AddScoped<CalendarFeedService>();
         builder.Services.AddScoped<NotificationService>();
         builder.Services.AddScoped<DeliveryService>();
         builder.Services.AddSingleton<ChannelSender>();
@@ -157,5 +158,28 @@ public static class OnCallModule
                 ? service.DecideAsync(user, id, d, version, ct)
                 : throw new Shared.ValidationException("decision", $"'{decision}' is not a decision; use accept, decline, approve, reject or cancel."))
             .WithSummary("accept or decline (the teammate asked), approve or reject (the requester's manager, when the schedule asks for approval), or cancel (the requester).");
+
+        var feeds = app.MapGroup("/api/calendar-feeds").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        feeds.MapGet("", (ClaimsPrincipal user, CalendarFeedService service, CancellationToken ct) => service.ListAsync(user, ct))
+            .WithSummary("Your calendar feeds (their secret URLs are not shown again).");
+        feeds.MapPost("", async (HttpContext http, ClaimsPrincipal user, CalendarFeedService service, FeedRequest? request, CancellationToken ct) =>
+        {
+            var created = await service.CreateAsync(user, request?.ScheduleId, ct);
+            return Results.Created($"/api/calendar-feeds/{created.Id}", created with { Url = $"{http.Request.Scheme}://{http.Request.Host}{created.Url}" });
+        }).WithSummary("A new iCalendar feed of your shifts, or of one schedule (scheduleId). The answer holds its secret URL; it is shown only this once.");
+        feeds.MapDelete("/{id:int}", async (ClaimsPrincipal user, CalendarFeedService service, int id, CancellationToken ct) =>
+        {
+            await service.RevokeAsync(user, id, ct);
+            return Results.NoContent();
+        }).WithSummary("Revokes a feed: its URL stops working at once.");
+        // Calendar apps cannot sign in: the secret in the path is the credential, and an unknown one is a plain 404.
+        app.MapGet(CalendarFeedService.PathPrefix + "{file}", async (string file, CalendarFeedService service, OnCallService oncall, CancellationToken ct) =>
+            file.EndsWith(".ics", StringComparison.Ordinal) && await service.RenderAsync(file[..^4], oncall, ct) is { } ics
+                ? Results.Text(ics, "text/calendar; charset=utf-8")
+                : Results.NotFound())
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Api).ExcludeFromDescription();
     }
 }
+
+/// <summary>Which feed to make: one schedule's, or (no id) your own shifts on every schedule.</summary>
+public sealed record FeedRequest(int? ScheduleId);

@@ -21,11 +21,16 @@ public partial class OnCallPage : IDisposable
     private List<SwapView> _swaps = [];
     private ClaimsPrincipal _user = new();
     private IDisposable? _subscription;
+    private List<CalendarFeedView> _feeds = [];
+    private string? _feedSchedule;
+    private string? _newFeedUrl;
 
     [Inject] private OnCallService OnCall { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private SwapService Swaps { get; set; } = default!;
+    [Inject] private CalendarFeedService Feeds { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
@@ -70,6 +75,22 @@ public partial class OnCallPage : IDisposable
         await LoadAsync();
     }
 
+    private async Task CreateFeedAsync()
+    {
+        var schedule = int.TryParse(_feedSchedule, out var id) ? id : (int?)null;
+        var feed = await Feeds.CreateAsync(_user, schedule);
+        _newFeedUrl = Navigation.ToAbsoluteUri(feed.Url!).ToString();
+        _feeds = await Feeds.ListAsync(_user);
+    }
+
+    private async Task RevokeFeedAsync(CalendarFeedView feed)
+    {
+        await Feeds.RevokeAsync(_user, feed.Id);
+        _newFeedUrl = null;
+        _feeds = await Feeds.ListAsync(_user);
+        Snackbar.Add($"Revoked: \"{feed.What}\" no longer answers.", MudBlazor.Severity.Info);
+    }
+
     private static string SwapState(SwapView swap) => swap.State switch
     {
         Shared.OnCall.SwapState.Requested => "waiting for " + swap.CoverName,
@@ -86,6 +107,7 @@ public partial class OnCallPage : IDisposable
         _rows = await OnCall.OnCallAsync(null, null, _at);
         _overrides = await OnCall.OverridesAsync(null, _at, null);
         _swaps = _user.GetPersonId() is null ? [] : await Swaps.ListAsync(_user);
+        _feeds = _user.GetPersonId() is null ? [] : await Feeds.ListAsync(_user);
         if (RendererInfo.IsInteractive)
         {
             // One timer per page: fire at the next handoff on any schedule, or after the refresh period.
