@@ -246,4 +246,32 @@ public sealed class EscalationScenarioTests : IAsyncDisposable
         using var engineer = await _portal.SignedInClientAsync(First.Handle);
         Assert.Equal(HttpStatusCode.Forbidden, (await engineer.PostJsonAsync("/api/escalation-policies", Policy("Mine", 0, 5, "Person", First.Handle))).StatusCode);
     }
+
+    [Fact]
+    public async Task PagesShowInTheOnCallLoadAndNightPagesAreTheOnesThatWokeSomeone()
+    {
+        await PolicyAsync(0, (30, First.Handle));
+        var dayStart = _portal.Clock.GetUtcNow();
+        await TriggerAsync();
+        await Eventually.TrueAsync(() => PagesAsync(First).Result == 1);
+
+        // 23:30 that Friday in the engineer's own zone: a page that wakes them.
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb[First.TimeZone];
+        var lateNight = new NodaTime.LocalDateTime(2026, 11, 20, 23, 30).InZoneLeniently(zone).ToDateTimeOffset();
+        _portal.Clock.Advance(lateNight - _portal.Clock.GetUtcNow());
+        await TriggerAsync();
+        await Eventually.TrueAsync(() => PagesAsync(First).Result == 2);
+
+        var load = await Service<OnCallLoadService>().LoadAsync(dayStart.AddHours(-9), dayStart.AddDays(2), [First.Handle], cancellationToken: Ct);
+        var mine = Assert.Single(load);
+        Assert.Equal((2, 1, 1), (mine.Pages, mine.OffHoursPages, mine.NightPages));
+
+        using var client = await _portal.SignedInClientAsync(First.Handle);
+        var team = await (await client.GetAsync(HttpExtensions.Url($"/api/oncall/load?team={DemoWorld.TeamSlug(RegionCode.EU)}&from=2026-11-20T00:00:00Z&to=2026-11-22T00:00:00Z"), Ct)).JsonAsync();
+        Assert.Equal(2, team.EnumerateArray().Single(l => l.GetProperty("handle").GetString() == First.Handle).GetProperty("pages").GetInt32());
+        Assert.All(team.EnumerateArray(), l => Assert.Contains(l.GetProperty("handle").GetString(), EuEngineers.Select(e => e.Handle).Append(EuManager.Handle)));
+        Assert.Contains(team.EnumerateArray(), l => l.GetProperty("hoursOnCall").GetDouble() > 0);
+        var inverted = await client.GetAsync(HttpExtensions.Url("/api/oncall/load?from=2026-11-22T00:00:00Z&to=2026-11-20T00:00:00Z"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, inverted.StatusCode);
+    }
 }

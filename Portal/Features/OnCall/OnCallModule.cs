@@ -17,6 +17,7 @@ public static class OnCallModule
         builder.Services.AddScoped<EscalationService>();
         builder.Services.AddScoped<SwapService>();
         builder.Services.AddScoped<CalendarFeedService>();
+        builder.Services.AddScoped<OnCallLoadService>();
         builder.Services.AddScoped<NotificationService>();
         builder.Services.AddScoped<DeliveryService>();
         builder.Services.AddSingleton<ChannelSender>();
@@ -99,6 +100,13 @@ public static class OnCallModule
             oncall.OnCallAsync(string.IsNullOrWhiteSpace(team) ? null : team.Trim(), Regions.ParseFilter(region), at, ct))
             .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("Who is on call on each schedule, now or at 'at', filtered by team slug and region.");
+
+        app.MapGet("/api/oncall/load", (OnCallLoadService load, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? team, string? person, CancellationToken ct) =>
+        {
+            var end = to ?? clock.GetUtcNow();
+            return load.LoadAsync(from ?? end.AddDays(-28), end, string.IsNullOrWhiteSpace(person) ? null : [.. person.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)], team, ct);
+        }).RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
+            .WithSummary("On-call load per person (the last 28 days by default): hours on call and off-hours in their zone, pages, off-hours pages, and night pages that woke them. Filter by team slug or handles (comma-separated).");
 
         var policies = app.MapGroup("/api/escalation-policies").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
         policies.MapGet("", (EscalationService escalation, CancellationToken ct) => escalation.ListAsync(ct))

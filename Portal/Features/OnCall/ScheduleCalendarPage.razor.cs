@@ -37,6 +37,7 @@ public partial class ScheduleCalendarPage
     private bool _overrideOpen;
     private bool _swapMode;
     private List<ShiftView> _shown = [];
+    private Dictionary<string, OnCallLoad> _pages = [];
     private IDisposable? _subscription;
     private string? _formError;
     private OverrideForm _form = new();
@@ -57,6 +58,7 @@ public partial class ScheduleCalendarPage
 
     [Inject] private OnCallService OnCall { get; set; } = default!;
     [Inject] private SwapService Swaps { get; set; } = default!;
+    [Inject] private OnCallLoadService LoadService { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private PeopleService PeopleDirectory { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
@@ -119,6 +121,8 @@ public partial class ScheduleCalendarPage
         _shown = shifts.Shifts;
         _days = ScheduleCalendar.Lay(shown, gaps, first, count, Shell.Zone, Instant.FromDateTimeOffset(Clock.GetUtcNow()));
         _load = ScheduleCalendar.Load(shown, window);
+        _pages = _load.Count == 0 ? [] : (await LoadService.LoadAsync(window.Start.ToDateTimeOffset(), window.End.ToDateTimeOffset(), [.. _load.Select(l => l.Handle)]))
+            .ToDictionary(l => l.Handle);
         _gapHours = gaps.Sum(g => (g.End - g.Start).TotalHours);
         _overrides = await OnCall.OverridesAsync(Id, Clock.GetUtcNow(), null);
     }
