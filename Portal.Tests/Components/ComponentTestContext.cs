@@ -38,6 +38,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.OnCall.SwapService>();
         Services.AddScoped<Portal.Features.OnCall.CalendarFeedService>();
         Services.AddScoped<Portal.Features.OnCall.OnCallLoadService>();
+        Services.AddScoped<Portal.Features.OnCall.HandoffService>();
         Services.AddScoped<Portal.Features.OnCall.NotificationService>();
         Services.AddSingleton<Portal.Features.OnCall.DeliverySignal>();
         Services.AddMemoryCache();

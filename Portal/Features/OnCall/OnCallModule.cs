@@ -18,6 +18,7 @@ public static class OnCallModule
         builder.Services.AddScoped<SwapService>();
         builder.Services.AddScoped<CalendarFeedService>();
         builder.Services.AddScoped<OnCallLoadService>();
+        builder.Services.AddScoped<HandoffService>();
         builder.Services.AddScoped<NotificationService>();
         builder.Services.AddScoped<DeliveryService>();
         builder.Services.AddSingleton<ChannelSender>();
@@ -108,6 +109,15 @@ public static class OnCallModule
         }).RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("On-call load per person (the last 28 days by default): hours on call and off-hours in their zone, pages, off-hours pages, and night pages that woke them. Filter by team slug or handles (comma-separated).");
 
+        var handoffs = app.MapGroup("/api/handoffs").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        handoffs.MapGet("/mine", (ClaimsPrincipal user, HandoffService service, CancellationToken ct) => service.MineAsync(user, ct))
+            .WithSummary("Your handoff for each shift you are on now: the one you sent, or the portal's draft (open incidents, breaches this shift, what waits on you).");
+        handoffs.MapGet("/incoming", (ClaimsPrincipal user, HandoffService service, CancellationToken ct) => service.ForMeAsync(user, ct))
+            .WithSummary("Handoffs written to you for shifts that ended in the last day or end in the next twelve hours.");
+        handoffs.MapPost("", (ClaimsPrincipal user, HandoffService service, HandoffRequest request, CancellationToken ct) =>
+            service.SendAsync(user, request.ScheduleId, request.Body, ct))
+            .WithSummary("Sends (or updates) your handoff for your current shift on a schedule; whoever is on call next is notified.");
+
         var policies = app.MapGroup("/api/escalation-policies").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
         policies.MapGet("", (EscalationService escalation, CancellationToken ct) => escalation.ListAsync(ct))
             .WithSummary("Every escalation policy: levels with their delay and targets, repeats, and the services it is assigned to.");
@@ -188,6 +198,8 @@ public static class OnCallModule
             .AllowAnonymous().RequireRateLimiting(RateLimits.Api).ExcludeFromDescription();
     }
 }
+
+public sealed record HandoffRequest(int ScheduleId, string? Body);
 
 /// <summary>Which feed to make: one schedule's, or (no id) your own shifts on every schedule.</summary>
 public sealed record FeedRequest(int? ScheduleId);
