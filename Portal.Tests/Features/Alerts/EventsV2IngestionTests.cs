@@ -109,8 +109,9 @@ public sealed class EventsV2IngestionTests : IAsyncDisposable
         Assert.Equal(
             [TimelineEventKind.Created, TimelineEventKind.AlertTriggered, TimelineEventKind.AlertAcknowledged, TimelineEventKind.Acknowledged,
                 TimelineEventKind.AlertResolved, TimelineEventKind.StatusChanged],
-            (await TimelineAsync(resolved.Number)).Select(t => t.Kind));
-        Assert.All(await TimelineAsync(resolved.Number), t => Assert.Equal("Payments synthetics", t.ActorName));
+            (await TimelineAsync(resolved.Number)).Select(t => t.Kind).Where(k => k is not (TimelineEventKind.Paged or TimelineEventKind.Escalated)));
+        Assert.All((await TimelineAsync(resolved.Number)).Where(t => t.Kind is not (TimelineEventKind.Paged or TimelineEventKind.Escalated)),
+            t => Assert.Equal("Payments synthetics", t.ActorName));
 
         // After resolve, the same key opens a new incident.
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, Fixture.Bytes("pagerduty-events-v2-trigger.json"))).StatusCode);

@@ -105,7 +105,8 @@ public sealed class IncidentApiTests : IAsyncDisposable
         var reopened = await Ok(eu.PostJsonAsync($"/api/incidents/{key}/reopen", new { note = "Lag is back." }));
         Assert.Equal("Acknowledged", reopened.GetProperty("status").GetString());
 
-        var kinds = reopened.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("kind").GetString()).ToList();
+        // The demo's escalation policy pages whoever is on call for the service; those entries are left out here.
+        var kinds = reopened.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("kind").GetString()).Where(k => k is not ("Paged" or "Escalated")).ToList();
         Assert.Equal(["Created", "Acknowledged", "Assigned", "SeverityChanged", "CommanderSet", "Assigned", "Comment", "StakeholderUpdate", "StatusChanged", "StatusChanged", "StatusChanged"], kinds);
         Assert.Equal(UsEngineer.Handle, reopened.GetProperty("assignee").GetString());
         Assert.Equal(UsEngineer.Handle, reopened.GetProperty("commander").GetString());

@@ -57,9 +57,10 @@ public sealed class LiveHubTests : IAsyncDisposable
         var number = jp.GetProperty("number").GetInt64();
         await client.PostJsonAsync($"/api/incidents/INC-{number}/acknowledge", new { });
 
-        await Eventually.TrueAsync(() => received.Count >= 2);
+        // The demo's escalation policy for budgets pages someone too; its hints are not what this test is about.
+        await Eventually.TrueAsync(() => received.Count(m => m.Kind != "Paged") >= 2);
         await Task.Delay(300, Ct);
-        var messages = received.ToList();
+        var messages = received.Where(m => m.Kind != "Paged").ToList();
         // Subscribed to both the region and the team: each change still arrives once.
         Assert.Equal(2, messages.Count);
         Assert.All(messages, m => Assert.Equal(number, m.Number));

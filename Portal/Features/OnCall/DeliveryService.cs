@@ -61,7 +61,8 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> factory, 
         delivery.LastError = outcome.Error;
         delivery.DeliveredAt = outcome.Delivered ? clock.GetUtcNow() : null;
         delivery.Version++;
-        await db.SaveChangesAsync(cancellationToken);
+        // What was sent is recorded even while the node stops.
+        await db.SaveChangesAsync(CancellationToken.None);
         if (!outcome.Delivered)
         {
             logger.LogWarning("Delivery {Id} to channel {Channel} failed after {Attempts} attempt(s): {Error}", id, delivery.ChannelId, outcome.Attempts, outcome.Error);

@@ -219,7 +219,9 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         var taken = 0;
         foreach (var number in due)
         {
-            if (await StepAsync(number, now, cancellationToken))
+            cancellationToken.ThrowIfCancellationRequested();
+            // A step, once begun, runs to its end: it is short, and stopping a node must not abandon a claimed step halfway.
+            if (await StepAsync(number, now, CancellationToken.None))
             {
                 taken++;
             }
@@ -230,14 +232,27 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
     private async Task<bool> StepAsync(long number, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var escalation = await db.Escalations.FirstOrDefaultAsync(e => e.IncidentNumber == number, cancellationToken);
         if (escalation is not { State: EscalationState.Active } || escalation.NextAt > now)
         {
             return false;
         }
+        // Claim the step first. The incident is read after the claim, inside the same transaction, so an acknowledgement
+        // that commits meanwhile is seen here (on SQLite the transaction holds the write lock; on PostgreSQL the window is
+        // one statement) and nobody is paged for an incident someone already owns.
+        escalation.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+        escalation.Version++;
         var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Number == number, cancellationToken);
         var policy = await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == escalation.PolicyId, cancellationToken);
-        escalation.Version++;
         var notices = new List<LiveNotice>();
         TimelineEventKind? written = null;
         if (incident.Status != IncidentStatus.Triggered || policy is null)
@@ -270,15 +285,8 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
                 (escalation.Level, escalation.Round, escalation.NextAt) = (step.NextLevel, step.NextRound, now + wait);
             }
         }
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another node took this step first; it pages, we do not.
-            return false;
-        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         if (written is { } kind)
         {
             await feed.PublishAsync(await IncidentService.LiveHint(db, number, kind, cancellationToken), cancellationToken);

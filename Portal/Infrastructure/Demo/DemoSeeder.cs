@@ -109,6 +109,7 @@ public sealed class DemoSeeder(
             await db.SaveChangesAsync(cancellationToken);
         }
         await SeedOnCallAsync(db, world, now, cancellationToken);
+        await SeedEscalationAsync(db, world, now, cancellationToken);
         var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
     }
@@ -145,6 +146,141 @@ public sealed class DemoSeeder(
             db.Overrides.Add(new ScheduleOverride
             {
                 ScheduleId = schedules[o.Schedule].Id, PersonId = people[o.Handle], Start = hour + o.FromNow, End = hour + o.FromNow + o.Length, Reason = o.Reason, CreatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Once, into an empty policies table: each regional team's escalation policy (its schedule, then its manager,
+    /// then the head of support; once more after that) on the services it owns, and a swap waiting for an answer.
+    /// </summary>
+    private static async Task SeedEscalationAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.EscalationPolicies.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var people = await db.People.ToDictionaryAsync(p => p.Handle, p => p.Id, cancellationToken);
+        var teams = await db.Teams.ToDictionaryAsync(t => t.Slug, t => t.Id, cancellationToken);
+        var schedules = await db.Schedules.ToDictionaryAsync(s => s.Name, cancellationToken);
+        var head = world.People.First(p => p.Role == PortalRole.Admin);
+        var policies = new Dictionary<int, EscalationPolicy>();
+        foreach (var team in world.Teams)
+        {
+            if (!schedules.TryGetValue(DemoSchedules.RegionalName(team.Region), out var regional))
+            {
+                continue;
+            }
+            var manager = world.People.First(p => p.Role == PortalRole.Manager && p.TeamSlug == team.Slug);
+            var policy = new EscalationPolicy
+            {
+                Name = $"{team.Name} escalation", TeamId = teams[team.Slug], Repeat = 1, Version = 1, CreatedAt = now, UpdatedAt = now,
+                Description = $"Whoever is on call for {team.Name}, then their manager, then the head of support.",
+                Levels =
+                [
+                    new() { DelayMinutes = 15, Targets = [new() { Kind = EscalationTargetKind.Schedule, Id = regional.Id }] },
+                    new() { DelayMinutes = 15, Targets = [new() { Kind = EscalationTargetKind.Person, Id = people[manager.Handle] }] },
+                    new() { DelayMinutes = 30, Targets = [new() { Kind = EscalationTargetKind.Person, Id = people[head.Handle] }] },
+                ],
+            };
+            db.EscalationPolicies.Add(policy);
+            policies[teams[team.Slug]] = policy;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var service in await db.Services.Where(s => s.OwningTeamId != null).ToListAsync(cancellationToken))
+        {
+            service.EscalationPolicyId = policies.GetValueOrDefault(service.OwningTeamId!.Value)?.Id;
+        }
+
+        // A JP engineer asks a teammate to cover the first four hours of their next shift.
+        if (schedules.TryGetValue(DemoSchedules.RegionalName(RegionCode.JP), out var jp))
+        {
+            var window = new NodaTime.Interval(NodaTime.Instant.FromDateTimeOffset(now.AddDays(1)), NodaTime.Instant.FromDateTimeOffset(now.AddDays(9)));
+            var next = RotationCalculator.Compute(jp.Layers, [], window).Shifts.FirstOrDefault(s => (s.End - s.Start).TotalHours >= 4);
+            var cover = next is null ? 0 : jp.Layers[0].Members.FirstOrDefault(m => m != next.PersonId);
+            if (next is not null && cover is var coverId and > 0)
+            {
+                db.Swaps.Add(new SwapRequest
+                {
+                    ScheduleId = jp.Id, RequesterId = next.PersonId, CoverId = coverId, Start = next.Start.ToDateTimeOffset(), End = next.Start.ToDateTimeOffset().AddHours(4),
+                    Reason = "Parents' evening at school", State = SwapState.Requested, CreatedAt = now.AddHours(-3), Version = 1,
+                });
+                db.Notifications.Add(new Notification
+                {
+                    PersonId = coverId, Kind = NotificationKind.Swap, CreatedAt = now.AddHours(-3), Link = "/oncall#swaps",
+                    Title = $"{await db.People.Where(p => p.Id == next.PersonId).Select(p => p.Name).FirstAsync(cancellationToken)} asks you to cover {jp.Name} for four hours",
+                    Body = "Parents' evening at school",
+                });
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The pages of the incident history, as the escalation policies would have sent them: level 1 to whoever was
+    /// on call when it triggered, level 2 to the manager when nobody acknowledged within the delay; each on the
+    /// incident's timeline and in the person's notification centre.
+    /// </summary>
+    private static async Task SeedPagesAsync(PortalDbContext db, List<(Incident Incident, int Version)> incidents, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var policies = await db.EscalationPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
+        var policyOf = await db.Services.AsNoTracking().Where(s => s.EscalationPolicyId != null).ToDictionaryAsync(s => s.Id, s => s.EscalationPolicyId!.Value, cancellationToken);
+        var schedules = await db.Schedules.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+        var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
+        var from = incidents.Count == 0 ? now : incidents.Min(i => i.Incident.TriggeredAt);
+        var window = new NodaTime.Interval(NodaTime.Instant.FromDateTimeOffset(from.AddHours(-1)), NodaTime.Instant.FromDateTimeOffset(now.AddHours(1)));
+        var computed = new Dictionary<int, ComputedSchedule>();
+        foreach (var (incident, version) in incidents)
+        {
+            if (incident.ServiceId is not { } service || !policyOf.TryGetValue(service, out var policyId) || policies[policyId].Levels is not [var first, var second, ..]
+                || first.Targets is not [{ Kind: EscalationTargetKind.Schedule } target] || !schedules.TryGetValue(target.Id, out var schedule))
+            {
+                continue;
+            }
+            if (!computed.TryGetValue(schedule.Id, out var shifts))
+            {
+                computed[schedule.Id] = shifts = RotationCalculator.Compute(schedule.Layers, [], window);
+            }
+            var policy = policies[policyId];
+            var answered = incident.AcknowledgedAt ?? incident.MitigatedAt ?? incident.ResolvedAt;
+            void Page(int personId, DateTimeOffset at, int level, string via)
+            {
+                var person = people[personId];
+                db.Timeline.Add(new TimelineEvent
+                {
+                    IncidentNumber = incident.Number, IncidentVersion = version, Kind = TimelineEventKind.Paged, ActorName = "Escalation", At = at,
+                    Text = $"Level {level} paged {person.Name}{via}. Escalates in {policy.Levels[level - 1].DelayMinutes} minutes unless acknowledged.",
+                });
+                db.Notifications.Add(new Notification
+                {
+                    PersonId = personId, Kind = NotificationKind.Page, Title = $"{incident.Key} {incident.Severity}: {incident.Title}", IncidentNumber = incident.Number,
+                    Body = $"Level {level} of \"{policy.Name}\".", Link = $"/incidents/{incident.Key}", CreatedAt = at, ReadAt = answered is null ? null : answered,
+                });
+            }
+            var triggered = incident.TriggeredAt;
+            if (shifts.At(NodaTime.Instant.FromDateTimeOffset(triggered)) is not { } onCall)
+            {
+                continue;
+            }
+            Page(onCall.PersonId, triggered, 1, $" (on call for {schedule.Name})");
+            var escalatesAt = triggered.AddMinutes(first.DelayMinutes);
+            var escalated = (answered ?? now) > escalatesAt && second.Targets is [{ Kind: EscalationTargetKind.Person } manager];
+            if (escalated)
+            {
+                db.Timeline.Add(new TimelineEvent
+                {
+                    IncidentNumber = incident.Number, IncidentVersion = version, Kind = TimelineEventKind.Escalated, ActorName = "Escalation", At = escalatesAt,
+                    Text = $"Not acknowledged within {first.DelayMinutes} minutes: escalating to level 2.",
+                });
+                Page(second.Targets[0].Id, escalatesAt, 2, "");
+            }
+            db.Escalations.Add(new IncidentEscalation
+            {
+                IncidentNumber = incident.Number, PolicyId = policyId, StartedAt = triggered, Version = 1, Round = 0,
+                State = answered is null ? EscalationState.Active : EscalationState.Stopped,
+                Level = escalated ? 2 : 1,
+                NextAt = answered is null ? (escalated ? escalatesAt.AddMinutes(second.DelayMinutes) : escalatesAt) : null,
             });
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -233,6 +369,7 @@ public sealed class DemoSeeder(
             incident.Version = version;
         }
         await db.SaveChangesAsync(cancellationToken);
+        await SeedPagesAsync(db, [.. rows.Select(r => (r, r.Version))], now, cancellationToken);
         return rows.Count;
     }
 }
