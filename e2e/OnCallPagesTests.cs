@@ -135,5 +135,56 @@ public sealed class OnCallPagesTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Empty(coverErrors);
     }
 
+    [Fact]
+    public async Task TheDemoWorldPagesHandsOverAndTellsPeople()
+    {
+        var (_, page, errors) = await browser.NewPageAsync();
+        var admin = World.People.First(p => p.Role == PortalRole.Admin);
+        await ShellTests.SignInAsync(page, admin.Handle);
+
+        await page.GotoAsync("/oncall/escalation-policies");
+        await Assertions.Expect(page.GetByTestId("policy")).ToHaveCountAsync(World.Teams.Count);
+        await Assertions.Expect(page.GetByTestId("policy").First).ToContainTextAsync("whoever is on call for Billing Support");
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("escalation-policies.png"), FullPage = true });
+
+        // A triggered incident of the history shows where its escalation stands.
+        var open = JsonDocument.Parse(await (await page.APIRequest.GetAsync("/api/incidents?status=Triggered&limit=1")).TextAsync()).RootElement.GetProperty("items");
+        var key = open[0].GetProperty("key").GetString();
+        await page.GotoAsync($"/incidents/{key}");
+        await Assertions.Expect(page.GetByTestId("escalation")).ToContainTextAsync("escalation");
+        await Assertions.Expect(page.GetByText("Level 1 paged").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("incident-escalation.png"), FullPage = true });
+
+        // The engineer the demo's pending swap asks sees it in the notification centre.
+        var jpEngineers = World.People.Where(p => p.Region == RegionCode.JP && p.Role == PortalRole.Engineer).ToList();
+        IPage? asked = null;
+        foreach (var engineer in jpEngineers)
+        {
+            var (_, candidate, _) = await browser.NewPageAsync();
+            await ShellTests.SignInAsync(candidate, engineer.Handle);
+            var swaps = JsonDocument.Parse(await (await candidate.APIRequest.GetAsync("/api/swaps")).TextAsync()).RootElement;
+            if (swaps.EnumerateArray().Any(s => s.GetProperty("canAnswer").GetBoolean()))
+            {
+                asked = candidate;
+                break;
+            }
+        }
+        Assert.NotNull(asked);
+        await asked.GotoAsync("/notifications");
+        await Assertions.Expect(asked.GetByTestId("notifications").Locator("tr[data-kind='Swap']").First).ToContainTextAsync("asks you to cover");
+        await asked.ScreenshotAsync(new() { Path = Paths.Artifacts("notifications.png"), FullPage = true });
+
+        // Someone on call now finds their handoff drafted on My shift.
+        var rows = JsonDocument.Parse(await (await page.APIRequest.GetAsync("/api/oncall")).TextAsync()).RootElement;
+        var onCall = rows.EnumerateArray().Where(r => r.GetProperty("person").ValueKind == JsonValueKind.Object)
+            .Select(r => r.GetProperty("person").GetProperty("handle").GetString()!).First(h => World.People.Any(p => p.Handle == h && p.Role == PortalRole.Engineer));
+        var (_, mine, mineErrors) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(mine, onCall);
+        await Assertions.Expect(mine.GetByTestId("handoff-body").First).ToHaveValueAsync(new Regex(@"Open incidents \(\d+\)"));
+        await mine.ScreenshotAsync(new() { Path = Paths.Artifacts("handoff.png"), FullPage = true });
+        Assert.Empty(errors);
+        Assert.Empty(mineErrors);
+    }
+
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

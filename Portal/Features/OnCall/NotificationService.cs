@@ -85,7 +85,7 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
         {
             query = query.Where(n => n.ReadAt == null);
         }
-        return await query.OrderByDescending(n => n.Id).Take(Math.Clamp(limit, 1, 200))
+        return await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(Math.Clamp(limit, 1, 200))
             .Select(n => new NotificationView(n.Id, n.Kind, n.Title, n.Body, n.Link, n.IncidentNumber, n.CreatedAt, n.ReadAt != null))
             .ToListAsync(cancellationToken);
     }
