@@ -31,6 +31,17 @@ public class TimelineFoldingTests
     }
 
     [Fact]
+    public void PagesBetweenFiringsStayOnTheirOwnLinesWithoutBreakingTheRun()
+    {
+        var paged = new TimelineEntry(7, TimelineEventKind.Paged, "Escalation", T.AddMinutes(0), "Level 1 paged Akira Sato", null, null);
+
+        var lines = TimelineFolding.Fold([Fired(0), paged, Fired(1), Fired(2)]);
+
+        Assert.Equal([0L, 7], lines.Select(l => l.Entry.Id));
+        Assert.Equal(2, lines[0].MoreTimes);
+    }
+
+    [Fact]
     public void NothingToFoldLeavesTheTimelineAsItIs() =>
         Assert.Empty(TimelineFolding.Fold([]));
 }

@@ -8,22 +8,40 @@ public sealed record TimelineLine(TimelineEntry Entry, int MoreTimes, DateTimeOf
 public static class TimelineFolding
 {
     /// <summary>
-    /// Folds runs of the same alert firing again (same alert, same monitor, nothing else between) into their first
-    /// line: "fired 37 more times". Every other entry stands alone.
+    /// Folds runs of the same alert firing again (same alert, same monitor, nothing but pages and escalations between)
+    /// into their first line: "fired 37 more times". Every other entry stands alone.
     /// </summary>
     public static IReadOnlyList<TimelineLine> Fold(IReadOnlyList<TimelineEntry> entries)
     {
         var lines = new List<TimelineLine>();
         foreach (var entry in entries)
         {
-            if (entry.Kind == TimelineEventKind.AlertTriggered && lines.Count > 0 && lines[^1] is { } previous
-                && previous.Entry.Kind == TimelineEventKind.AlertTriggered && previous.Entry.From == entry.From && previous.Entry.Actor == entry.Actor)
+            if (entry.Kind == TimelineEventKind.AlertTriggered && LastFiring(lines) is var at and >= 0 && lines[at] is { } previous
+                && previous.Entry.From == entry.From && previous.Entry.Actor == entry.Actor)
             {
-                lines[^1] = previous with { MoreTimes = previous.MoreTimes + 1, LastAt = entry.At };
+                lines[at] = previous with { MoreTimes = previous.MoreTimes + 1, LastAt = entry.At };
                 continue;
             }
             lines.Add(new TimelineLine(entry, 0, entry.At));
         }
         return lines;
+    }
+
+    /// <summary>The line of the latest firing, looking back past pages and escalations (the escalator's, not people's); -1 when none.</summary>
+    private static int LastFiring(List<TimelineLine> lines)
+    {
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            switch (lines[i].Entry.Kind)
+            {
+                case TimelineEventKind.AlertTriggered:
+                    return i;
+                case TimelineEventKind.Paged or TimelineEventKind.Escalated:
+                    continue;
+                default:
+                    return -1;
+            }
+        }
+        return -1;
     }
 }
