@@ -156,32 +156,8 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
 
     public async Task<OverrideView> CreateOverrideAsync(ClaimsPrincipal user, OverrideRequest request, CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request.ScheduleId is null)
-        {
-            errors["scheduleId"] = ["Name the schedule."];
-        }
-        if (string.IsNullOrWhiteSpace(request.Person))
-        {
-            errors["person"] = ["Name the person who takes over (their handle)."];
-        }
-        if (request.Start is null || request.End is null)
-        {
-            errors["window"] = ["Give the override a start and an end."];
-        }
-        if (request.Reason is { Length: > 500 })
-        {
-            errors["reason"] = ["A reason is at most 500 characters."];
-        }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
-        var (start, end) = (request.Start!.Value.ToUniversalTime(), request.End!.Value.ToUniversalTime());
-        if (ScheduleRules.WhyNotOverride(start, end, clock.GetUtcNow()) is { } why)
-        {
-            throw new ValidationException("window", why);
-        }
+        var (start, end) = RequireWindow("override", request.ScheduleId, ("person", request.Person, "Name the person who takes over (their handle)."),
+            request.Start, request.End, request.Reason, clock.GetUtcNow());
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.ScheduleId, cancellationToken) ?? throw Missing(request.ScheduleId!.Value);
         var world = await WorldAsync(db, cancellationToken);
@@ -202,6 +178,38 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         await transaction.CommitAsync(cancellationToken);
         await AfterChangeAsync(schedule.Id, "override-created", notices, cancellationToken);
         return OverrideOf(created, schedule.Name, world);
+    }
+
+    /// <summary>
+    /// The checks an override and a swap share: a schedule, a person, a window that is not in the past nor too long,
+    /// a short reason. Returns the window in UTC, or throws naming every problem.
+    /// </summary>
+    internal static (DateTimeOffset Start, DateTimeOffset End) RequireWindow(string what, int? scheduleId, (string Field, string? Value, string Missing) person,
+        DateTimeOffset? start, DateTimeOffset? end, string? reason, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (scheduleId is null)
+        {
+            errors["scheduleId"] = ["Name the schedule."];
+        }
+        if (string.IsNullOrWhiteSpace(person.Value))
+        {
+            errors[person.Field] = [person.Missing];
+        }
+        if (start is null || end is null)
+        {
+            errors["window"] = [$"Give the {what} a start and an end."];
+        }
+        if (reason is { Length: > 500 })
+        {
+            errors["reason"] = ["A reason is at most 500 characters."];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        var (from, to) = (start!.Value.ToUniversalTime(), end!.Value.ToUniversalTime());
+        return ScheduleRules.WhyNotOverride(from, to, now) is { } why ? throw new ValidationException("window", why) : (from, to);
     }
 
     /// <summary>

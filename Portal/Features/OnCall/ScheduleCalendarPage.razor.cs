@@ -170,44 +170,32 @@ public partial class ScheduleCalendarPage
 
     private DateTimeOffset ToInstant(DateTime local) => RotationCalculator.Resolve(LocalDateTime.FromDateTime(local), Shell.Zone).ToDateTimeOffset();
 
-    private async Task RequestSwapAsync()
+    private Task RequestSwapAsync() => SubmitAsync("swap", async (start, end) =>
     {
-        _formError = null;
-        if (_form.Start is null || _form.End is null)
-        {
-            _formError = "Give the swap a start and an end.";
-            return;
-        }
-        try
-        {
-            var made = await Swaps.RequestAsync(_user, new SwapRequestInput(Id, _form.Person, ToInstant(_form.Start.Value), ToInstant(_form.End.Value), _form.Reason));
-            Snackbar.Add($"Asked {made.CoverName} to cover you from {Shell.DayAndTime(made.Start)} to {Shell.DayAndTime(made.End)}. You will be told when they answer.", MudBlazor.Severity.Success);
-            _overrideOpen = false;
-        }
-        catch (ValidationException ex)
-        {
-            _formError = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
-        }
-        catch (Exception ex) when (ex is ConflictException or AccessDeniedException or NotFoundException)
-        {
-            _formError = ex.Message;
-        }
-    }
+        var made = await Swaps.RequestAsync(_user, new SwapRequestInput(Id, _form.Person, start, end, _form.Reason));
+        Snackbar.Add($"Asked {made.CoverName} to cover you from {Shell.DayAndTime(made.Start)} to {Shell.DayAndTime(made.End)}. You will be told when they answer.", MudBlazor.Severity.Success);
+    });
 
-    private async Task SaveOverrideAsync()
+    private Task SaveOverrideAsync() => SubmitAsync("override", async (start, end) =>
+    {
+        var made = await OnCall.CreateOverrideAsync(_user, new OverrideRequest(Id, _form.Person, start, end, _form.Reason));
+        Snackbar.Add($"{made.Name} is on call from {Shell.DayAndTime(made.Start)} to {Shell.DayAndTime(made.End)}.", MudBlazor.Severity.Success);
+        await LoadAsync();
+    });
+
+    /// <summary>Reads the form's window in the viewer's zone and submits it; what the service refuses shows in the form, in words.</summary>
+    private async Task SubmitAsync(string what, Func<DateTimeOffset, DateTimeOffset, Task> submit)
     {
         _formError = null;
         if (_form.Start is null || _form.End is null)
         {
-            _formError = "Give the override a start and an end.";
+            _formError = $"Give the {what} a start and an end.";
             return;
         }
         try
         {
-            var made = await OnCall.CreateOverrideAsync(_user, new OverrideRequest(Id, _form.Person, ToInstant(_form.Start.Value), ToInstant(_form.End.Value), _form.Reason));
-            Snackbar.Add($"{made.Name} is on call from {Shell.DayAndTime(made.Start)} to {Shell.DayAndTime(made.End)}.", MudBlazor.Severity.Success);
+            await submit(ToInstant(_form.Start.Value), ToInstant(_form.End.Value));
             _overrideOpen = false;
-            await LoadAsync();
         }
         catch (ValidationException ex)
         {

@@ -39,33 +39,9 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
     public async Task<SwapView> RequestAsync(ClaimsPrincipal user, SwapRequestInput input, CancellationToken cancellationToken = default)
     {
         var me = user.GetPersonId() ?? throw new AccessDeniedException("Only people of the portal swap shifts.");
-        var errors = new Dictionary<string, string[]>();
-        if (input.ScheduleId is null)
-        {
-            errors["scheduleId"] = ["Name the schedule."];
-        }
-        if (string.IsNullOrWhiteSpace(input.Cover))
-        {
-            errors["cover"] = ["Name the teammate you ask to cover (their handle)."];
-        }
-        if (input.Start is null || input.End is null)
-        {
-            errors["window"] = ["Give the swap a start and an end."];
-        }
-        if (input.Reason is { Length: > 500 })
-        {
-            errors["reason"] = ["A reason is at most 500 characters."];
-        }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
-        var (start, end) = (input.Start!.Value.ToUniversalTime(), input.End!.Value.ToUniversalTime());
         var now = clock.GetUtcNow();
-        if (ScheduleRules.WhyNotOverride(start, end, now) is { } why)
-        {
-            throw new ValidationException("window", why);
-        }
+        var (start, end) = OnCallService.RequireWindow("swap", input.ScheduleId, ("cover", input.Cover, "Name the teammate you ask to cover (their handle)."),
+            input.Start, input.End, input.Reason, now);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == input.ScheduleId, cancellationToken)
             ?? throw new NotFoundException($"There is no schedule #{input.ScheduleId}.");
