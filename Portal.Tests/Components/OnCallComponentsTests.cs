@@ -1,0 +1,110 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Layout;
+using Portal.Features.OnCall;
+using Portal.Infrastructure.Auth;
+using Portal.Shared.Admin;
+using Portal.Shared.Live;
+using Portal.Shared.OnCall;
+using Portal.Shared.Team;
+
+namespace Portal.Tests.Components;
+
+public class OnCallComponentsTests : ComponentTestContext
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private async Task<int> AddNotificationAsync(int personId, string title, NotificationKind kind = NotificationKind.Page)
+    {
+        await using var db = await Database.CreateDbContextAsync(Ct);
+        db.Notifications.Add(new Notification { PersonId = personId, Kind = kind, Title = title, Link = "/incidents/INC-1", CreatedAt = Clock.GetUtcNow() });
+        await db.SaveChangesAsync(Ct);
+        return await db.Notifications.CountAsync(n => n.PersonId == personId && n.ReadAt == null, Ct);
+    }
+
+    [Fact]
+    public async Task TheBellCountsUnreadNotificationsAndANewOnePopsUp()
+    {
+        var user = await SignInAsync(p => p.Role == PortalRole.Engineer);
+        var me = user.GetPersonId()!.Value;
+        await AddNotificationAsync(me, "INC-7 SEV3: Tax documents late");
+        var unread = await AddNotificationAsync(me, "INC-8 SEV2: Ledger drift");
+        var snackbars = Render<MudBlazor.MudSnackbarProvider>();
+        var bell = Render<NotificationBell>();
+        Assert.Equal($"Notifications ({unread} unread)", bell.Find("[data-testid=notification-bell]").GetAttribute("title"));
+
+        await AddNotificationAsync(me, "INC-9 SEV1: Payments down");
+        await Services.GetRequiredService<ILiveFeed>().PublishAsync(new LiveNotice(LiveNotice.ForPerson(me), "page", "INC-9 SEV1: Payments down", "/incidents/INC-9"), Ct);
+        bell.WaitForAssertion(() => Assert.Equal($"Notifications ({unread + 1} unread)", bell.Find("[data-testid=notification-bell]").GetAttribute("title")));
+        snackbars.WaitForAssertion(() => Assert.Contains("INC-9 SEV1: Payments down", snackbars.Markup, StringComparison.Ordinal));
+
+        // Someone else's notice is not this person's news.
+        await Services.GetRequiredService<ILiveFeed>().PublishAsync(new LiveNotice(LiveNotice.ForPerson(me + 1), "page", "Not yours"), Ct);
+        await Task.Delay(200, Ct);
+        Assert.DoesNotContain("Not yours", snackbars.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheNotificationCentreMarksReadAndRefusesAChannelItCannotUse()
+    {
+        var user = await SignInAsync(p => p.Role == PortalRole.Engineer);
+        await Services.GetRequiredService<ShellState>().SetMeAsync(Services, user.GetHandle()!);
+        await AddNotificationAsync(user.GetPersonId()!.Value, "INC-12 SEV2: Invoices not generated");
+        Render<MudBlazor.MudSnackbarProvider>();
+        var page = Render<NotificationsPage>();
+
+        var row = page.Find("[data-testid=notifications] tr[data-kind=Page]");
+        Assert.Contains("unread", row.ClassName, StringComparison.Ordinal);
+        page.Find("[data-testid=mark-all-read]").Click();
+        page.WaitForAssertion(() => Assert.DoesNotContain("unread", page.Find("[data-testid=notifications] tr[data-kind=Page]").ClassName ?? "", StringComparison.Ordinal));
+
+        page.Find("[data-testid=channel-kind]").Change("Webhook");
+        page.Find("[data-testid=channel-name]").Change("Pager bridge");
+        page.Find("[data-testid=channel-target]").Change("ftp://example.com/hook");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Contains("is not an http or https URL", page.Find("[data-testid=channel-error]").TextContent, StringComparison.Ordinal));
+
+        page.Find("[data-testid=channel-target]").Change("https://hooks.example.com/services/T000/B000/secret");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Contains("https://hooks.example.com/…", page.Find("[data-testid=channels]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("secret", page.Find("[data-testid=channels]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheOnCallEngineerFindsTheirHandoffDraftedAndSendsIt()
+    {
+        // The demo puts the sixth EU engineer on the EU schedule by override, 08:00–13:00 UTC; the clock reads 09:00 UTC.
+        var cover = World.People.Where(p => p.Role == PortalRole.Engineer && p.Region == RegionCode.EU).ElementAt(5);
+        var user = await SignInAsync(p => p.Handle == cover.Handle);
+        await Services.GetRequiredService<ShellState>().SetMeAsync(Services, cover.Handle);
+        Render<MudBlazor.MudSnackbarProvider>();
+        var card = Render<HandoffCard>();
+
+        var draft = card.Find("[data-testid=handoff-draft]");
+        Assert.Contains(Portal.Shared.Demo.DemoSchedules.RegionalName(RegionCode.EU), draft.TextContent, StringComparison.Ordinal);
+        Assert.Contains("**Open incidents", card.Find("[data-testid=handoff-body]").GetAttribute("value") ?? card.Find("[data-testid=handoff-body]").TextContent, StringComparison.Ordinal);
+
+        card.Find("[data-testid=handoff-body]").Change("All quiet. Watch the ledger export at 06:00.");
+        card.Find("[data-testid=send-handoff]").Click();
+        card.WaitForAssertion(() => Assert.Contains("Update handoff", card.Find("[data-testid=send-handoff]").TextContent, StringComparison.Ordinal));
+        await using var db = await Database.CreateDbContextAsync(Ct);
+        var note = await db.HandoffNotes.SingleAsync(Ct);
+        Assert.Equal("All quiet. Watch the ledger export at 06:00.", note.Body);
+        Assert.Equal(user.GetPersonId()!.Value, note.AuthorId);
+        Assert.NotNull(note.IncomingId);
+        Assert.True(await db.Notifications.AnyAsync(n => n.PersonId == note.IncomingId && n.Kind == NotificationKind.Handoff, Ct));
+    }
+
+    [Fact]
+    public void ThePoliciesPageShowsEachTeamsLevelsAndServices()
+    {
+        var page = Render<EscalationPoliciesPage>();
+        var policies = page.FindAll("[data-testid=policy]");
+        Assert.Equal(World.Teams.Count, policies.Count);
+        var eu = policies.Single(p => p.TextContent.Contains("Billing Support EU escalation", StringComparison.Ordinal));
+        Assert.Contains("whoever is on call for Billing Support EU primary", eu.TextContent, StringComparison.Ordinal);
+        Assert.Contains("invoicing", eu.TextContent, StringComparison.Ordinal);
+        Assert.Contains("repeats once", eu.TextContent, StringComparison.Ordinal);
+    }
+}
