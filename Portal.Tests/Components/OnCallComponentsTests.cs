@@ -107,4 +107,36 @@ public class OnCallComponentsTests : ComponentTestContext
         Assert.Contains("invoicing", eu.TextContent, StringComparison.Ordinal);
         Assert.Contains("repeats once", eu.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AManagerEditsAScheduleAsCodeAndEveryProblemIsNamed()
+    {
+        var manager = World.People.First(p => p.Role == PortalRole.Manager && p.Region == RegionCode.EU);
+        await SignInAsync(p => p.Handle == manager.Handle);
+        Render<MudBlazor.MudSnackbarProvider>();
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("/oncall/schedules/new");
+        var page = Render<AsCodeEditorPage>();
+
+        var broken = page.Find("[data-testid=editor-text]").GetAttribute("value")!
+            .Replace("\"members\": []", "\"members\": [\"no.such.person\"]", StringComparison.Ordinal)
+            .Replace("\"09:00\"", "\"25:00\"", StringComparison.Ordinal);
+        page.Find("[data-testid=editor-text]").Change(broken);
+        page.Find("[data-testid=editor-save]").Click();
+        var errors = page.Find("[data-testid=editor-errors]").TextContent;
+        Assert.Contains("There is no active person \"no.such.person\"", errors, StringComparison.Ordinal);
+        Assert.Contains("Give the handoff time as HH:mm", errors, StringComparison.Ordinal);
+
+        page.Find("[data-testid=editor-text]").Change("{ not json");
+        page.Find("[data-testid=editor-save]").Click();
+        Assert.Contains("The document is not valid JSON", page.Find("[data-testid=editor-errors]").TextContent, StringComparison.Ordinal);
+
+        var engineers = World.People.Where(p => p.Role == PortalRole.Engineer && p.Region == RegionCode.EU).Take(2).Select(p => $"\"{p.Handle}\"");
+        page.Find("[data-testid=editor-text]").Change(broken.Replace("\"no.such.person\"", string.Join(", ", engineers), StringComparison.Ordinal)
+            .Replace("\"25:00\"", "\"08:30\"", StringComparison.Ordinal).Replace("New schedule", "EU weekend cover", StringComparison.Ordinal));
+        page.Find("[data-testid=editor-save]").Click();
+        page.WaitForAssertion(() => Assert.Matches(@"/oncall/schedules/\d+$", navigation.Uri));
+        var saved = (await Services.GetRequiredService<OnCallService>().ListAsync(Ct)).Single(s => s.Name == "EU weekend cover");
+        Assert.Equal(1, saved.Layers);
+    }
 }
