@@ -146,6 +146,9 @@ public sealed class OnCallPagesTests(BrowserFixture browser) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("policy")).ToHaveCountAsync(World.Teams.Count);
         await Assertions.Expect(page.GetByTestId("policy").First).ToContainTextAsync("whoever is on call for Billing Support");
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("escalation-policies.png"), FullPage = true });
+        await page.GetByTestId("policy").First.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("editor-text")).ToHaveValueAsync(new Regex("\"delayMinutes\": 15"));
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("policy-editor.png"), FullPage = true });
 
         // A triggered incident of the history shows where its escalation stands.
         var open = JsonDocument.Parse(await (await page.APIRequest.GetAsync("/api/incidents?status=Triggered&limit=1")).TextAsync()).RootElement.GetProperty("items");
