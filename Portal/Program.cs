@@ -3,6 +3,7 @@ using Portal.Features.Admin;
 using Portal.Features.Alerts;
 using Portal.Features.Incidents;
 using Portal.Features.OnCall;
+using Portal.Features.Runbooks;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -23,6 +24,7 @@ builder.AddAccountModule();
 builder.AddIncidentsModule();
 builder.AddAlertsModule();
 builder.AddOnCallModule();
+builder.AddRunbooksModule();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapAdminModule();
 app.MapIncidentsModule();
 app.MapAlertsModule();
 app.MapOnCallModule();
+app.MapRunbooksModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

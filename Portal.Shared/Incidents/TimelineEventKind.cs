@@ -24,4 +24,7 @@ public enum TimelineEventKind
 
     /// <summary>Nobody acknowledged in time: the escalation moved on, started again, or ran out of levels.</summary>
     Escalated,
+
+    /// <summary>A runbook step ticked (or unticked) while working the incident: From is the runbook's slug, To "3:done" or "3:undone".</summary>
+    RunbookStep,
 }

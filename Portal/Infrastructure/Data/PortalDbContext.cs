@@ -3,6 +3,7 @@ using Portal.Shared.Alerts;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
+using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
 
 namespace Portal.Infrastructure.Data;
@@ -34,6 +35,10 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<SwapRequest> Swaps => Set<SwapRequest>();
     public DbSet<HandoffNote> HandoffNotes => Set<HandoffNote>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+    public DbSet<Runbook> Runbooks => Set<Runbook>();
+    public DbSet<RunbookRevision> RunbookRevisions => Set<RunbookRevision>();
+    public DbSet<RunbookSlug> RunbookSlugs => Set<RunbookSlug>();
+    public DbSet<RunbookUsage> RunbookUsages => Set<RunbookUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -53,6 +58,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<ChannelKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DeliveryState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<SwapState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<RunbookUse>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -24,6 +24,11 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
             },
             AccessDeniedException a => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed.", Detail = a.Message },
             ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = c.Message },
+            Features.Runbooks.RunbookConflictException r => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict, Title = "Someone saved this runbook first.", Detail = r.Message,
+                Extensions = { ["currentRevision"] = r.CurrentRevision, ["theirChanges"] = r.TheirChanges },
+            },
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = n.Message },
             BadHttpRequestException { InnerException: JsonException json } => new ValidationProblemDetails(new Dictionary<string, string[]>
             {
