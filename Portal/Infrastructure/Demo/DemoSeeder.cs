@@ -110,6 +110,7 @@ public sealed class DemoSeeder(
         }
         await SeedOnCallAsync(db, world, now, cancellationToken);
         await SeedEscalationAsync(db, world, now, cancellationToken);
+        await SeedRunbooksAsync(db, cancellationToken);
         var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
     }
@@ -149,6 +150,25 @@ public sealed class DemoSeeder(
             });
         }
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The folder of the demo's runbooks, next to the portal's binaries.</summary>
+    public static string RunbookFolder => Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Demo", "Runbooks");
+
+    /// <summary>
+    /// Once, into an empty runbooks table: the billing estate's runbooks, imported the way a team keeping them in git would.
+    /// </summary>
+    private async Task SeedRunbooksAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Runbooks.AnyAsync(cancellationToken) || !Directory.Exists(RunbookFolder))
+        {
+            return;
+        }
+        var report = await new Features.Runbooks.RunbookSync(factory, new Features.Runbooks.RunbookOptions(), clock).ImportAsync(null, RunbookFolder, cancellationToken);
+        foreach (var bad in report.Files.Where(f => f.Outcome == Features.Runbooks.ImportOutcome.Invalid))
+        {
+            logger.LogWarning("Demo runbook {File} was not imported: {Reason}", bad.File, bad.Reason);
+        }
     }
 
     /// <summary>
