@@ -29,6 +29,32 @@ public sealed class PostgresTests(PostgresServer server) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task RunbookSearchFindsTheSameRunbooksFirstOnPostgresAsOnSqlite()
+    {
+        await using var postgres = new PortalFactory(postgres: await server.CreateDatabaseAsync());
+        await using var sqlite = new PortalFactory();
+        using var pg = await postgres.SignedInClientAsync("grace.coleman");
+        using var lite = await sqlite.SignedInClientAsync("grace.coleman");
+        foreach (var row in Features.Runbooks.RunbookApiTests.Queries)
+        {
+            var (query, expected) = row.Data;
+            var url = Url($"/api/runbooks?q={Uri.EscapeDataString(query)}");
+            var onPostgres = await (await pg.GetAsync(url, Ct)).JsonAsync();
+            var onSqlite = await (await lite.GetAsync(url, Ct)).JsonAsync();
+            Assert.Equal((query, expected), (query, onPostgres[0].GetProperty("slug").GetString()));
+            Assert.Equal(onSqlite[0].GetProperty("slug").GetString(), onPostgres[0].GetProperty("slug").GetString());
+            Assert.Contains("<mark>", onPostgres[0].GetProperty("snippet").GetString(), StringComparison.Ordinal);
+        }
+
+        // A save on PostgreSQL is found at once: the search vector is computed by the database itself.
+        var created = await pg.PostJsonAsync("/api/runbooks", new { title = "Quasar ledger wobble", body = "Check the **quasar** dashboards.", services = new[] { "advertiser-ledger" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var found = await (await pg.GetAsync(Url("/api/runbooks?q=quasar"), Ct)).JsonAsync();
+        Assert.Equal("quasar-ledger-wobble", found[0].GetProperty("slug").GetString());
+        postgres.Log.AssertClean();
+    }
+
+    [Fact]
     public async Task TokensSignInAndTheAuditLogWorkOnPostgres()
     {
         await using var portal = new PortalFactory(postgres: await server.CreateDatabaseAsync(), settings: new Dictionary<string, string?>

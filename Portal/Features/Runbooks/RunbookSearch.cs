@@ -34,14 +34,17 @@ public static partial class RunbookSearch
         List<Row> rows;
         if (db.Database.IsNpgsql())
         {
+            // ts_rank has no notion of how rare a word is (bm25 does); ranking first by how many of the query's words a
+            // runbook holds gives the same runbook first on both engines.
             var tsquery = string.Join(" | ", words.Select(w => w + ":*"));
             rows = await db.Database.SqlQueryRaw<Row>("""
-                SELECT "Id" AS "RunbookId", -ts_rank_cd("SearchVector", q, 1) AS "Rank",
+                SELECT "Id" AS "RunbookId",
+                       -((SELECT count(*) FROM unnest({2}::text[]) AS w WHERE "SearchVector" @@ to_tsquery('english', w || ':*')) + ts_rank_cd("SearchVector", q, 1)) AS "Rank",
                        ts_headline('english', "Body", q, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=24, MinWords=10, MaxFragments=1') AS "Snippet"
                 FROM "Runbooks", to_tsquery('english', {0}) AS q
                 WHERE "SearchVector" @@ q
                 ORDER BY 2, "Id" LIMIT {1}
-                """, tsquery, limit).ToListAsync(cancellationToken);
+                """, tsquery, limit, words.ToArray()).ToListAsync(cancellationToken);
         }
         else
         {
