@@ -20,6 +20,7 @@ public partial class IncidentDetailPage : IDisposable
     private IReadOnlyList<AlertView> _alerts = [];
     private EscalationStatus? _escalation;
     private List<DeliveryView> _deliveries = [];
+    private List<Runbooks.RunbookSuggestion> _runbooks = [];
     private long _number;
     private string? _me;
     private string? _comment;
@@ -46,6 +47,7 @@ public partial class IncidentDetailPage : IDisposable
     [Inject] private AlertService Alerts { get; set; } = default!;
     [Inject] private EscalationService Escalation { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private Runbooks.RunbookService RunbookSuggestions { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -78,6 +80,7 @@ public partial class IncidentDetailPage : IDisposable
         _incident = detail;
         _alerts = await Alerts.ForIncidentAsync(number);
         await LoadEscalationAsync(number);
+        _runbooks = await RunbookSuggestions.SuggestAsync(number);
         RefreshPresence();
     }
 
@@ -197,6 +200,7 @@ public partial class IncidentDetailPage : IDisposable
     {
         TimelineEventKind.Paged => "Paged",
         TimelineEventKind.Escalated => "Escalated",
+        TimelineEventKind.RunbookStep => entry.To?.EndsWith(":done", StringComparison.Ordinal) == true ? "Runbook step done" : "Runbook step undone",
         TimelineEventKind.Created => $"Opened as {entry.To}",
         TimelineEventKind.Acknowledged => "Acknowledged",
         TimelineEventKind.Assigned => entry.To is null ? "Unassigned" : $"Assigned to {entry.To}",
@@ -215,6 +219,7 @@ public partial class IncidentDetailPage : IDisposable
     {
         TimelineEventKind.SlaBreached or TimelineEventKind.AlertTriggered or TimelineEventKind.Escalated => Color.Error,
         TimelineEventKind.Paged => Color.Warning,
+        TimelineEventKind.RunbookStep => Color.Info,
         TimelineEventKind.AlertResolved => Color.Success,
         TimelineEventKind.StakeholderUpdate => Color.Secondary,
         TimelineEventKind.Acknowledged or TimelineEventKind.StatusChanged => Color.Primary,
