@@ -8,6 +8,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["fanout"] = FanoutScenario.RunAsync,
     ["circuits"] = CircuitsScenario.RunAsync,
     ["ingest"] = IngestScenario.RunAsync,
+    ["runbook-search"] = RunbookSearchScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
