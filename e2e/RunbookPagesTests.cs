@@ -74,8 +74,15 @@ public sealed class RunbookPagesTests(BrowserFixture browser) : IClassFixture<Br
         await first.GetByRole(AriaRole.Link).ClickAsync();
         await page.GetByTestId("edit-runbook").ClickAsync();
         await ShellTests.WaitForCircuitAsync(page);
-        await page.GetByTestId("runbook-body-input").FillAsync("## Added by the browser test\n\n- [ ] A new step");
-        await Assertions.Expect(page.GetByTestId("runbook-preview").Locator("h2")).ToHaveTextAsync("Added by the browser test");
+        await Assertions.Expect(page.GetByTestId("runbook-title-input")).ToHaveValueAsync("Duplicate charges");
+        // Typing before the page's interactive render is wired up is lost on a busy machine: type again until the preview follows.
+        var heading = page.GetByTestId("runbook-preview").Locator("h2", new() { HasText = "Added by the browser test" });
+        for (var attempt = 0; attempt < 5 && !await heading.IsVisibleAsync(); attempt++)
+        {
+            await page.GetByTestId("runbook-body-input").FillAsync("## Added by the browser test\n\n- [ ] A new step");
+            await page.WaitForTimeoutAsync(500);
+        }
+        await Assertions.Expect(heading).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("runbook-editor.png"), FullPage = true });
 
         // Commands in code blocks get a copy button.
