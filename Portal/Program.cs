@@ -3,6 +3,7 @@ using Portal.Features.Admin;
 using Portal.Features.Alerts;
 using Portal.Features.Incidents;
 using Portal.Features.OnCall;
+using Portal.Features.Rca;
 using Portal.Features.Runbooks;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
@@ -25,6 +26,7 @@ builder.AddIncidentsModule();
 builder.AddAlertsModule();
 builder.AddOnCallModule();
 builder.AddRunbooksModule();
+builder.AddRcaModule();
 
 var app = builder.Build();
 
@@ -39,6 +41,7 @@ app.MapIncidentsModule();
 app.MapAlertsModule();
 app.MapOnCallModule();
 app.MapRunbooksModule();
+app.MapRcaModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

@@ -14,6 +14,9 @@ public enum NotificationKind
 
     /// <summary>A handoff note from the outgoing engineer.</summary>
     Handoff,
+
+    /// <summary>An RCA to review, approved or sent back, or an action item due soon.</summary>
+    Rca,
 }
 
 /// <summary>A notification in a person's notification centre; also shown as a live toast when it arrives.</summary>

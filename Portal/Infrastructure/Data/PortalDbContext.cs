@@ -3,6 +3,7 @@ using Portal.Shared.Alerts;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
+using Portal.Shared.Rca;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
 
@@ -39,6 +40,12 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<RunbookRevision> RunbookRevisions => Set<RunbookRevision>();
     public DbSet<RunbookSlug> RunbookSlugs => Set<RunbookSlug>();
     public DbSet<RunbookUsage> RunbookUsages => Set<RunbookUsage>();
+    public DbSet<RcaDocument> Rcas => Set<RcaDocument>();
+    public DbSet<RcaIncident> RcaIncidents => Set<RcaIncident>();
+    public DbSet<RcaEvent> RcaEvents => Set<RcaEvent>();
+    public DbSet<ActionItem> ActionItems => Set<ActionItem>();
+    public DbSet<RecurrenceFamily> Families => Set<RecurrenceFamily>();
+    public DbSet<FamilyMember> FamilyMembers => Set<FamilyMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -59,6 +66,12 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<DeliveryState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<SwapState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<RunbookUse>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<RcaState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<RootCauseCategory>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<RcaEventKind>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<ActionKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ActionPriority>().HaveConversion<string>().HaveMaxLength(4);
+        configurationBuilder.Properties<ActionStatus>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

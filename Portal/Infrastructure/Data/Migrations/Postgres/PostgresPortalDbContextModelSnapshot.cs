@@ -1044,6 +1044,284 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Swaps", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Rca.ActionItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ClosedById")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("OwnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<int>("RcaId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("TrackerUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("VerificationNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RcaId");
+
+                    b.HasIndex("OwnerId", "Status");
+
+                    b.HasIndex("Status", "DueDate");
+
+                    b.ToTable("ActionItems");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.FamilyMember", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("FamilyId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("RecurredAfterFix")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("IncidentNumber");
+
+                    b.HasIndex("FamilyId");
+
+                    b.ToTable("FamilyMembers");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RcaDocument", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("AdvertisersAffected")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContributingFactors")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ImpactMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Lessons")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("RecurredAfterFix")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("RecurrenceIncident")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Regions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<decimal?>("RevenueImpactUsd")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Reviewers")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("Timeline")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WentWell")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("Whys")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.ToTable("Rcas", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RcaEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("RcaId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RcaId", "Id");
+
+                    b.ToTable("RcaEvents");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RcaIncident", b =>
+                {
+                    b.Property<int>("RcaId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RcaId", "IncidentNumber");
+
+                    b.HasIndex("IncidentNumber");
+
+                    b.ToTable("RcaIncidents");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RecurrenceFamily", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("Families", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.Runbooks.Runbook", b =>
                 {
                     b.Property<int>("Id")
@@ -1592,6 +1870,69 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Portal.Shared.OnCall.Schedule", null)
                         .WithMany()
                         .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.ActionItem", b =>
+                {
+                    b.HasOne("Portal.Shared.Team.Person", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Rca.RcaDocument", null)
+                        .WithMany()
+                        .HasForeignKey("RcaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.FamilyMember", b =>
+                {
+                    b.HasOne("Portal.Shared.Rca.RecurrenceFamily", null)
+                        .WithMany()
+                        .HasForeignKey("FamilyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RcaDocument", b =>
+                {
+                    b.HasOne("Portal.Shared.Team.Person", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RcaEvent", b =>
+                {
+                    b.HasOne("Portal.Shared.Rca.RcaDocument", null)
+                        .WithMany()
+                        .HasForeignKey("RcaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Rca.RcaIncident", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Rca.RcaDocument", null)
+                        .WithMany()
+                        .HasForeignKey("RcaId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using Portal.Background;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Web;
+using Portal.Shared.Rca;
+
+namespace Portal.Features.Rca;
+
+public sealed record StepRequest(string? Comment);
+
+public sealed record CommentRequest(string? Section, string? Text);
+
+public sealed record CloseRequest(string? Verification);
+
+public sealed record LinkRequest(string? Incident);
+
+/// <summary>Keeps recurrence families and action-item reminders current outside any user's circuit.</summary>
+public sealed class RcaProcessor(IServiceScopeFactory scopes, RcaSignal signal, TimeProvider clock, ILogger<RcaProcessor> logger)
+    : PollingProcessor(signal, clock, TimeSpan.FromMinutes(1), logger)
+{
+    protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var rcas = scope.ServiceProvider.GetRequiredService<RcaService>();
+        await rcas.RemindAsync(cancellationToken);
+        // Families are assigned in one pass; reporting 0 keeps the processor from looping on incidents without alerts.
+        await rcas.AssignFamiliesAsync(null, cancellationToken);
+        return 0;
+    }
+}
+
+public sealed class RcaSignal : ProcessorSignal;
+
+public static class RcaModule
+{
+    public static void AddRcaModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<RcaService>();
+        builder.Services.AddSingleton<RcaSignal>();
+        builder.Services.AddHostedService<RcaProcessor>();
+    }
+
+    public static void MapRcaModule(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/rcas").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA");
+        api.MapGet("", (RcaService rcas, RcaState? state, bool? overdue, string? incident, CancellationToken ct) => rcas.ListAsync(state, overdue ?? false, incident, ct))
+            .WithSummary("RCAs, newest first; filter by state, overdue, or an incident they cover.");
+        api.MapPost("", async (ClaimsPrincipal user, RcaService rcas, RcaCreate input, CancellationToken ct) =>
+        {
+            var created = await rcas.CreateAsync(user, input, ct);
+            return Results.Created($"/api/rcas/{created.Id}", created);
+        }).WithSummary("Creates an RCA for incidents (INC-…); its timeline and customer impact are drafted from them.");
+        api.MapGet("/{id:int}", (RcaService rcas, int id, CancellationToken ct) => rcas.GetAsync(id, ct))
+            .WithSummary("One RCA: sections, computed durations, missing sections, action items, review events and earlier incidents of its family.");
+        api.MapGet("/{id:int}/markdown", async (RcaService rcas, int id, CancellationToken ct) => Results.Text(RcaMarkdown.Write(await rcas.GetAsync(id, ct)), "text/markdown; charset=utf-8"))
+            .WithSummary("The RCA as Markdown.");
+        api.MapPut("/{id:int}", (ClaimsPrincipal user, RcaService rcas, int id, RcaSections sections, CancellationToken ct) => rcas.UpdateAsync(user, id, sections, ct))
+            .WithSummary("Saves the sections; version must match (409 otherwise). A published RCA needs a reason and keeps it as a revision.");
+        foreach (var (path, action) in new[] { ("submit", RcaAction.Submit), ("approve", RcaAction.Approve), ("request-changes", RcaAction.RequestChanges), ("publish", RcaAction.Publish) })
+        {
+            api.MapPost($"/{{id:int}}/{path}", (ClaimsPrincipal user, RcaService rcas, int id, StepRequest? request, CancellationToken ct) =>
+                rcas.StepAsync(user, id, action, request?.Comment, ct)).WithSummary($"Workflow: {path}.");
+        }
+        api.MapPost("/{id:int}/comments", async (ClaimsPrincipal user, RcaService rcas, int id, CommentRequest request, CancellationToken ct) =>
+        {
+            await rcas.CommentAsync(user, id, request.Section, request.Text, ct);
+            return Results.NoContent();
+        }).WithSummary("A review comment, anchored to a section.");
+        api.MapPost("/{id:int}/action-items", async (ClaimsPrincipal user, RcaService rcas, int id, ActionInput input, CancellationToken ct) =>
+        {
+            var created = await rcas.AddActionAsync(user, id, input, ct);
+            return Results.Created($"/api/action-items/{created.Id}", created);
+        }).WithSummary("Adds an action item: title, owner (handle), due date (not in the past), priority, kind, tracker link.");
+        api.MapPost("/{id:int}/link", async (ClaimsPrincipal user, RcaService rcas, int id, LinkRequest request, CancellationToken ct) =>
+        {
+            await rcas.LinkAsync(user, id, request.Incident ?? "", ct);
+            return Results.NoContent();
+        }).WithSummary("Links an incident by hand into the recurrence family of the RCA's incidents.");
+
+        var actions = app.MapGroup("/api/action-items").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA");
+        actions.MapGet("", (RcaService rcas, string? owner, string? team, bool? overdue, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, overdue ?? false, ct))
+            .WithSummary("Action items; filter by owner handle, team slug, or overdue.");
+        actions.MapGet("/overdue", (RcaService rcas, string? owner, string? team, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, true, ct))
+            .WithSummary("Overdue action items, per owner or team.");
+        actions.MapPost("/{id:int}/close", (ClaimsPrincipal user, RcaService rcas, int id, CloseRequest request, CancellationToken ct) => rcas.CloseActionAsync(user, id, request.Verification, ct))
+            .WithSummary("Closes an action item; a verification note is required.");
+
+        app.MapGet("/api/recurrence-families", async (RcaService rcas, CancellationToken ct) =>
+            (await rcas.FamiliesAsync(ct)).Select(f => new { f.Family.Id, f.Family.Key, f.Family.Title, incidents = f.Incidents }))
+            .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA")
+            .WithSummary("Families of incidents that are the same problem again (with more than one incident), and which came after the fix.");
+    }
+}

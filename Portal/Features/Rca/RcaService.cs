@@ -1,0 +1,536 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.OnCall;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Data;
+using Portal.Shared;
+using Portal.Shared.Admin;
+using Portal.Shared.Incidents;
+using Portal.Shared.OnCall;
+using Portal.Shared.Rca;
+using Portal.Shared.Runbooks;
+using Portal.Shared.Team;
+
+namespace Portal.Features.Rca;
+
+public sealed record RcaCreate(string? Title, List<string>? Incidents);
+
+/// <summary>The sections of an RCA as the editor and <c>PUT /api/rcas/{id}</c> send them; <see cref="Version"/> must match.</summary>
+public sealed record RcaSections(
+    string? Title, string? Summary, int? AdvertisersAffected, decimal? RevenueImpactUsd, int? ImpactMinutes, List<string>? Regions,
+    List<RcaTimelineEntry>? Timeline, List<WhyNode>? Whys, RootCauseCategory? RootCause, string? ContributingFactors, string? WentWell, string? Lessons,
+    List<string>? Reviewers, int Version, string? Reason = null);
+
+public sealed record ActionInput(string? Title, string? Owner, DateOnly? DueDate, ActionPriority Priority = ActionPriority.P2, ActionKind Kind = ActionKind.Prevent, string? TrackerUrl = null);
+
+public sealed record ActionView(int Id, int RcaId, string Rca, string Title, string Owner, string OwnerName, DateOnly DueDate, ActionPriority Priority, ActionKind Kind,
+    ActionStatus Status, string? TrackerUrl, string? VerificationNote, DateTimeOffset? ClosedAt, bool Overdue, int Version);
+
+public sealed record RcaEventView(RcaEventKind Kind, string? Section, string Author, string? Text, DateTimeOffset At);
+
+public sealed record FamilyIncident(long Number, string Key, string Title, Severity Severity, DateTimeOffset TriggeredAt, string Reason, bool RecurredAfterFix);
+
+public sealed record RcaSummary(int Id, string Title, RcaState State, string Author, List<string> Incidents, DateTimeOffset? DueAt, bool Overdue, bool RecurredAfterFix, int OpenActions);
+
+/// <summary>An RCA with everything its page shows.</summary>
+public sealed record RcaView(
+    int Id, string Title, RcaState State, string Author, string AuthorName, List<string> Incidents, RcaSections Sections, RcaDurations Durations,
+    List<string> Missing, List<ActionView> Actions, List<RcaEventView> Events, List<FamilyIncident> Family, DateTimeOffset? DueAt, bool Overdue,
+    bool RecurredAfterFix, string? RecurrenceIncident, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
+
+/// <summary>
+/// Correction-of-Error documents: drafted from their incidents, written section by section with optimistic
+/// concurrency, reviewed and approved by named reviewers (never the author), published; action items that close only
+/// with a verification note; recurrence families that catch a problem coming back after its fixes were done.
+/// </summary>
+public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock)
+{
+    public async Task<RcaView> CreateAsync(ClaimsPrincipal user, RcaCreate input, CancellationToken cancellationToken = default)
+    {
+        var me = Me(user);
+        var numbers = new List<long>();
+        foreach (var text in input.Incidents ?? [])
+        {
+            numbers.Add(IncidentNumber.TryParse(text, out var n) ? n : throw new ValidationException("incidents", $"'{text}' is not an incident number such as INC-1042."));
+        }
+        if (numbers.Count == 0)
+        {
+            throw new ValidationException("incidents", "Name the incident(s) this RCA is about.");
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var incidents = await db.Incidents.AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(cancellationToken);
+        if (numbers.Distinct().FirstOrDefault(n => incidents.All(i => i.Number != n)) is var missing and > 0)
+        {
+            throw new ValidationException("incidents", $"There is no incident {IncidentNumber.Format(missing)}.");
+        }
+        var now = clock.GetUtcNow();
+        var (timeline, durations) = await DraftAsync(db, incidents, cancellationToken);
+        var worst = incidents.OrderBy(i => i.Severity).First();
+        var rca = new RcaDocument
+        {
+            Title = string.IsNullOrWhiteSpace(input.Title) ? $"{worst.Key}: {worst.Title}" : input.Title.Trim(), AuthorId = me, State = RcaState.Draft,
+            AdvertisersAffected = incidents.Sum(i => i.AdvertisersAffected), RevenueImpactUsd = incidents.Sum(i => i.RevenueAtRiskUsd),
+            ImpactMinutes = durations.Resolve is { } resolve ? (int)Math.Ceiling(resolve.TotalMinutes) : null,
+            Regions = [.. incidents.Select(i => i.Region.ToString()).Distinct().Order()], Timeline = timeline,
+            DueAt = incidents.Select(i => RcaRules.DueAt(i.Severity, i.ResolvedAt)).Where(d => d is not null).DefaultIfEmpty().Min(),
+            CreatedAt = now, UpdatedAt = now, Version = 1,
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Rcas.Add(rca);
+        await db.SaveChangesAsync(cancellationToken);
+        db.RcaIncidents.AddRange(numbers.Distinct().Select(n => new RcaIncident { RcaId = rca.Id, IncidentNumber = n }));
+        db.AuditEntries.Add(new AuditEntry { At = now, Actor = user.AuditName(), ActorId = me, Action = "rca.created", Target = $"RCA-{rca.Id}", Detail = string.Join(", ", incidents.Select(i => i.Key)) });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await AssignFamiliesAsync(numbers, cancellationToken);
+        return await GetAsync(rca.Id, cancellationToken);
+    }
+
+    public async Task<RcaView> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rca = await db.Rcas.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Missing(id);
+        var numbers = await db.RcaIncidents.AsNoTracking().Where(r => r.RcaId == id).Select(r => r.IncidentNumber).ToListAsync(cancellationToken);
+        var incidents = await db.Incidents.AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(cancellationToken);
+        var (_, durations) = await DraftAsync(db, incidents, cancellationToken);
+        var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
+        var actions = await ActionsAsync(db, db.ActionItems.Where(a => a.RcaId == id), cancellationToken);
+        var events = await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == id).OrderBy(e => e.Id)
+            .Select(e => new RcaEventView(e.Kind, e.Section, e.AuthorName, e.Text, e.At)).ToListAsync(cancellationToken);
+        var family = await FamilyOfAsync(db, numbers, incidents.Count == 0 ? clock.GetUtcNow() : incidents.Min(i => i.TriggeredAt), cancellationToken);
+        var now = clock.GetUtcNow();
+        var author = people[rca.AuthorId];
+        return new RcaView(rca.Id, rca.Title, rca.State, author.Handle, author.Name, [.. incidents.OrderBy(i => i.Number).Select(i => i.Key)],
+            new RcaSections(rca.Title, rca.Summary, rca.AdvertisersAffected, rca.RevenueImpactUsd, rca.ImpactMinutes, rca.Regions, rca.Timeline, rca.Whys, rca.RootCause,
+                rca.ContributingFactors, rca.WentWell, rca.Lessons, [.. rca.Reviewers.Select(r => people.GetValueOrDefault(r)?.Handle ?? $"#{r}")], rca.Version),
+            durations, RcaRules.MissingSections(rca, actions.Count), actions, events, family, rca.DueAt, Overdue(rca, now), rca.RecurredAfterFix,
+            rca.RecurrenceIncident is { } n ? IncidentNumber.Format(n) : null, rca.UpdatedAt, rca.PublishedAt);
+    }
+
+    public async Task<List<RcaSummary>> ListAsync(RcaState? state = null, bool overdueOnly = false, string? incident = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Rcas.AsNoTracking();
+        if (state is { } s)
+        {
+            query = query.Where(r => r.State == s);
+        }
+        if (incident is not null)
+        {
+            var number = IncidentNumber.TryParse(incident, out var n) ? n : throw new ValidationException("incident", $"'{incident}' is not an incident number.");
+            query = query.Where(r => db.RcaIncidents.Any(x => x.RcaId == r.Id && x.IncidentNumber == number));
+        }
+        var rows = await query.OrderByDescending(r => r.Id).Take(500).ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Id).ToList();
+        var links = (await db.RcaIncidents.AsNoTracking().Where(x => ids.Contains(x.RcaId)).ToListAsync(cancellationToken)).ToLookup(x => x.RcaId, x => IncidentNumber.Format(x.IncidentNumber));
+        var open = await db.ActionItems.AsNoTracking().Where(a => ids.Contains(a.RcaId) && a.Status == ActionStatus.Open).GroupBy(a => a.RcaId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var names = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        var now = clock.GetUtcNow();
+        return [.. rows.Where(r => !overdueOnly || Overdue(r, now))
+            .Select(r => new RcaSummary(r.Id, r.Title, r.State, names.GetValueOrDefault(r.AuthorId) ?? "", [.. links[r.Id]], r.DueAt, Overdue(r, now), r.RecurredAfterFix, open.GetValueOrDefault(r.Id)))];
+    }
+
+    /// <summary>Saves the sections, if nobody saved since <see cref="RcaSections.Version"/>. A published RCA changes only as a revision with a reason.</summary>
+    public async Task<RcaView> UpdateAsync(ClaimsPrincipal user, int id, RcaSections input, CancellationToken cancellationToken = default)
+    {
+        var me = Me(user);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rca = await db.Rcas.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Missing(id);
+        if (rca.AuthorId != me && !rca.Reviewers.Contains(me) && !user.HasPortalRole(PortalRole.Manager))
+        {
+            throw new AccessDeniedException("Only the author, a reviewer or a manager edits an RCA.");
+        }
+        if (input.Version != rca.Version)
+        {
+            throw new ConflictException(await ChangedSinceAsync(db, rca, input.Version, cancellationToken));
+        }
+        if (rca.State == RcaState.Published && string.IsNullOrWhiteSpace(input.Reason))
+        {
+            throw new ValidationException("reason", "This RCA is published: say why you change it (the change is kept as a new revision with your reason).");
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Title) || input.Title.Length > 200)
+        {
+            errors["title"] = ["Give the RCA a title of at most 200 characters."];
+        }
+        foreach (var (field, text) in new[] { ("summary", input.Summary), ("contributingFactors", input.ContributingFactors), ("wentWell", input.WentWell), ("lessons", input.Lessons) })
+        {
+            if (text is { Length: > RcaRules.MaxText })
+            {
+                errors[field] = [$"At most {RcaRules.MaxText} characters."];
+            }
+        }
+        if (input.AdvertisersAffected is < 0 || input.RevenueImpactUsd is < 0 || input.ImpactMinutes is < 0)
+        {
+            errors["impact"] = ["Customer impact cannot be negative."];
+        }
+        var people = await db.People.AsNoTracking().Where(p => p.Active).ToDictionaryAsync(p => p.Handle, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var reviewers = new List<int>();
+        foreach (var handle in input.Reviewers ?? [])
+        {
+            if (people.TryGetValue(handle.Trim(), out var person))
+            {
+                reviewers.Add(person.Id);
+            }
+            else
+            {
+                errors["reviewers"] = [.. errors.GetValueOrDefault("reviewers") ?? [], $"There is no active person \"{handle}\"."];
+            }
+        }
+        if (reviewers.Contains(rca.AuthorId))
+        {
+            errors["reviewers"] = [.. errors.GetValueOrDefault("reviewers") ?? [], "The author cannot review their own RCA."];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        var now = clock.GetUtcNow();
+        (rca.Title, rca.Summary, rca.AdvertisersAffected, rca.RevenueImpactUsd, rca.ImpactMinutes) = (input.Title!.Trim(), input.Summary, input.AdvertisersAffected, input.RevenueImpactUsd, input.ImpactMinutes);
+        (rca.Regions, rca.Timeline, rca.Whys, rca.RootCause) = (input.Regions ?? [], [.. (input.Timeline ?? []).OrderBy(t => t.At)], input.Whys ?? [], input.RootCause);
+        (rca.ContributingFactors, rca.WentWell, rca.Lessons, rca.Reviewers) = (input.ContributingFactors, input.WentWell, input.Lessons, [.. reviewers.Distinct()]);
+        rca.Version++;
+        rca.UpdatedAt = now;
+        var actor = await db.People.AsNoTracking().FirstAsync(p => p.Id == me, cancellationToken);
+        if (rca.State == RcaState.Published)
+        {
+            db.RcaEvents.Add(new RcaEvent { RcaId = id, Kind = RcaEventKind.Revised, AuthorId = me, AuthorName = actor.Name, Text = input.Reason!.Trim(), At = now });
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            throw new ConflictException(await ChangedSinceAsync(db, await db.Rcas.AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken), input.Version, cancellationToken));
+        }
+        return await GetAsync(id, cancellationToken);
+    }
+
+    /// <summary>Submit, approve, request changes or publish, with an optional comment; the people concerned are notified.</summary>
+    public async Task<RcaView> StepAsync(ClaimsPrincipal user, int id, RcaAction action, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        var me = Me(user);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rca = await db.Rcas.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Missing(id);
+        var actions = await db.ActionItems.CountAsync(a => a.RcaId == id, cancellationToken);
+        var why = RcaRules.WhyNot(rca.State, action, rca.AuthorId == me, rca.Reviewers.Contains(me), user.HasPortalRole(PortalRole.Manager),
+            RcaRules.MissingSections(rca, actions), rca.Reviewers.Count);
+        if (why is { } refusal)
+        {
+            throw refusal.Kind switch
+            {
+                RcaRefusal.Incomplete => new ValidationException("sections", refusal.Reason),
+                RcaRefusal.WrongState => new ConflictException(refusal.Reason),
+                _ => new AccessDeniedException(refusal.Reason),
+            };
+        }
+        if (action == RcaAction.RequestChanges && string.IsNullOrWhiteSpace(comment))
+        {
+            throw new ValidationException("comment", "Say what should change.");
+        }
+        var now = clock.GetUtcNow();
+        var actor = await db.People.AsNoTracking().FirstAsync(p => p.Id == me, cancellationToken);
+        rca.State = RcaRules.Next(action);
+        rca.PublishedAt = action == RcaAction.Publish ? now : rca.PublishedAt;
+        rca.Version++;
+        rca.UpdatedAt = now;
+        var kind = action switch
+        {
+            RcaAction.Submit => RcaEventKind.Submitted,
+            RcaAction.RequestChanges => RcaEventKind.ChangesRequested,
+            RcaAction.Approve => RcaEventKind.Approved,
+            _ => RcaEventKind.Published,
+        };
+        db.RcaEvents.Add(new RcaEvent { RcaId = id, Kind = kind, AuthorId = me, AuthorName = actor.Name, Text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), At = now });
+        db.AuditEntries.Add(new AuditEntry { At = now, Actor = actor.Handle, ActorId = me, Action = $"rca.{kind.ToString().ToLowerInvariant()}", Target = $"RCA-{id}" });
+        var tell = action == RcaAction.Submit ? rca.Reviewers : [rca.AuthorId];
+        var notices = await NotificationService.StageAsync(db, [.. tell.Where(p => p != me)], [],
+            new NoticeDraft(NotificationKind.Rca, action switch
+            {
+                RcaAction.Submit => $"{actor.Name} asks you to review \"{rca.Title}\"",
+                RcaAction.RequestChanges => $"{actor.Name} asked for changes to \"{rca.Title}\"",
+                RcaAction.Approve => $"{actor.Name} approved \"{rca.Title}\"",
+                _ => $"\"{rca.Title}\" was published",
+            }, comment, $"/rca/{id}"), now, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException($"RCA-{id} changed at the same moment; reload it and try again.");
+        }
+        await notifications.PublishAsync(notices, cancellationToken);
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task CommentAsync(ClaimsPrincipal user, int id, string? section, string? text, CancellationToken cancellationToken = default)
+    {
+        var me = Me(user);
+        if (string.IsNullOrWhiteSpace(text) || text.Length > RcaRules.MaxText)
+        {
+            throw new ValidationException("text", "Write the comment first (at most 20,000 characters).");
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rca = await db.Rcas.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Missing(id);
+        var actor = await db.People.AsNoTracking().FirstAsync(p => p.Id == me, cancellationToken);
+        db.RcaEvents.Add(new RcaEvent { RcaId = rca.Id, Kind = RcaEventKind.Comment, Section = section?.Trim(), AuthorId = me, AuthorName = actor.Name, Text = text.Trim(), At = clock.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    // ---- action items ----
+
+    public async Task<ActionView> AddActionAsync(ClaimsPrincipal user, int rcaId, ActionInput input, CancellationToken cancellationToken = default)
+    {
+        Me(user);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Title) || input.Title.Length > 300)
+        {
+            errors["title"] = ["Say what will be done (at most 300 characters)."];
+        }
+        if (string.IsNullOrWhiteSpace(input.Owner))
+        {
+            errors["owner"] = ["Every action item has an owner (their handle)."];
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (input.DueDate is not { } due)
+        {
+            errors["dueDate"] = ["Give the action item a due date."];
+        }
+        else if (due < today)
+        {
+            errors["dueDate"] = [$"The due date {due:yyyy-MM-dd} is in the past."];
+        }
+        if (input.TrackerUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+        {
+            errors["trackerUrl"] = ["The tracker link must be an http(s) URL."];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rca = await db.Rcas.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rcaId, cancellationToken) ?? throw Missing(rcaId);
+        var owner = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == input.Owner!.Trim() && p.Active, cancellationToken)
+            ?? throw new ValidationException("owner", $"There is no active person \"{input.Owner}\".");
+        var item = new ActionItem
+        {
+            RcaId = rca.Id, Title = input.Title!.Trim(), OwnerId = owner.Id, DueDate = input.DueDate!.Value, Priority = input.Priority, Kind = input.Kind,
+            TrackerUrl = string.IsNullOrWhiteSpace(input.TrackerUrl) ? null : input.TrackerUrl.Trim(), Status = ActionStatus.Open, CreatedAt = clock.GetUtcNow(), Version = 1,
+        };
+        db.ActionItems.Add(item);
+        await db.SaveChangesAsync(cancellationToken);
+        return (await ActionsAsync(db, db.ActionItems.Where(a => a.Id == item.Id), cancellationToken))[0];
+    }
+
+    /// <summary>Closes an action item: only with a note saying how it was verified. Closing the last "prevent" item arms the recurrence check.</summary>
+    public async Task<ActionView> CloseActionAsync(ClaimsPrincipal user, int id, string? verification, CancellationToken cancellationToken = default)
+    {
+        var me = Me(user);
+        if (string.IsNullOrWhiteSpace(verification))
+        {
+            throw new ValidationException("verification", "Say how you verified it is done (a verification note is required to close an action item).");
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var item = await db.ActionItems.FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new NotFoundException($"There is no action item #{id}.");
+        if (item.Status == ActionStatus.Closed)
+        {
+            throw new ConflictException($"Action item #{id} is already closed.");
+        }
+        (item.Status, item.VerificationNote, item.ClosedAt, item.ClosedById) = (ActionStatus.Closed, verification.Trim(), clock.GetUtcNow(), me);
+        item.Version++;
+        db.AuditEntries.Add(new AuditEntry { At = item.ClosedAt.Value, Actor = user.AuditName(), ActorId = me, Action = "rca.action-closed", Target = $"RCA-{item.RcaId}", Detail = item.Title });
+        await db.SaveChangesAsync(cancellationToken);
+        return (await ActionsAsync(db, db.ActionItems.Where(a => a.Id == id), cancellationToken))[0];
+    }
+
+    /// <summary>Action items, optionally only one owner's, one team's, or the overdue ones.</summary>
+    public async Task<List<ActionView>> ActionItemsAsync(string? owner = null, string? team = null, bool overdueOnly = false, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.ActionItems.AsQueryable();
+        if (owner is not null)
+        {
+            query = query.Where(a => db.People.Any(p => p.Id == a.OwnerId && p.Handle == owner));
+        }
+        if (team is not null)
+        {
+            query = query.Where(a => db.People.Any(p => p.Id == a.OwnerId && p.Team != null && p.Team.Slug == team));
+        }
+        if (overdueOnly)
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            query = query.Where(a => a.Status == ActionStatus.Open && a.DueDate < today);
+        }
+        return await ActionsAsync(db, query, cancellationToken);
+    }
+
+    /// <summary>Reminds owners in the portal, once, of open action items due within two days. Returns how many were reminded.</summary>
+    public async Task<int> RemindAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var soon = DateOnly.FromDateTime(now.UtcDateTime.AddDays(2));
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var due = await db.ActionItems.Where(a => a.Status == ActionStatus.Open && a.RemindedAt == null && a.DueDate <= soon).Take(200).ToListAsync(cancellationToken);
+        var notices = new List<Shared.Live.LiveNotice>();
+        foreach (var item in due)
+        {
+            item.RemindedAt = now;
+            notices.AddRange(await NotificationService.StageAsync(db, [item.OwnerId], [],
+                new NoticeDraft(NotificationKind.Rca, $"Action item due {item.DueDate:yyyy-MM-dd}: {item.Title}", "Close it with a verification note, or move its due date with your team.", $"/rca/{item.RcaId}"),
+                now, cancellationToken));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await notifications.PublishAsync(notices, cancellationToken);
+        return due.Count;
+    }
+
+    // ---- recurrence ----
+
+    /// <summary>
+    /// Puts incidents into recurrence families (by alert dedup key, then by service and alert class), and flags an
+    /// incident that came after every "prevent" action of an RCA of its family was closed: on the member, and on the RCA.
+    /// </summary>
+    public async Task<int> AssignFamiliesAsync(IReadOnlyCollection<long>? numbers = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Incidents.AsNoTracking().Where(i => !db.FamilyMembers.Any(m => m.IncidentNumber == i.Number));
+        query = numbers is null ? query.OrderByDescending(i => i.Number).Take(500) : query.Where(i => numbers.Contains(i.Number));
+        var incidents = await query.Select(i => new { i.Number, i.Title, i.TriggeredAt, Service = i.Service == null ? null : i.Service.Slug }).ToListAsync(cancellationToken);
+        var assigned = 0;
+        foreach (var incident in incidents.OrderBy(i => i.TriggeredAt))
+        {
+            var alerts = await db.Alerts.AsNoTracking().Where(a => a.IncidentNumber == incident.Number).Select(a => new { a.IntegrationId, a.DedupKey, a.Labels }).ToListAsync(cancellationToken);
+            var keys = RcaRules.FamilyKeys(incident.Service, alerts.Select(a => (a.IntegrationId, a.DedupKey, RunbookRules.AlertClass(a.Labels))));
+            if (keys.Count == 0)
+            {
+                continue;
+            }
+            var existing = await db.Families.AsNoTracking().Where(f => keys.Select(k => k.Key).Contains(f.Key)).ToListAsync(cancellationToken);
+            var (key, reason) = keys.FirstOrDefault(k => existing.Any(f => f.Key == k.Key));
+            var family = existing.FirstOrDefault(f => f.Key == key);
+            if (family is null)
+            {
+                (key, reason) = keys[0];
+                family = new RecurrenceFamily { Key = key, Title = incident.Title, CreatedAt = clock.GetUtcNow() };
+                db.Families.Add(family);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            var member = new FamilyMember { IncidentNumber = incident.Number, FamilyId = family.Id, Reason = reason };
+            db.FamilyMembers.Add(member);
+            await FlagRecurrenceAsync(db, member, incident.TriggeredAt, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            assigned++;
+        }
+        return assigned;
+    }
+
+    /// <summary>Links an incident by hand into the family of an RCA's first incident.</summary>
+    public async Task LinkAsync(ClaimsPrincipal user, int rcaId, string incident, CancellationToken cancellationToken = default)
+    {
+        Me(user);
+        var number = IncidentNumber.TryParse(incident, out var n) ? n : throw new ValidationException("incident", $"'{incident}' is not an incident number such as INC-1042.");
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var target = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Number == number, cancellationToken)
+            ?? throw new ValidationException("incident", $"There is no incident {IncidentNumber.Format(number)}.");
+        var first = await db.RcaIncidents.AsNoTracking().Where(r => r.RcaId == rcaId).OrderBy(r => r.IncidentNumber).Select(r => (long?)r.IncidentNumber).FirstOrDefaultAsync(cancellationToken)
+            ?? throw Missing(rcaId);
+        var family = await db.FamilyMembers.AsNoTracking().Where(m => m.IncidentNumber == first).Select(m => (int?)m.FamilyId).FirstOrDefaultAsync(cancellationToken);
+        if (family is null)
+        {
+            var created = new RecurrenceFamily { Key = $"manual:{first}", Title = (await db.Incidents.AsNoTracking().FirstAsync(i => i.Number == first, cancellationToken)).Title, CreatedAt = clock.GetUtcNow() };
+            db.Families.Add(created);
+            await db.SaveChangesAsync(cancellationToken);
+            db.FamilyMembers.Add(new FamilyMember { IncidentNumber = first, FamilyId = created.Id, Reason = "linked by hand" });
+            family = created.Id;
+        }
+        await db.FamilyMembers.Where(m => m.IncidentNumber == number).ExecuteDeleteAsync(cancellationToken);
+        var member = new FamilyMember { IncidentNumber = number, FamilyId = family.Value, Reason = "linked by hand" };
+        db.FamilyMembers.Add(member);
+        await db.SaveChangesAsync(cancellationToken);
+        await FlagRecurrenceAsync(db, member, target.TriggeredAt, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<List<(RecurrenceFamily Family, List<FamilyIncident> Incidents)>> FamiliesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var families = await db.Families.AsNoTracking().OrderByDescending(f => f.Id).Take(200).ToListAsync(cancellationToken);
+        var ids = families.Select(f => f.Id).ToList();
+        var members = await db.FamilyMembers.AsNoTracking().Where(m => ids.Contains(m.FamilyId))
+            .Join(db.Incidents, m => m.IncidentNumber, i => i.Number, (m, i) => new { m.FamilyId, i.Number, i.Title, i.Severity, i.TriggeredAt, m.Reason, m.RecurredAfterFix })
+            .ToListAsync(cancellationToken);
+        return [.. families.Select(f => (f, members.Where(m => m.FamilyId == f.Id).OrderBy(m => m.TriggeredAt)
+            .Select(m => new FamilyIncident(m.Number, IncidentNumber.Format(m.Number), m.Title, m.Severity, m.TriggeredAt, m.Reason, m.RecurredAfterFix)).ToList()))
+            .Where(f => f.Item2.Count > 1)];
+    }
+
+    private static async Task FlagRecurrenceAsync(PortalDbContext db, FamilyMember member, DateTimeOffset triggeredAt, CancellationToken cancellationToken)
+    {
+        var rcaIds = await db.RcaIncidents.AsNoTracking()
+            .Where(r => r.IncidentNumber != member.IncidentNumber && db.FamilyMembers.Any(m => m.FamilyId == member.FamilyId && m.IncidentNumber == r.IncidentNumber))
+            .Select(r => r.RcaId).Distinct().ToListAsync(cancellationToken);
+        foreach (var rcaId in rcaIds)
+        {
+            var actions = await db.ActionItems.AsNoTracking().Where(a => a.RcaId == rcaId).ToListAsync(cancellationToken);
+            if (!RcaRules.RecurredAfterFix(actions, triggeredAt))
+            {
+                continue;
+            }
+            member.RecurredAfterFix = true;
+            var rca = await db.Rcas.FirstAsync(r => r.Id == rcaId, cancellationToken);
+            if (!rca.RecurredAfterFix)
+            {
+                (rca.RecurredAfterFix, rca.RecurrenceIncident) = (true, member.IncidentNumber);
+            }
+        }
+    }
+
+    // ---- shared ----
+
+    private static async Task<(List<RcaTimelineEntry>, RcaDurations)> DraftAsync(PortalDbContext db, List<Incident> incidents, CancellationToken cancellationToken)
+    {
+        var numbers = incidents.Select(i => i.Number).ToList();
+        var events = await db.Timeline.AsNoTracking().Where(t => numbers.Contains(t.IncidentNumber)).OrderBy(t => t.Id).ToListAsync(cancellationToken);
+        var firstAlert = await db.Alerts.AsNoTracking().Where(a => numbers.Contains(a.IncidentNumber)).MinAsync(a => (DateTimeOffset?)a.FirstSeenAt, cancellationToken);
+        return RcaRules.DraftTimeline(incidents, events, firstAlert);
+    }
+
+    private static async Task<List<FamilyIncident>> FamilyOfAsync(PortalDbContext db, List<long> numbers, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var families = await db.FamilyMembers.AsNoTracking().Where(m => numbers.Contains(m.IncidentNumber)).Select(m => m.FamilyId).Distinct().ToListAsync(cancellationToken);
+        return await db.FamilyMembers.AsNoTracking().Where(m => families.Contains(m.FamilyId) && !numbers.Contains(m.IncidentNumber))
+            .Join(db.Incidents, m => m.IncidentNumber, i => i.Number, (m, i) => new { i.Number, i.Title, i.Severity, i.TriggeredAt, m.Reason, m.RecurredAfterFix })
+            .OrderBy(x => x.TriggeredAt).Take(100)
+            .Select(x => new FamilyIncident(x.Number, "", x.Title, x.Severity, x.TriggeredAt, x.Reason, x.RecurredAfterFix))
+            .ToListAsync(cancellationToken) is var list ? [.. list.Select(f => f with { Key = IncidentNumber.Format(f.Number) })] : [];
+    }
+
+    private static async Task<List<ActionView>> ActionsAsync(PortalDbContext db, IQueryable<ActionItem> query, CancellationToken cancellationToken)
+    {
+        var items = await query.AsNoTracking().OrderBy(a => a.Status).ThenBy(a => a.DueDate).Take(500).ToListAsync(cancellationToken);
+        var ownerIds = items.Select(a => a.OwnerId).Distinct().ToList();
+        var owners = await db.People.AsNoTracking().Where(p => ownerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var rcaIds = items.Select(a => a.RcaId).Distinct().ToList();
+        var titles = await db.Rcas.AsNoTracking().Where(r => rcaIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Title, cancellationToken);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        return [.. items.Select(a => new ActionView(a.Id, a.RcaId, titles.GetValueOrDefault(a.RcaId) ?? "", a.Title, owners[a.OwnerId].Handle, owners[a.OwnerId].Name, a.DueDate,
+            a.Priority, a.Kind, a.Status, a.TrackerUrl, a.VerificationNote, a.ClosedAt, a.Status == ActionStatus.Open && a.DueDate < today, a.Version))];
+    }
+
+    private static async Task<string> ChangedSinceAsync(PortalDbContext db, RcaDocument rca, int version, CancellationToken cancellationToken)
+    {
+        var last = await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == rca.Id).OrderByDescending(e => e.Id).Select(e => e.AuthorName).FirstOrDefaultAsync(cancellationToken);
+        return $"Someone saved \"{rca.Title}\" since you opened it (your version {version}, now {rca.Version}{(last is null ? "" : $"; last step by {last}")}). "
+            + "Nothing of yours was written: copy your text, reload, and apply it to the current version.";
+    }
+
+    private static bool Overdue(RcaDocument rca, DateTimeOffset now) => rca.State != RcaState.Published && rca.DueAt is { } due && due < now;
+
+    private static int Me(ClaimsPrincipal user) => user.GetPersonId() ?? throw new AccessDeniedException("Only people of the portal write RCAs.");
+
+    private static NotFoundException Missing(int id) => new($"There is no RCA #{id}.");
+}
