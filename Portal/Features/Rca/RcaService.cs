@@ -374,7 +374,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var now = clock.GetUtcNow();
         var soon = DateOnly.FromDateTime(now.UtcDateTime.AddDays(2));
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var due = await db.ActionItems.Where(a => a.Status == ActionStatus.Open && a.RemindedAt == null && a.DueDate <= soon).Take(200).ToListAsync(cancellationToken);
+        var due = await db.ActionItems.Where(a => a.Status == ActionStatus.Open && a.RemindedAt == null && a.DueDate <= soon).OrderBy(a => a.DueDate).Take(200).ToListAsync(cancellationToken);
         var notices = new List<Shared.Live.LiveNotice>();
         foreach (var item in due)
         {
@@ -414,7 +414,9 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             var family = existing.FirstOrDefault(f => f.Key == key);
             if (family is null)
             {
-                (key, reason) = keys[0];
+                // A new family is keyed by service and alert class when the alerts have one (it also catches the same
+                // problem under a new dedup key), else by the alert itself.
+                (key, reason) = keys.FirstOrDefault(k => k.Key.StartsWith("class:", StringComparison.Ordinal)) is { Key: not null } byClass ? byClass : keys[0];
                 family = new RecurrenceFamily { Key = key, Title = incident.Title, CreatedAt = clock.GetUtcNow() };
                 db.Families.Add(family);
                 await db.SaveChangesAsync(cancellationToken);
