@@ -21,6 +21,7 @@ public partial class IncidentDetailPage : IDisposable
     private EscalationStatus? _escalation;
     private List<DeliveryView> _deliveries = [];
     private List<Runbooks.RunbookSuggestion> _runbooks = [];
+    private List<Rca.RcaSummary> _rcas = [];
     private long _number;
     private string? _me;
     private string? _comment;
@@ -48,6 +49,7 @@ public partial class IncidentDetailPage : IDisposable
     [Inject] private EscalationService Escalation { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
     [Inject] private Runbooks.RunbookService RunbookSuggestions { get; set; } = default!;
+    [Inject] private Rca.RcaService Rcas { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -81,6 +83,7 @@ public partial class IncidentDetailPage : IDisposable
         _alerts = await Alerts.ForIncidentAsync(number);
         await LoadEscalationAsync(number);
         _runbooks = await RunbookSuggestions.SuggestAsync(number);
+        _rcas = await Rcas.ListAsync(incident: IncidentNumber.Format(number));
         RefreshPresence();
     }
 
@@ -186,6 +189,23 @@ public partial class IncidentDetailPage : IDisposable
     {
         _escalation = await Escalation.StatusAsync(number);
         _deliveries = _escalation is null ? [] : await Notifications.DeliveriesAsync(number);
+    }
+
+    /// <summary>Starts the RCA of this incident and opens it.</summary>
+    private async Task StartRcaAsync()
+    {
+        var created = await Rcas.CreateAsync(_user, new Rca.RcaCreate(null, [_incident!.Key]));
+        Navigation.NavigateTo($"/rca/{created.Id}");
+    }
+
+    private string RcaDue(DateTimeOffset? resolvedAt)
+    {
+        if (Portal.Shared.Rca.RcaRules.DueAt(_incident!.Severity, resolvedAt) is not { } due)
+        {
+            return "";
+        }
+        var days = (int)Math.Ceiling((due - Clock.GetUtcNow()).TotalDays);
+        return days < 0 ? "RCA overdue" : $"RCA due in {days} day(s)";
     }
 
     private static string EscalationLine(EscalationStatus e) => e.State switch
