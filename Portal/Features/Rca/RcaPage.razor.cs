@@ -15,7 +15,7 @@ namespace Portal.Features.Rca;
 /// Writing and reviewing an RCA. Every change of a section saves at once (autosave) against the version the page
 /// holds; if someone else saved first, nothing is overwritten and the page says so.
 /// </summary>
-public sealed partial class RcaPage
+public sealed partial class RcaPage : IDisposable
 {
     private static readonly string[] Sections = ["Summary", "Customer impact", "Timeline", "5 Whys", "Contributing factors", "What went well", "Lessons learned", "Action items"];
 
@@ -42,6 +42,7 @@ public sealed partial class RcaPage
         public int Version { get; set; }
     }
 
+    private readonly SemaphoreSlim _saving = new(1, 1);
     private RcaView? _rca;
     private Form? _s;
     private string? _regions;
@@ -101,13 +102,17 @@ public sealed partial class RcaPage
             return;
         }
         _error = null;
+        // One save at a time, each sending the whole form with the version the last save returned: changes made while
+        // a save is on its way are kept in the form and go with the next one.
+        await _saving.WaitAsync();
         try
         {
             var sections = new RcaSections(_rca.Title, _s.Summary, _s.AdvertisersAffected, _s.RevenueImpactUsd, _s.ImpactMinutes, Split(_regions), _s.Timeline, _s.Whys,
                 Enum.TryParse<RootCauseCategory>(_rootCause, out var cause) ? cause : null, _s.ContributingFactors, _s.WentWell, _s.Lessons, Split(_reviewers),
                 _s.Version, _reason);
             var saved = await Rcas.UpdateAsync(_user, Id, sections);
-            Show(saved);
+            _rca = saved;
+            _s.Version = saved.Sections.Version;
             _saved = $"saved {Shell.DayAndTime(saved.UpdatedAt)}";
         }
         catch (ValidationException ex)
@@ -117,6 +122,10 @@ public sealed partial class RcaPage
         catch (Exception ex) when (ex is ConflictException or AccessDeniedException)
         {
             _error = ex.Message;
+        }
+        finally
+        {
+            _saving.Release();
         }
     }
 
@@ -197,4 +206,6 @@ public sealed partial class RcaPage
     private static string Span(TimeSpan? span) => span is { } t ? (t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : $"{Math.Ceiling(t.TotalMinutes)} min") : "—";
 
     private static List<string> Split(string? text) => [.. (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    public void Dispose() => _saving.Dispose();
 }

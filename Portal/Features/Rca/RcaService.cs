@@ -69,7 +69,8 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var rca = new RcaDocument
         {
             Title = string.IsNullOrWhiteSpace(input.Title) ? $"{worst.Key}: {worst.Title}" : input.Title.Trim(), AuthorId = me, State = RcaState.Draft,
-            AdvertisersAffected = incidents.Sum(i => i.AdvertisersAffected), RevenueImpactUsd = incidents.Sum(i => i.RevenueAtRiskUsd),
+            AdvertisersAffected = incidents.Any(i => i.AdvertisersAffected is not null) ? incidents.Sum(i => i.AdvertisersAffected) : null,
+            RevenueImpactUsd = incidents.Any(i => i.RevenueAtRiskUsd is not null) ? incidents.Sum(i => i.RevenueAtRiskUsd) : null,
             ImpactMinutes = durations.Resolve is { } resolve ? (int)Math.Ceiling(resolve.TotalMinutes) : null,
             Regions = [.. incidents.Select(i => i.Region.ToString()).Distinct().Order()], Timeline = timeline,
             DueAt = incidents.Select(i => RcaRules.DueAt(i.Severity, i.ResolvedAt)).Where(d => d is not null).DefaultIfEmpty().Min(),
