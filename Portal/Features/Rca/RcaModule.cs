@@ -43,8 +43,8 @@ public static class RcaModule
     public static void MapRcaModule(this WebApplication app)
     {
         var api = app.MapGroup("/api/rcas").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA");
-        api.MapGet("", (RcaService rcas, RcaState? state, bool? overdue, string? incident, CancellationToken ct) => rcas.ListAsync(state, overdue ?? false, incident, ct))
-            .WithSummary("RCAs, newest first; filter by state, overdue, or an incident they cover.");
+        api.MapGet("", (RcaService rcas, RcaState? state, bool? overdue, string? incident, string? author, CancellationToken ct) => rcas.ListAsync(state, overdue ?? false, incident, author, ct))
+            .WithSummary("RCAs, newest first; filter by state, overdue, an incident they cover, or the author's handle.");
         api.MapPost("", async (ClaimsPrincipal user, RcaService rcas, RcaCreate input, CancellationToken ct) =>
         {
             var created = await rcas.CreateAsync(user, input, ct);

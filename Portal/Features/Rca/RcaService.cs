@@ -108,10 +108,15 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             rca.RecurrenceIncident is { } n ? IncidentNumber.Format(n) : null, rca.UpdatedAt, rca.PublishedAt);
     }
 
-    public async Task<List<RcaSummary>> ListAsync(RcaState? state = null, bool overdueOnly = false, string? incident = null, CancellationToken cancellationToken = default)
+    public async Task<List<RcaSummary>> ListAsync(RcaState? state = null, bool overdueOnly = false, string? incident = null, string? author = null,
+        CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.Rcas.AsNoTracking();
+        if (author is not null)
+        {
+            query = query.Where(r => db.People.Any(p => p.Id == r.AuthorId && p.Handle == author));
+        }
         if (state is { } s)
         {
             query = query.Where(r => r.State == s);
@@ -399,7 +404,10 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.Incidents.AsNoTracking().Where(i => !db.FamilyMembers.Any(m => m.IncidentNumber == i.Number));
-        query = numbers is null ? query.OrderByDescending(i => i.Number).Take(500) : query.Where(i => numbers.Contains(i.Number));
+        // Only incidents with alerts have keys; the rest join a family when someone links them by hand.
+        query = numbers is null
+            ? query.Where(i => db.Alerts.Any(a => a.IncidentNumber == i.Number)).OrderByDescending(i => i.Number).Take(500)
+            : query.Where(i => numbers.Contains(i.Number));
         var incidents = await query.Select(i => new { i.Number, i.Title, i.TriggeredAt, Service = i.Service == null ? null : i.Service.Slug }).ToListAsync(cancellationToken);
         var assigned = 0;
         foreach (var incident in incidents.OrderBy(i => i.TriggeredAt))
