@@ -70,8 +70,11 @@ public sealed class RcaPagesTests(BrowserFixture browser) : IClassFixture<Browse
         await ShellTests.SignInAsync(second, reviewer.Handle);
         await second.GotoAsync($"/rca/{id}");
         await ShellTests.WaitForCircuitAsync(second);
+        // The author sees who else has the RCA open, and is told when they save a newer version.
+        await Assertions.Expect(page.GetByTestId("rca-viewers")).ToContainTextAsync(reviewer.Name);
         await second.GetByTestId("rca-approve").ClickAsync();
         await Assertions.Expect(second.GetByTestId("rca-state")).ToHaveTextAsync("Approved");
+        await Assertions.Expect(page.GetByTestId("rca-newer")).ToContainTextAsync($"{reviewer.Name} saved a newer version");
 
         var markdown = await (await page.APIRequest.GetAsync($"/api/rcas/{id}/markdown")).TextAsync();
         Assert.Contains("# FX rates stale for AUD and NZD", markdown.Replace($"{key}: ", "", StringComparison.Ordinal), StringComparison.Ordinal);

@@ -26,6 +26,8 @@ public sealed partial class RcaPage : IDisposable
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+    [Inject] private Shared.Live.ILiveFeed Feed { get; set; } = default!;
+    [Inject] private Shared.Live.IPresence Presence { get; set; } = default!;
 
     private sealed class Form
     {
@@ -56,6 +58,10 @@ public sealed partial class RcaPage : IDisposable
     private string? _comment;
     private List<BreadcrumbItem> _crumbs = [];
     private ClaimsPrincipal _user = new();
+    private IDisposable? _presence;
+    private IDisposable? _subscription;
+    private IReadOnlyList<Shared.Live.Viewer> _others = [];
+    private string? _newer;
 
     private bool ReadOnly => _rca is null || !(IsAuthor || IsReviewer || _user.HasPortalRole(PortalRole.Manager));
 
@@ -73,7 +79,43 @@ public sealed partial class RcaPage : IDisposable
         catch (NotFoundException)
         {
             Navigation.NotFound();
+            return;
         }
+        if (RendererInfo.IsInteractive && _presence is null && _user.GetHandle() is { } me)
+        {
+            // Who else has this RCA open, and a word when one of them saves: live, through the node's feed.
+            _presence = Presence.Join(RcaService.PresenceKey(Id), me, _user.Identity?.Name ?? me);
+            Presence.Changed += OnPresenceChanged;
+            _others = [.. Presence.Viewers(RcaService.PresenceKey(Id)).Where(v => v.Handle != me)];
+            _subscription = Feed.SubscribeNotices(notice => notice.Topic == RcaService.Topic(Id)
+                ? new ValueTask(InvokeAsync(() =>
+                {
+                    if (int.TryParse(notice.Link, out var version) && _s is not null && version > _s.Version)
+                    {
+                        _newer = $"{notice.Text} saved a newer version (version {version}). Your next change would be refused: reload to get it.";
+                        StateHasChanged();
+                    }
+                }))
+                : ValueTask.CompletedTask);
+        }
+    }
+
+    private void OnPresenceChanged(long key)
+    {
+        if (key == RcaService.PresenceKey(Id))
+        {
+            _ = InvokeAsync(() =>
+            {
+                _others = [.. Presence.Viewers(key).Where(v => v.Handle != _user.GetHandle())];
+                StateHasChanged();
+            });
+        }
+    }
+
+    private async Task ReloadNewerAsync()
+    {
+        _newer = null;
+        await ReloadAsync();
     }
 
     private void Show(RcaView rca)
@@ -207,5 +249,11 @@ public sealed partial class RcaPage : IDisposable
 
     private static List<string> Split(string? text) => [.. (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
-    public void Dispose() => _saving.Dispose();
+    public void Dispose()
+    {
+        Presence.Changed -= OnPresenceChanged;
+        _presence?.Dispose();
+        _subscription?.Dispose();
+        _saving.Dispose();
+    }
 }

@@ -43,8 +43,22 @@ public sealed record RcaView(
 /// concurrency, reviewed and approved by named reviewers (never the author), published; action items that close only
 /// with a verification note; recurrence families that catch a problem coming back after its fixes were done.
 /// </summary>
-public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock)
+public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed? feed = null)
 {
+    /// <summary>The live topic of one RCA: a notice on it says who saved which version.</summary>
+    public static string Topic(int id) => $"rca:{id}";
+
+    /// <summary>Presence is kept per incident number; RCAs use the negative of their id, so the two never meet.</summary>
+    public static long PresenceKey(int id) => -id;
+
+    private async Task SavedAsync(int id, string who, int version, CancellationToken cancellationToken)
+    {
+        if (feed is not null)
+        {
+            await feed.PublishAsync(new Shared.Live.LiveNotice(Topic(id), "saved", who, version.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+        }
+    }
+
     public async Task<RcaView> CreateAsync(ClaimsPrincipal user, RcaCreate input, CancellationToken cancellationToken = default)
     {
         var me = Me(user);
@@ -212,6 +226,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             db.ChangeTracker.Clear();
             throw new ConflictException(await ChangedSinceAsync(db, await db.Rcas.AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken), input.Version, cancellationToken));
         }
+        await SavedAsync(id, actor.Name, rca.Version, cancellationToken);
         return await GetAsync(id, cancellationToken);
     }
 
@@ -270,6 +285,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             throw new ConflictException($"RCA-{id} changed at the same moment; reload it and try again.");
         }
         await notifications.PublishAsync(notices, cancellationToken);
+        await SavedAsync(id, actor.Name, rca.Version, cancellationToken);
         return await GetAsync(id, cancellationToken);
     }
 
