@@ -103,6 +103,10 @@ public sealed class RcaEvent
     public int? AuthorId { get; set; }
     public required string AuthorName { get; set; }
     public string? Text { get; set; }
+
+    /// <summary>For a revision of a published RCA: the whole document (Markdown) as it was before the change.</summary>
+    public string? Snapshot { get; set; }
+
     public DateTimeOffset At { get; set; }
 }
 

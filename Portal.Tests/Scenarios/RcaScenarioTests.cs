@@ -123,7 +123,11 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         // A published RCA changes only with a reason.
         var noReason = await author.PutAsJsonAsync(Url($"/api/rcas/{id}"), Sections(published, [Reviewer.Handle]), Ct);
         Assert.Contains("say why you change it", await noReason.ProblemTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await author.PutAsJsonAsync(Url($"/api/rcas/{id}"), Sections(published, [Reviewer.Handle], "Corrected revenue"), Ct)).StatusCode);
+        var revised = await (await author.PutAsJsonAsync(Url($"/api/rcas/{id}"), Sections(published, [Reviewer.Handle], "Corrected revenue"), Ct)).JsonAsync();
+        var revision = revised.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "Revised");
+        Assert.Equal("Corrected revenue", revision.GetProperty("text").GetString());
+        var earlier = await author.GetStringAsync(Url($"/api/rcas/{id}/revisions/{revision.GetProperty("id").GetInt64()}"), Ct);
+        Assert.Contains("· published ·", earlier, StringComparison.Ordinal);
 
         // The problem comes back before the fix is done: same family, not "after the fix".
         // Days pass (sign-ins are renewed: their cookies do not last that long).

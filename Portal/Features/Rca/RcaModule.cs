@@ -54,6 +54,9 @@ public static class RcaModule
             .WithSummary("One RCA: sections, computed durations, missing sections, action items, review events and earlier incidents of its family.");
         api.MapGet("/{id:int}/markdown", async (RcaService rcas, int id, CancellationToken ct) => Results.Text(RcaMarkdown.Write(await rcas.GetAsync(id, ct)), "text/markdown; charset=utf-8"))
             .WithSummary("The RCA as Markdown.");
+        api.MapGet("/{id:int}/revisions/{eventId:long}", async (RcaService rcas, int id, long eventId, CancellationToken ct) =>
+            Results.Text(await rcas.SnapshotAsync(id, eventId, ct), "text/markdown; charset=utf-8"))
+            .WithSummary("The published RCA as it was before a revision (Markdown).");
         api.MapPut("/{id:int}", (ClaimsPrincipal user, RcaService rcas, int id, RcaSections sections, CancellationToken ct) => rcas.UpdateAsync(user, id, sections, ct))
             .WithSummary("Saves the sections; version must match (409 otherwise). A published RCA needs a reason and keeps it as a revision.");
         foreach (var (path, action) in new[] { ("submit", RcaAction.Submit), ("approve", RcaAction.Approve), ("request-changes", RcaAction.RequestChanges), ("publish", RcaAction.Publish) })

@@ -26,7 +26,7 @@ public sealed record ActionInput(string? Title, string? Owner, DateOnly? DueDate
 public sealed record ActionView(int Id, int RcaId, string Rca, string Title, string Owner, string OwnerName, DateOnly DueDate, ActionPriority Priority, ActionKind Kind,
     ActionStatus Status, string? TrackerUrl, string? VerificationNote, DateTimeOffset? ClosedAt, bool Overdue, int Version);
 
-public sealed record RcaEventView(RcaEventKind Kind, string? Section, string Author, string? Text, DateTimeOffset At);
+public sealed record RcaEventView(long Id, RcaEventKind Kind, string? Section, string Author, string? Text, DateTimeOffset At, bool HasSnapshot);
 
 public sealed record FamilyIncident(long Number, string Key, string Title, Severity Severity, DateTimeOffset TriggeredAt, string Reason, bool RecurredAfterFix);
 
@@ -111,7 +111,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
         var actions = await ActionsAsync(db, db.ActionItems.Where(a => a.RcaId == id), cancellationToken);
         var events = await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == id).OrderBy(e => e.Id)
-            .Select(e => new RcaEventView(e.Kind, e.Section, e.AuthorName, e.Text, e.At)).ToListAsync(cancellationToken);
+            .Select(e => new RcaEventView(e.Id, e.Kind, e.Section, e.AuthorName, e.Text, e.At, e.Snapshot != null)).ToListAsync(cancellationToken);
         var family = await FamilyOfAsync(db, numbers, incidents.Count == 0 ? clock.GetUtcNow() : incidents.Min(i => i.TriggeredAt), cancellationToken);
         var now = clock.GetUtcNow();
         var author = people[rca.AuthorId];
@@ -207,6 +207,8 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             throw new ValidationException(errors);
         }
         var now = clock.GetUtcNow();
+        // A published RCA keeps what it said before each revision.
+        var snapshot = rca.State == RcaState.Published ? RcaMarkdown.Write(await GetAsync(id, cancellationToken)) : null;
         (rca.Title, rca.Summary, rca.AdvertisersAffected, rca.RevenueImpactUsd, rca.ImpactMinutes) = (input.Title!.Trim(), input.Summary, input.AdvertisersAffected, input.RevenueImpactUsd, input.ImpactMinutes);
         (rca.Regions, rca.Timeline, rca.Whys, rca.RootCause) = (input.Regions ?? [], [.. (input.Timeline ?? []).OrderBy(t => t.At)], input.Whys ?? [], input.RootCause);
         (rca.ContributingFactors, rca.WentWell, rca.Lessons, rca.Reviewers) = (input.ContributingFactors, input.WentWell, input.Lessons, [.. reviewers.Distinct()]);
@@ -215,7 +217,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var actor = await db.People.AsNoTracking().FirstAsync(p => p.Id == me, cancellationToken);
         if (rca.State == RcaState.Published)
         {
-            db.RcaEvents.Add(new RcaEvent { RcaId = id, Kind = RcaEventKind.Revised, AuthorId = me, AuthorName = actor.Name, Text = input.Reason!.Trim(), At = now });
+            db.RcaEvents.Add(new RcaEvent { RcaId = id, Kind = RcaEventKind.Revised, AuthorId = me, AuthorName = actor.Name, Text = input.Reason!.Trim(), Snapshot = snapshot, At = now });
         }
         try
         {
@@ -287,6 +289,14 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         await notifications.PublishAsync(notices, cancellationToken);
         await SavedAsync(id, actor.Name, rca.Version, cancellationToken);
         return await GetAsync(id, cancellationToken);
+    }
+
+    /// <summary>The document as it was before a revision of the published RCA.</summary>
+    public async Task<string> SnapshotAsync(int id, long eventId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == id && e.Id == eventId && e.Snapshot != null).Select(e => e.Snapshot).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"RCA-{id} has no earlier revision #{eventId}.");
     }
 
     public async Task CommentAsync(ClaimsPrincipal user, int id, string? section, string? text, CancellationToken cancellationToken = default)

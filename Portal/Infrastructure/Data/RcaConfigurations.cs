@@ -43,6 +43,7 @@ internal sealed class RcaEventConfiguration : IEntityTypeConfiguration<RcaEvent>
         builder.Property(e => e.Section).HasMaxLength(64);
         builder.Property(e => e.AuthorName).HasMaxLength(120);
         builder.Property(e => e.Text).HasMaxLength(RcaRules.MaxText);
+        builder.Property(e => e.Snapshot).HasMaxLength(400_000);
         builder.HasIndex(e => new { e.RcaId, e.Id });
         builder.HasOne<RcaDocument>().WithMany().HasForeignKey(e => e.RcaId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -1267,6 +1267,10 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Snapshot")
+                        .HasMaxLength(400000)
+                        .HasColumnType("character varying(400000)");
+
                     b.Property<string>("Text")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");

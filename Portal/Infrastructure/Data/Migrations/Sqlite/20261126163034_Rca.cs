@@ -142,6 +142,7 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     AuthorId = table.Column<int>(type: "INTEGER", nullable: true),
                     AuthorName = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
                     Text = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    Snapshot = table.Column<string>(type: "TEXT", maxLength: 400000, nullable: true),
                     At = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -11,7 +11,7 @@ using Portal.Infrastructure.Data;
 namespace Portal.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261126161104_Rca")]
+    [Migration("20261126163034_Rca")]
     partial class Rca
     {
         /// <inheritdoc />
@@ -1223,6 +1223,10 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Section")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .HasMaxLength(400000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Text")

@@ -143,6 +143,7 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     AuthorId = table.Column<int>(type: "integer", nullable: true),
                     AuthorName = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
                     Text = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    Snapshot = table.Column<string>(type: "character varying(400000)", maxLength: 400000, nullable: true),
                     At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

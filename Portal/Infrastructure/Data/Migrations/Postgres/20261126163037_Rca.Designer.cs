@@ -13,7 +13,7 @@ using Portal.Infrastructure.Data;
 namespace Portal.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261126161107_Rca")]
+    [Migration("20261126163037_Rca")]
     partial class Rca
     {
         /// <inheritdoc />
@@ -1269,6 +1269,10 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("Section")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Snapshot")
+                        .HasMaxLength(400000)
+                        .HasColumnType("character varying(400000)");
 
                     b.Property<string>("Text")
                         .HasMaxLength(20000)
