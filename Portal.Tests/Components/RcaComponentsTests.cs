@@ -55,6 +55,13 @@ public class RcaComponentsTests : ComponentTestContext
 
         page.Find("[data-testid=rca-summary]").Change("EU invoices were generated 6 hours late.");
         page.WaitForAssertion(() => Assert.DoesNotContain("Summary,", page.Find("[data-testid=missing-sections]").TextContent, StringComparison.Ordinal));
+        var rows = page.FindAll("[data-testid=rca-timeline] tr").Count;
+        page.Find("[data-testid=timeline-at]").Change("2026-11-20T08:30:00");
+        page.Find("[data-testid=timeline-text]").Change("Finance noticed the EU totals did not match.");
+        page.Find("[data-testid=timeline-add]").Click();
+        page.WaitForAssertion(() => Assert.Equal(rows + 1, page.FindAll("[data-testid=rca-timeline] tr").Count));
+        var saved = await Services.GetRequiredService<RcaService>().GetAsync(rca.Id, Ct);
+        Assert.Contains(saved.Sections.Timeline!, e => e.Text == "Finance noticed the EU totals did not match.");
         page.Find("[data-testid=rca-submit]").Click();
         page.WaitForAssertion(() => Assert.Contains("Fill these sections first: Customer impact", page.Find("[data-testid=rca-error]").TextContent, StringComparison.Ordinal));
         Assert.Equal("Draft", page.Find("[data-testid=rca-state]").TextContent);

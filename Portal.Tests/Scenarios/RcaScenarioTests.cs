@@ -152,6 +152,8 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         Assert.True(view.RecurredAfterFix);
         Assert.Equal(after, view.RecurrenceIncident);
         Assert.Contains(view.Family, f => f.Key == after && f.RecurredAfterFix);
+        Assert.True(Portal.Shared.Incidents.IncidentNumber.TryParse(after, out var afterNumber));
+        Assert.Contains(await rcas.RecurredAfterAsync(afterNumber, Ct), r => r.Id == id);
         var families = await (await later.GetAsync(Url("/api/recurrence-families"), Ct)).JsonAsync();
         Assert.Contains(families.EnumerateArray(), f => f.GetProperty("incidents").EnumerateArray().Any(i => i.GetProperty("key").GetString() == after && i.GetProperty("recurredAfterFix").GetBoolean()));
 

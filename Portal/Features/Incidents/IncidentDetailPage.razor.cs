@@ -22,6 +22,7 @@ public partial class IncidentDetailPage : IDisposable
     private List<DeliveryView> _deliveries = [];
     private List<Runbooks.RunbookSuggestion> _runbooks = [];
     private List<Rca.RcaSummary> _rcas = [];
+    private List<Rca.RcaSummary> _recurredAfter = [];
     private long _number;
     private string? _me;
     private string? _comment;
@@ -84,6 +85,7 @@ public partial class IncidentDetailPage : IDisposable
         await LoadEscalationAsync(number);
         _runbooks = await RunbookSuggestions.SuggestAsync(number);
         _rcas = await Rcas.ListAsync(incident: IncidentNumber.Format(number));
+        _recurredAfter = await Rcas.RecurredAfterAsync(number);
         RefreshPresence();
     }
 
@@ -200,7 +202,7 @@ public partial class IncidentDetailPage : IDisposable
 
     private string RcaDue(DateTimeOffset? resolvedAt)
     {
-        if (Portal.Shared.Rca.RcaRules.DueAt(_incident!.Severity, resolvedAt) is not { } due)
+        if (Rcas.DueAt(_incident!.Severity, resolvedAt) is not { } due)
         {
             return "";
         }

@@ -36,6 +36,7 @@ public static class RcaModule
     public static void AddRcaModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<RcaService>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Rca").Get<RcaOptions>() ?? new RcaOptions());
         builder.Services.AddSingleton<RcaSignal>();
         builder.Services.AddHostedService<RcaProcessor>();
     }

@@ -222,6 +222,29 @@ public sealed partial class RcaPage : IDisposable
         }
     }
 
+    private DateTime? _entryAt;
+    private string? _entryText;
+
+    private Task RemoveEntryAsync(RcaTimelineEntry entry)
+    {
+        _s!.Timeline!.Remove(entry);
+        return SaveAsync();
+    }
+
+    private async Task AddEntryAsync()
+    {
+        if (_entryAt is not { } local || string.IsNullOrWhiteSpace(_entryText))
+        {
+            _error = "Give the entry a time and what happened.";
+            return;
+        }
+        var at = Shared.OnCall.RotationCalculator.Resolve(NodaTime.LocalDateTime.FromDateTime(local), Shell.Zone).ToDateTimeOffset();
+        _s!.Timeline!.Add(new RcaTimelineEntry { At = at, Text = _entryText.Trim() });
+        _s.Timeline.Sort((a, b) => a.At.CompareTo(b.At));
+        (_entryAt, _entryText) = (null, null);
+        await SaveAsync();
+    }
+
     private Task EditEntryAsync(RcaTimelineEntry entry, ChangeEventArgs e)
     {
         entry.Text = e.Value?.ToString() ?? "";

@@ -43,8 +43,29 @@ public sealed record RcaView(
 /// concurrency, reviewed and approved by named reviewers (never the author), published; action items that close only
 /// with a verification note; recurrence families that catch a problem coming back after its fixes were done.
 /// </summary>
-public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed? feed = null)
+/// <summary>The <c>Rca</c> section: when an RCA is due, in business days after its incident is resolved.</summary>
+public sealed class RcaOptions
 {
+    public int Sev1BusinessDays { get; set; } = 5;
+    public int Sev2BusinessDays { get; set; } = 10;
+}
+
+public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed? feed = null,
+    RcaOptions? options = null)
+{
+    private readonly RcaOptions _options = options ?? new RcaOptions();
+
+    /// <summary>When an RCA of an incident is due under the configured policy (null when none is needed).</summary>
+    public DateTimeOffset? DueAt(Severity severity, DateTimeOffset? resolvedAt) => RcaRules.DueAt(severity, resolvedAt, _options.Sev1BusinessDays, _options.Sev2BusinessDays);
+
+    /// <summary>The RCAs whose fixes an incident came back after (it recurred after them).</summary>
+    public async Task<List<RcaSummary>> RecurredAfterAsync(long incident, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var ids = await db.Rcas.AsNoTracking().Where(r => r.RecurrenceIncident == incident).Select(r => r.Id).ToListAsync(cancellationToken);
+        return ids.Count == 0 ? [] : [.. (await ListAsync(cancellationToken: cancellationToken)).Where(r => ids.Contains(r.Id))];
+    }
+
     /// <summary>The live topic of one RCA: a notice on it says who saved which version.</summary>
     public static string Topic(int id) => $"rca:{id}";
 
@@ -87,7 +108,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             RevenueImpactUsd = incidents.Any(i => i.RevenueAtRiskUsd is not null) ? incidents.Sum(i => i.RevenueAtRiskUsd) : null,
             ImpactMinutes = durations.Resolve is { } resolve ? (int)Math.Ceiling(resolve.TotalMinutes) : null,
             Regions = [.. incidents.Select(i => i.Region.ToString()).Distinct().Order()], Timeline = timeline,
-            DueAt = incidents.Select(i => RcaRules.DueAt(i.Severity, i.ResolvedAt)).Where(d => d is not null).DefaultIfEmpty().Min(),
+            DueAt = incidents.Select(i => DueAt(i.Severity, i.ResolvedAt)).Where(d => d is not null).DefaultIfEmpty().Min(),
             CreatedAt = now, UpdatedAt = now, Version = 1,
         };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
