@@ -182,4 +182,30 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         using var manager = await _portal.SignedInClientAsync(Manager.Handle);
         Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync(Url("/api/action-items/overdue?team=billing-support-us"), Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task OwnersAreRemindedOnceBeforeAnActionIsDue()
+    {
+        using var author = await _portal.SignedInClientAsync(Author.Handle);
+        var key = await AlertAsync("gw-r", "Payment gateway timeouts above 4% in JP");
+        var rca = await (await author.PostJsonAsync("/api/rcas", new { incidents = new[] { key } })).JsonAsync();
+        var id = rca.GetProperty("id").GetInt32();
+        await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Due soon", owner = Reviewer.Handle, dueDate = "2026-11-21", kind = "Detect" });
+        await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Due later", owner = Reviewer.Handle, dueDate = "2026-12-20", kind = "Prevent" });
+
+        var rcas = _portal.Services.CreateScope().ServiceProvider.GetRequiredService<RcaService>();
+        Assert.Equal(1, await rcas.RemindAsync(Ct));
+        Assert.Equal(0, await rcas.RemindAsync(Ct));
+        using var reviewer = await _portal.SignedInClientAsync(Reviewer.Handle);
+        var inbox = await (await reviewer.GetAsync(Url("/api/notifications"), Ct)).JsonAsync();
+        Assert.Single(inbox.EnumerateArray(), n => n.GetProperty("title").GetString() == "Action item due 2026-11-21: Due soon");
+
+        // Two days later the first is overdue, per owner and per team.
+        _portal.Clock.Advance(TimeSpan.FromDays(2));
+        using var later = await _portal.SignedInClientAsync(Reviewer.Handle);
+        var overdue = await (await later.GetAsync(Url($"/api/action-items/overdue?owner={Reviewer.Handle}"), Ct)).JsonAsync();
+        Assert.Equal(["Due soon"], overdue.EnumerateArray().Select(a => a.GetProperty("title").GetString()));
+        var team = await (await later.GetAsync(Url("/api/action-items/overdue?team=billing-support-us"), Ct)).JsonAsync();
+        Assert.Equal(["Due soon"], team.EnumerateArray().Select(a => a.GetProperty("title").GetString()));
+    }
 }

@@ -567,14 +567,14 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             .ToListAsync(cancellationToken) is var list ? [.. list.Select(f => f with { Key = IncidentNumber.Format(f.Number) })] : [];
     }
 
-    private static async Task<List<ActionView>> ActionsAsync(PortalDbContext db, IQueryable<ActionItem> query, CancellationToken cancellationToken)
+    private async Task<List<ActionView>> ActionsAsync(PortalDbContext db, IQueryable<ActionItem> query, CancellationToken cancellationToken)
     {
         var items = await query.AsNoTracking().OrderBy(a => a.Status).ThenBy(a => a.DueDate).Take(500).ToListAsync(cancellationToken);
         var ownerIds = items.Select(a => a.OwnerId).Distinct().ToList();
         var owners = await db.People.AsNoTracking().Where(p => ownerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var rcaIds = items.Select(a => a.RcaId).Distinct().ToList();
         var titles = await db.Rcas.AsNoTracking().Where(r => rcaIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Title, cancellationToken);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return [.. items.Select(a => new ActionView(a.Id, a.RcaId, titles.GetValueOrDefault(a.RcaId) ?? "", a.Title, owners[a.OwnerId].Handle, owners[a.OwnerId].Name, a.DueDate,
             a.Priority, a.Kind, a.Status, a.TrackerUrl, a.VerificationNote, a.ClosedAt, a.Status == ActionStatus.Open && a.DueDate < today, a.Version))];
     }
