@@ -12,6 +12,9 @@ public sealed class ValidationException(IReadOnlyDictionary<string, string[]> er
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 
+    /// <summary>Every problem, in words, one after another: what a form shows its person.</summary>
+    public string Messages => string.Join(" ", Errors.SelectMany(e => e.Value));
+
     public ValidationException(string field, string message)
         : this(new Dictionary<string, string[]> { [field] = [message] })
     {

@@ -63,7 +63,7 @@ public partial class Profile : IDisposable
         }
         catch (ValidationException ex)
         {
-            Snackbar.Add(string.Join(" ", ex.Errors.SelectMany(e => e.Value)), Severity.Error);
+            Snackbar.Add(ex.Messages, Severity.Error);
         }
     }
 
@@ -78,7 +78,7 @@ public partial class Profile : IDisposable
         }
         catch (ValidationException ex)
         {
-            _nameError = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+            _nameError = ex.Messages;
         }
     }
 

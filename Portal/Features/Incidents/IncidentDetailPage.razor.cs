@@ -173,7 +173,7 @@ public partial class IncidentDetailPage : IDisposable
         }
         catch (ValidationException ex)
         {
-            Snackbar.Add(string.Join(" ", ex.Errors.SelectMany(e => e.Value)), MudBlazor.Severity.Error);
+            Snackbar.Add(ex.Messages, MudBlazor.Severity.Error);
         }
     }
 

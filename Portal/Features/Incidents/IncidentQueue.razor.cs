@@ -218,7 +218,7 @@ public partial class IncidentQueue : IDisposable
             }
             catch (Exception ex) when (ex is ConflictException or ValidationException or NotFoundException)
             {
-                _bulkResults.Add(new BulkResult(row.Key, false, ex is ValidationException v ? string.Join(" ", v.Errors.SelectMany(e => e.Value)) : ex.Message));
+                _bulkResults.Add(new BulkResult(row.Key, false, ex is ValidationException v ? v.Messages : ex.Message));
             }
         }
         _selected.Clear();
@@ -274,7 +274,7 @@ public partial class IncidentQueue : IDisposable
         }
         catch (Exception ex) when (ex is ValidationException or ConflictException)
         {
-            Snackbar.Add(ex is ValidationException v ? string.Join(" ", v.Errors.SelectMany(e => e.Value)) : ex.Message, MudBlazor.Severity.Warning);
+            Snackbar.Add(ex is ValidationException v ? v.Messages : ex.Message, MudBlazor.Severity.Warning);
         }
         _views = await SavedViews.ListAsync(_user);
     }

@@ -83,7 +83,7 @@ public sealed partial class NotificationsPage
         }
         catch (ValidationException ex)
         {
-            _error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+            _error = ex.Messages;
         }
         catch (AccessDeniedException ex)
         {

@@ -199,7 +199,7 @@ public partial class ScheduleCalendarPage
         }
         catch (ValidationException ex)
         {
-            _formError = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+            _formError = ex.Messages;
         }
         catch (Exception ex) when (ex is ConflictException or AccessDeniedException or NotFoundException)
         {

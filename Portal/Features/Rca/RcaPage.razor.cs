@@ -159,7 +159,7 @@ public sealed partial class RcaPage : IDisposable
         }
         catch (ValidationException ex)
         {
-            _error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+            _error = ex.Messages;
         }
         catch (Exception ex) when (ex is ConflictException or AccessDeniedException)
         {
@@ -200,7 +200,7 @@ public sealed partial class RcaPage : IDisposable
         }
         catch (ValidationException ex)
         {
-            _error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+            _error = ex.Messages;
         }
         catch (Exception ex) when (ex is ConflictException or AccessDeniedException)
         {
@@ -218,7 +218,7 @@ public sealed partial class RcaPage : IDisposable
         }
         catch (ValidationException ex)
         {
-            _error = string.Join(" ", ex.Errors.SelectMany(e => e.Value));
+            _error = ex.Messages;
         }
     }
 

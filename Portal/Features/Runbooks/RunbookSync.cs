@@ -119,7 +119,7 @@ public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, Runb
         }
         catch (ValidationException ex)
         {
-            return new ImportLine(name, ImportOutcome.Invalid, slug, string.Join(" ", ex.Errors.SelectMany(e => e.Value)));
+            return new ImportLine(name, ImportOutcome.Invalid, slug, ex.Messages);
         }
         if (ReviewOf(file) is not { } review)
         {
