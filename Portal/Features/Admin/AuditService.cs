@@ -18,6 +18,14 @@ public sealed record AuditRow(long Id, DateTimeOffset At, string Actor, string A
 
 public sealed record AuditPage(IReadOnlyList<AuditRow> Items, int Total, int Page, int PageSize);
 
+/// <summary>Adding an audit row to the change being saved, so it commits (or not) with it.</summary>
+public static class AuditTrail
+{
+    /// <summary>Records who (by handle and id) did what to what, in the caller's unit of work.</summary>
+    public static void Audit(this PortalDbContext db, ClaimsPrincipal? user, DateTimeOffset at, string action, string target, string? detail = null) =>
+        db.AuditEntries.Add(new AuditEntry { At = at, Actor = user.AuditName(), ActorId = user?.GetPersonId(), Action = action, Target = target, Detail = detail });
+}
+
 /// <summary>Appends to and reads the audit log. Rows are never changed or deleted.</summary>
 public sealed class AuditService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ClientOrigin origin)
 {

@@ -4,6 +4,7 @@ using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Admin;
 using NodaTime;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -56,7 +57,7 @@ public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> facto
         var feed = new CalendarFeed { OwnerId = me, ScheduleId = scheduleId, SecretHash = ApiTokenSecrets.Hash(secret), CreatedAt = clock.GetUtcNow() };
         db.CalendarFeeds.Add(feed);
         var names = await db.Schedules.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        db.AuditEntries.Add(new AuditEntry { At = feed.CreatedAt, Actor = user.AuditName(), ActorId = me, Action = "oncall.feed-created", Target = View(feed, names).What });
+        db.Audit(user, feed.CreatedAt, "oncall.feed-created", View(feed, names).What);
         await db.SaveChangesAsync(cancellationToken);
         return View(feed, names) with { Url = PathPrefix + secret + ".ics" };
     }
@@ -70,7 +71,7 @@ public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> facto
         if (feed.RevokedAt is null)
         {
             feed.RevokedAt = clock.GetUtcNow();
-            db.AuditEntries.Add(new AuditEntry { At = feed.RevokedAt.Value, Actor = user.AuditName(), ActorId = me, Action = "oncall.feed-revoked", Target = $"feed #{id}" });
+            db.Audit(user, feed.RevokedAt.Value, "oncall.feed-revoked", $"feed #{id}");
             await db.SaveChangesAsync(cancellationToken);
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Admin;
 using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -439,8 +440,7 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         }
     }
 
-    private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) =>
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = user.AuditName(), ActorId = user.GetPersonId(), Action = action, Target = target, Detail = detail });
+    private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) => db.Audit(user, clock.GetUtcNow(), action, target, detail);
 
     private static NotFoundException Missing(int id) => new($"There is no escalation policy #{id}.");
 }

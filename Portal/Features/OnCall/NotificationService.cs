@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -190,7 +191,7 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
             throw new AccessDeniedException("Only the channel's owner, or for a team channel its managers, can remove it.");
         }
         db.Channels.Remove(channel);
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = user.AuditName(), ActorId = me, Action = "notifications.channel-removed", Target = channel.Name });
+        db.Audit(user, clock.GetUtcNow(), "notifications.channel-removed", channel.Name);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Admin;
 using NodaTime;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
-using Portal.Shared.Admin;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
@@ -272,6 +272,5 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             CanCancel: s.IsOpen && s.RequesterId == me);
     }
 
-    private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) =>
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = user.AuditName(), ActorId = user.GetPersonId(), Action = action, Target = target, Detail = detail });
+    private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) => db.Audit(user, clock.GetUtcNow(), action, target, detail);
 }
