@@ -13,34 +13,20 @@ public sealed class SlaProcessorOptions
 /// Records SLA breaches as they happen, outside any user's circuit. Safe on several nodes: each breach is claimed
 /// through the incident's version, so it is recorded once.
 /// </summary>
-public sealed class SlaBreachProcessor(IServiceScopeFactory scopes, TimeProvider clock, SlaProcessorOptions options, ILogger<SlaBreachProcessor> logger) : BackgroundService
+public sealed class SlaBreachProcessor(IServiceScopeFactory scopes, SlaSignal signal, TimeProvider clock, SlaProcessorOptions options, ILogger<SlaBreachProcessor> logger)
+    : PollingProcessor(signal, clock, options.ScanInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        await using var scope = scopes.CreateAsyncScope();
+        var recorded = await scope.ServiceProvider.GetRequiredService<IncidentService>().RecordBreachesAsync(cancellationToken);
+        if (recorded > 0)
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var recorded = await scope.ServiceProvider.GetRequiredService<IncidentService>().RecordBreachesAsync(stoppingToken);
-                if (recorded > 0)
-                {
-                    logger.LogInformation("Recorded {Count} SLA breach(es)", recorded);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A database hiccup must not stop the processor; the next scan tries again.
-                logger.LogWarning(ex, "SLA scan failed; retrying in {Interval}", options.ScanInterval);
-            }
-            try
-            {
-                await Task.Delay(options.ScanInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            logger.LogInformation("Recorded {Count} SLA breach(es)", recorded);
         }
+        return recorded;
     }
 }
+
+/// <summary>Nothing wakes the SLA processor early today; it scans on its interval.</summary>
+public sealed class SlaSignal : ProcessorSignal;

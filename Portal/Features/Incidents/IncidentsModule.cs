@@ -26,6 +26,7 @@ public static class IncidentsModule
         builder.Services.AddScoped<SavedViewService>();
         builder.Services.AddScoped<SlaPolicyService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
+        builder.Services.AddSingleton<SlaSignal>();
         builder.Services.AddHostedService<SlaBreachProcessor>();
         if (builder.Configuration.GetValue<bool>("Demo:Traffic"))
         {

@@ -1,0 +1,20 @@
+using Portal.Features.Rca;
+
+namespace Portal.Background;
+
+/// <summary>Keeps recurrence families and action-item reminders current outside any user's circuit.</summary>
+public sealed class RcaProcessor(IServiceScopeFactory scopes, RcaSignal signal, TimeProvider clock, ILogger<RcaProcessor> logger)
+    : PollingProcessor(signal, clock, TimeSpan.FromMinutes(1), logger)
+{
+    protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var rcas = scope.ServiceProvider.GetRequiredService<RcaService>();
+        await rcas.RemindAsync(cancellationToken);
+        // Families are assigned in one pass; reporting 0 keeps the processor from looping on incidents without alerts.
+        await rcas.AssignFamiliesAsync(null, cancellationToken);
+        return 0;
+    }
+}
+
+public sealed class RcaSignal : ProcessorSignal;
