@@ -78,7 +78,9 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> factory, M
             var ids = hits.Keys.ToList();
             query = query.Where(r => ids.Contains(r.Id));
         }
-        var rows = (await query.ToListAsync(cancellationToken))
+        // A list never needs the bodies: read only what a row shows.
+        var rows = (await query.Select(r => new { r.Id, r.Slug, r.Title, r.Services, r.Tags, r.OwnerTeamId, r.LastReviewedAt, r.ReviewIntervalDays, r.Revision })
+                .ToListAsync(cancellationToken))
             .Where(r => service is null || r.Services.Contains(service, StringComparer.OrdinalIgnoreCase))
             .Where(r => tag is null || r.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
             .Where(r => team is null || (r.OwnerTeamId is { } t && string.Equals(teams.GetValueOrDefault(t), team, StringComparison.OrdinalIgnoreCase)))

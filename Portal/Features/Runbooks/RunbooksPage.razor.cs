@@ -35,14 +35,21 @@ public sealed partial class RunbooksPage
     {
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         _admin = _user.HasPortalRole(PortalRole.Admin);
-        var all = await Runbooks.ListAsync();
-        _services = [.. all.SelectMany(r => r.Services).Distinct().Order()];
-        _teams = [.. all.Select(r => r.Team).OfType<string>().Distinct().Order()];
-        _tags = [.. all.SelectMany(r => r.Tags).Distinct().Order()];
     }
 
-    protected override async Task OnParametersSetAsync() =>
-        _rows = await Runbooks.ListAsync(string.IsNullOrWhiteSpace(Q) ? null : Q, Empty(Service), Empty(Tag), Empty(Team), StaleFirst);
+    protected override async Task OnParametersSetAsync()
+    {
+        var unfiltered = Empty(Q) is null && Empty(Service) is null && Empty(Tag) is null && Empty(Team) is null;
+        _rows = await Runbooks.ListAsync(Empty(Q), Empty(Service), Empty(Tag), Empty(Team), StaleFirst);
+        if (_services.Count == 0)
+        {
+            // The filters' choices come from every runbook: from this list when it is unfiltered, else from one more read.
+            var all = unfiltered ? _rows : await Runbooks.ListAsync();
+            _services = [.. all.SelectMany(r => r.Services).Distinct().Order()];
+            _teams = [.. all.Select(r => r.Team).OfType<string>().Distinct().Order()];
+            _tags = [.. all.SelectMany(r => r.Tags).Distinct().Order()];
+        }
+    }
 
     private void Go(string? q = null, string? service = null, string? team = null, string? tag = null, bool? stale = null) =>
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
