@@ -17,7 +17,7 @@ namespace Portal.Features.OnCall;
 /// Schedules, overrides, and who is on call. Everyone signed in reads; managers and admins change schedules; an override
 /// is made by the person it puts on call, anyone above them, or an admin. Every change is audited.
 /// </summary>
-public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed? feed = null, NotificationService? notifications = null)
+public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed feed, NotificationService notifications)
 {
     public const int MaxWindowDays = 400;
 
@@ -239,14 +239,8 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
     /// <summary>After a committed change to a schedule's overrides: pages showing it re-read, and the people it concerns hear of it.</summary>
     private async Task AfterChangeAsync(int scheduleId, string kind, List<LiveNotice> notices, CancellationToken cancellationToken)
     {
-        if (feed is not null)
-        {
-            await feed.PublishAsync(new LiveNotice(LiveNotice.ForSchedule(scheduleId), kind, ""), cancellationToken);
-        }
-        if (notifications is not null)
-        {
-            await notifications.PublishAsync(notices, cancellationToken);
-        }
+        await feed.PublishAsync(new LiveNotice(LiveNotice.ForSchedule(scheduleId), kind, ""), cancellationToken);
+        await notifications.PublishAsync(notices, cancellationToken);
     }
 
     public async Task DeleteOverrideAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)

@@ -50,13 +50,11 @@ public sealed class RcaOptions
     public int Sev2BusinessDays { get; set; } = 10;
 }
 
-public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed? feed = null,
-    RcaOptions? options = null)
+public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed feed,
+    RcaOptions options)
 {
-    private readonly RcaOptions _options = options ?? new RcaOptions();
-
     /// <summary>When an RCA of an incident is due under the configured policy (null when none is needed).</summary>
-    public DateTimeOffset? DueAt(Severity severity, DateTimeOffset? resolvedAt) => RcaRules.DueAt(severity, resolvedAt, _options.Sev1BusinessDays, _options.Sev2BusinessDays);
+    public DateTimeOffset? DueAt(Severity severity, DateTimeOffset? resolvedAt) => RcaRules.DueAt(severity, resolvedAt, options.Sev1BusinessDays, options.Sev2BusinessDays);
 
     /// <summary>The RCAs whose fixes an incident came back after (it recurred after them).</summary>
     public async Task<List<RcaSummary>> RecurredAfterAsync(long incident, CancellationToken cancellationToken = default)
@@ -72,13 +70,8 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
     /// <summary>Presence is kept per incident number; RCAs use the negative of their id, so the two never meet.</summary>
     public static long PresenceKey(int id) => -id;
 
-    private async Task SavedAsync(int id, string who, int version, CancellationToken cancellationToken)
-    {
-        if (feed is not null)
-        {
-            await feed.PublishAsync(new Shared.Live.LiveNotice(Topic(id), "saved", who, version.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
-        }
-    }
+    private ValueTask SavedAsync(int id, string who, int version, CancellationToken cancellationToken) =>
+        feed.PublishAsync(new Shared.Live.LiveNotice(Topic(id), "saved", who, version.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
 
     public async Task<RcaView> CreateAsync(ClaimsPrincipal user, RcaCreate input, CancellationToken cancellationToken = default)
     {
