@@ -17,6 +17,9 @@ public enum NotificationKind
 
     /// <summary>An RCA to review, approved or sent back, or an action item due soon.</summary>
     Rca,
+
+    /// <summary>A review cycle opened, a review step due or done, or feedback asked of a peer.</summary>
+    Review,
 }
 
 /// <summary>A notification in a person's notification centre; also shown as a live toast when it arrives.</summary>

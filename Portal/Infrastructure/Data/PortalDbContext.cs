@@ -46,6 +46,18 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<ActionItem> ActionItems => Set<ActionItem>();
     public DbSet<RecurrenceFamily> Families => Set<RecurrenceFamily>();
     public DbSet<FamilyMember> FamilyMembers => Set<FamilyMember>();
+    public DbSet<OneOnOneSeries> OneOnOneSeries => Set<OneOnOneSeries>();
+    public DbSet<OneOnOneMeeting> OneOnOneMeetings => Set<OneOnOneMeeting>();
+    public DbSet<OneOnOneItem> OneOnOneItems => Set<OneOnOneItem>();
+    public DbSet<OneOnOnePrivateNote> OneOnOnePrivateNotes => Set<OneOnOnePrivateNote>();
+    public DbSet<DevelopmentPlan> Plans => Set<DevelopmentPlan>();
+    public DbSet<PlanGoal> PlanGoals => Set<PlanGoal>();
+    public DbSet<PlanUpdate> PlanUpdates => Set<PlanUpdate>();
+    public DbSet<ReviewCycle> ReviewCycles => Set<ReviewCycle>();
+    public DbSet<Review> Reviews => Set<Review>();
+    public DbSet<PeerFeedback> PeerFeedback => Set<PeerFeedback>();
+    public DbSet<OnboardingTemplate> OnboardingTemplates => Set<OnboardingTemplate>();
+    public DbSet<OnboardingTask> OnboardingTasks => Set<OnboardingTask>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

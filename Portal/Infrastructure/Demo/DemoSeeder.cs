@@ -113,6 +113,7 @@ public sealed class DemoSeeder(
         await SeedEscalationAsync(db, world, now, cancellationToken);
         await SeedRunbooksAsync(db, cancellationToken);
         var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
+        await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
     }
 

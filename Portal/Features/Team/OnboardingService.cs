@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.Admin;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Data;
+using Portal.Shared;
+using Portal.Shared.Team;
+
+namespace Portal.Features.Team;
+
+public sealed record OnboardingTaskView(int Id, OnboardingCategory Category, string Title, DateOnly DueDate, DateTimeOffset? DoneAt, string? DoneBy, bool Overdue);
+
+public sealed record OnboardingView(string Person, string PersonName, int Done, int Total, IReadOnlyList<OnboardingTaskView> Tasks);
+
+public sealed record OnboardingTemplateView(int Id, string Name, PortalRole Role, IReadOnlyList<OnboardingStep> Steps);
+
+public sealed record OnboardingStart(int TemplateId, DateOnly? StartDate);
+
+/// <summary>Onboarding checklists: templates per role (access, shadow shifts, runbook reading, first on-call) and each new starter's progress.</summary>
+public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<OnboardingTemplateView>> TemplatesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return [.. (await db.OnboardingTemplates.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken)).Select(t => new OnboardingTemplateView(t.Id, t.Name, t.Role, t.Steps))];
+    }
+
+    /// <summary>The person's checklist: for them and their chain (404, audited, to others). Empty when they have none.</summary>
+    public async Task<OnboardingView> GetAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
+        await CoachingGate.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "onboarding", clock.GetUtcNow(), false, cancellationToken);
+        return await ViewAsync(db, subject, cancellationToken);
+    }
+
+    /// <summary>A manager starts a new starter's onboarding from a template; due dates count from the start date.</summary>
+    public async Task<OnboardingView> StartAsync(ClaimsPrincipal viewer, string handle, OnboardingStart input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
+        await CoachingGate.RequireAsync(db, viewer, subject, subject.Relation == Relation.Manager, "onboarding", now, false, cancellationToken);
+        var template = await db.OnboardingTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == input.TemplateId, cancellationToken)
+            ?? throw new ValidationException("templateId", $"There is no onboarding template {input.TemplateId}.");
+        if (await db.OnboardingTasks.AnyAsync(t => t.PersonId == subject.Id, cancellationToken))
+        {
+            throw new ConflictException($"{subject.Name} already has an onboarding checklist.");
+        }
+        var start = input.StartDate ?? DateOnly.FromDateTime(now.UtcDateTime);
+        db.OnboardingTasks.AddRange(template.Steps.Select((s, i) => new OnboardingTask
+        {
+            PersonId = subject.Id, TemplateId = template.Id, Order = i, Category = s.Category, Title = s.Title, DueDate = start.AddDays(s.DueAfterDays),
+        }));
+        db.Audit(viewer, now, "onboarding.started", $"onboarding of {subject.Handle}", template.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        return await ViewAsync(db, subject, cancellationToken);
+    }
+
+    /// <summary>Ticks (or unticks) a step: the new starter or their managers.</summary>
+    public async Task<OnboardingView> SetDoneAsync(ClaimsPrincipal viewer, int taskId, bool done, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var task = await db.OnboardingTasks.FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        var subject = task is null ? null : await CoachingGate.SubjectAsync(db, viewer, task.PersonId, cancellationToken);
+        if (task is null || subject is null || !CoachingAccess.CanReadCoaching(subject.Relation))
+        {
+            throw await CoachingGate.DeniedAsync(db, viewer, $"onboarding step {taskId}", clock.GetUtcNow(), cancellationToken);
+        }
+        (task.DoneAt, task.DoneById) = done ? (task.DoneAt ?? clock.GetUtcNow(), task.DoneById ?? viewer.GetPersonId()) : ((DateTimeOffset?)null, (int?)null);
+        await db.SaveChangesAsync(cancellationToken);
+        return await ViewAsync(db, subject, cancellationToken);
+    }
+
+    private async Task<OnboardingView> ViewAsync(PortalDbContext db, Subject subject, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var tasks = await db.OnboardingTasks.AsNoTracking().Where(t => t.PersonId == subject.Id).OrderBy(t => t.Order)
+            .Select(t => new { t, DoneBy = db.People.Where(p => p.Id == t.DoneById).Select(p => p.Name).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        return new OnboardingView(subject.Handle, subject.Name, tasks.Count(t => t.t.DoneAt is not null), tasks.Count,
+            [.. tasks.Select(x => new OnboardingTaskView(x.t.Id, x.t.Category, x.t.Title, x.t.DueDate, x.t.DoneAt, x.DoneBy, x.t.DoneAt is null && x.t.DueDate < today))]);
+    }
+}
