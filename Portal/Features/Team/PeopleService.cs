@@ -59,6 +59,13 @@ public sealed class PeopleService(IDbContextFactory<PortalDbContext> factory, Au
         return await Project(db.People.AsNoTracking().Where(p => p.Id == id)).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>How the viewer stands to the person (self, manager above them, admin, or none): which of their pages they may open.</summary>
+    public async Task<Relation> RelationAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return (await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken)).Relation;
+    }
+
     /// <summary>The full entity, for signing in.</summary>
     public async Task<Person?> FindForSignInAsync(string handle, CancellationToken cancellationToken = default)
     {

@@ -330,11 +330,14 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
     {
         var me = viewer.GetPersonId() ?? throw new AccessDeniedException("Sign in to see feedback requests.");
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await db.PeerFeedback.AsNoTracking().Where(f => f.PeerId == me)
-            .Join(db.Reviews, f => f.ReviewId, r => r.Id, (f, r) => new { f, r })
-            .Join(db.ReviewCycles, x => x.r.CycleId, c => c.Id, (x, c) => new { x.f, x.r, c })
-            .Join(db.People, x => x.r.PersonId, p => p.Id, (x, p) => new PeerRequestView(x.f.Id, x.r.Id, p.Handle, p.Name, x.c.Name, x.c.PeerFeedbackDue, x.f.SubmittedAt, x.f.Declined, x.f.Text))
-            .OrderByDescending(v => v.Id).Take(100).ToListAsync(cancellationToken);
+        return await (from f in db.PeerFeedback.AsNoTracking()
+                      where f.PeerId == me
+                      join r in db.Reviews on f.ReviewId equals r.Id
+                      join c in db.ReviewCycles on r.CycleId equals c.Id
+                      join p in db.People on r.PersonId equals p.Id
+                      orderby f.Id descending
+                      select new PeerRequestView(f.Id, r.Id, p.Handle, p.Name, c.Name, c.PeerFeedbackDue, f.SubmittedAt, f.Declined, f.Text))
+            .Take(100).ToListAsync(cancellationToken);
     }
 
     /// <summary>The peer writes (or declines) the feedback asked of them, before the peer deadline.</summary>
