@@ -61,7 +61,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
     public async Task<IReadOnlyList<CycleView>> CyclesAsync(ClaimsPrincipal viewer, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var ids = await db.ReviewCycles.AsNoTracking().OrderByDescending(c => c.ManagerReviewDue).Select(c => c.Id).ToListAsync(cancellationToken);
+        var ids = await db.ReviewCycles.AsNoTracking().OrderByDescending(c => c.PeriodEnd).ThenByDescending(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
         var cycles = new List<CycleView>();
         foreach (var id in ids)
         {
@@ -400,7 +400,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
             visible.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count()), visible);
     }
 
-    /// <summary>States and deadlines of reviews (no content), in person order.</summary>
+    /// <summary>States and deadlines of reviews (no content): newest cycle first, then by name.</summary>
     private async Task<List<ReviewSummary>> SummariesAsync(PortalDbContext db, IQueryable<Review> reviews, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -409,7 +409,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
             .Join(db.People, x => x.r.PersonId, p => p.Id, (x, p) => new { x.r, x.c, p.Handle, p.Name })
             .Join(db.People, x => x.r.ManagerId, m => m.Id, (x, m) => new { x.r, x.c, x.Handle, x.Name, Manager = m.Handle, ManagerName = m.Name })
             .ToListAsync(cancellationToken);
-        return [.. rows.OrderByDescending(x => x.c.ManagerReviewDue).ThenBy(x => x.Name).Select(x =>
+        return [.. rows.OrderByDescending(x => x.c.PeriodEnd).ThenByDescending(x => x.c.Id).ThenBy(x => x.Name).Select(x =>
         {
             var selfDue = ReviewRules.SelfDue(x.r, x.c);
             var managerDue = ReviewRules.ManagerDue(x.r, x.c);
