@@ -54,6 +54,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ClientOrigin>();
         Services.AddScoped<AuditService>();
         Services.AddScoped<PeopleService>();
+        Services.AddScoped<OperationalRecordService>();
+        Services.AddScoped<OneOnOneService>();
+        Services.AddScoped<PlanService>();
+        Services.AddScoped<ReviewService>();
+        Services.AddScoped<OnboardingService>();
+        Services.AddScoped<TeamHealthService>();
         Services.AddScoped<DemoSignInService>();
         Services.AddSingleton(_ => _database!.Factory);
     }
