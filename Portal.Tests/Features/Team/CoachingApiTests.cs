@@ -140,6 +140,35 @@ public sealed class CoachingApiTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ManagersWriteOnboardingTemplatesAndBadStepsAreNamed()
+    {
+        using var manager = await _portal.SignedInClientAsync(JpManager.Handle);
+        var bad = await manager.PostAsJsonAsync(Url("/api/onboarding-templates"), new
+        {
+            name = "SRE starter", role = "Engineer", steps = new object[] { new { category = "Access", title = "", dueAfterDays = 1 }, new { category = "FirstOnCall", title = "Week one", dueAfterDays = 900 } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problems = await bad.ProblemTextAsync();
+        Assert.Contains("Step 1 needs a title", problems, StringComparison.Ordinal);
+        Assert.Contains("Step 2: due 0 to 365 days", problems, StringComparison.Ordinal);
+
+        var created = await manager.PostAsJsonAsync(Url("/api/onboarding-templates"), new
+        {
+            name = "SRE starter", role = "Engineer", steps = new[] { new { category = "Access", title = "Pager app installed", dueAfterDays = 1 } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync(Url("/api/onboarding-templates"), new
+        {
+            name = "SRE starter", role = "Engineer", steps = new[] { new { category = "Access", title = "x", dueAfterDays = 1 } },
+        }, Ct)).StatusCode);
+        using var engineer = await _portal.SignedInClientAsync(Report.Handle);
+        Assert.Equal(HttpStatusCode.Forbidden, (await engineer.PostAsJsonAsync(Url("/api/onboarding-templates"), new
+        {
+            name = "Mine", role = "Engineer", steps = new[] { new { category = "Access", title = "x", dueAfterDays = 1 } },
+        }, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task TeamHealthShowsLoadSpreadAndWhatIsOverdueBelowTheViewer()
     {
         using var head = await _portal.SignedInClientAsync(Head.Handle);

@@ -16,6 +16,8 @@ public sealed record OnboardingTemplateView(int Id, string Name, PortalRole Role
 
 public sealed record OnboardingStart(int TemplateId, DateOnly? StartDate);
 
+public sealed record TemplateInput(string? Name, PortalRole Role, IReadOnlyList<OnboardingStep>? Steps);
+
 /// <summary>Onboarding checklists: templates per role (access, shadow shifts, runbook reading, first on-call) and each new starter's progress.</summary>
 public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
 {
@@ -23,6 +25,43 @@ public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return [.. (await db.OnboardingTemplates.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken)).Select(t => new OnboardingTemplateView(t.Id, t.Name, t.Role, t.Steps))];
+    }
+
+    /// <summary>Adds a checklist template for new starters of a role (managers and admins).</summary>
+    public async Task<OnboardingTemplateView> CreateTemplateAsync(ClaimsPrincipal viewer, TemplateInput input, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.HasPortalRole(PortalRole.Manager))
+        {
+            throw new AccessDeniedException("Managers and admins write onboarding templates.");
+        }
+        var name = PlanService.Required(input.Name, "name", 120);
+        var steps = input.Steps ?? [];
+        var problems = new List<string>();
+        if (steps.Count is 0 or > 60)
+        {
+            problems.Add("A template has 1 to 60 steps.");
+        }
+        problems.AddRange(steps.Select((s, i) => (s, i)).Where(x => string.IsNullOrWhiteSpace(x.s.Title) || x.s.Title.Length > 200)
+            .Select(x => $"Step {x.i + 1} needs a title of up to 200 characters."));
+        problems.AddRange(steps.Select((s, i) => (s, i)).Where(x => x.s.DueAfterDays is < 0 or > 365 || !Enum.IsDefined(x.s.Category))
+            .Select(x => $"Step {x.i + 1}: due 0 to 365 days after the start, in one of the categories."));
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["steps"] = [.. problems] });
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (await db.OnboardingTemplates.AnyAsync(t => t.Name == name, cancellationToken))
+        {
+            throw new ConflictException($"There is already a template called \"{name}\".");
+        }
+        var template = new OnboardingTemplate
+        {
+            Name = name, Role = input.Role, Steps = [.. steps.Select(s => new OnboardingStep { Category = s.Category, Title = s.Title.Trim(), DueAfterDays = s.DueAfterDays })],
+        };
+        db.OnboardingTemplates.Add(template);
+        db.Audit(viewer, clock.GetUtcNow(), "onboarding.template-created", name, $"{steps.Count} steps for {input.Role}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new OnboardingTemplateView(template.Id, template.Name, template.Role, template.Steps);
     }
 
     /// <summary>The person's checklist: for them and their chain (404, audited, to others). Empty when they have none.</summary>

@@ -135,6 +135,11 @@ public static class TeamModule
         api.MapPut("/onboarding-steps/{id:int}/done", (ClaimsPrincipal user, OnboardingService s, int id, DoneInput input, CancellationToken ct) => s.SetDoneAsync(user, id, input.Done, ct))
             .WithSummary("Ticks (or unticks) an onboarding step.");
         api.MapGet("/onboarding-templates", (OnboardingService s, CancellationToken ct) => s.TemplatesAsync(ct));
+        api.MapPost("/onboarding-templates", async (ClaimsPrincipal user, OnboardingService s, TemplateInput input, CancellationToken ct) =>
+        {
+            var template = await s.CreateTemplateAsync(user, input, ct);
+            return Results.Created($"/api/onboarding-templates/{template.Id}", template);
+        }).WithSummary("Adds a checklist template for a role: { name, role, steps: [{ category: Access|ShadowShifts|RunbookReading|FirstOnCall, title, dueAfterDays }] }.");
 
         api.MapGet("/team/health", (ClaimsPrincipal user, TeamHealthService s, string? team, int? days, CancellationToken ct) => s.HealthAsync(user, team, days ?? 30, ct))
             .RequireAuthorization(PortalPolicies.Manager)
