@@ -2,6 +2,7 @@ using Portal.Features.Account;
 using Portal.Features.Admin;
 using Portal.Features.Alerts;
 using Portal.Features.Incidents;
+using Portal.Features.Metrics;
 using Portal.Features.OnCall;
 using Portal.Features.Rca;
 using Portal.Features.Runbooks;
@@ -27,6 +28,7 @@ builder.AddAlertsModule();
 builder.AddOnCallModule();
 builder.AddRunbooksModule();
 builder.AddRcaModule();
+builder.AddMetricsModule();
 
 var app = builder.Build();
 
@@ -42,6 +44,7 @@ app.MapAlertsModule();
 app.MapOnCallModule();
 app.MapRunbooksModule();
 app.MapRcaModule();
+app.MapMetricsModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

@@ -29,6 +29,13 @@ public sealed class PostgresTests(PostgresServer server) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task EveryMetricMatchesABruteForceCalculationOnPostgres()
+    {
+        await using var postgres = new PortalFactory(postgres: await server.CreateDatabaseAsync());
+        await Features.Metrics.MetricsHistory.AssertEveryFigureAsync(postgres);
+    }
+
+    [Fact]
     public async Task RunbookSearchFindsTheSameRunbooksFirstOnPostgresAsOnSqlite()
     {
         await using var postgres = new PortalFactory(postgres: await server.CreateDatabaseAsync());
