@@ -45,7 +45,7 @@ public class LayoutTests : ComponentTestContext
         SignInAs("someone", PortalRole.Engineer);
         var menu = Render<NavMenu>();
 
-        Assert.Equal(["/", "/incidents", "/oncall", "/runbooks", "/rca", "/team", "/admin/services", "/admin/sla"], NavLinks(menu));
+        Assert.Equal(["/", "/incidents", "/oncall", "/runbooks", "/rca", "/team", "/metrics", "/admin/services", "/admin/sla"], NavLinks(menu));
         Assert.DoesNotContain("Audit log", menu.Markup, StringComparison.Ordinal);
     }
 
@@ -55,7 +55,7 @@ public class LayoutTests : ComponentTestContext
         SignInAs("grace.coleman", PortalRole.Admin);
         var menu = Render<NavMenu>();
 
-        Assert.Equal(["/", "/incidents", "/oncall", "/runbooks", "/rca", "/team", "/admin/services", "/admin/sla", "/admin/integrations", "/admin/audit"], NavLinks(menu));
+        Assert.Equal(["/", "/incidents", "/oncall", "/runbooks", "/rca", "/team", "/metrics", "/admin/services", "/admin/sla", "/admin/integrations", "/admin/audit"], NavLinks(menu));
     }
 
     [Fact]

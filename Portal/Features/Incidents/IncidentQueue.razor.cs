@@ -72,6 +72,8 @@ public partial class IncidentQueue : IDisposable
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
     [SupplyParameterFromQuery] public string? Sort { get; set; }
     [SupplyParameterFromQuery] public string? Assignee { get; set; }
+    [SupplyParameterFromQuery] public string? From { get; set; }
+    [SupplyParameterFromQuery] public string? To { get; set; }
 
     /// <summary>How many times this page itself rendered (its children not counted); tests read it to see coalescing.</summary>
     internal int OwnRenders { get; private set; }
@@ -94,7 +96,7 @@ public partial class IncidentQueue : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        var filter = IncidentQueueFilter.FromUrl(Status, Severity, Region, Team, Service, Mine, Unassigned, Breached, Search, Sort, Assignee);
+        var filter = IncidentQueueFilter.FromUrl(Status, Severity, Region, Team, Service, Mine, Unassigned, Breached, Search, Sort, Assignee, From, To);
         if (filter == _filter && _rows.Count > 0)
         {
             return;

@@ -10,10 +10,10 @@ namespace Portal.Features.Incidents;
 public sealed record IncidentQueueFilter(
     string Status = "open", IReadOnlyList<Severity>? Severities = null, RegionCode? Region = null, string? Team = null,
     string? Service = null, bool Mine = false, bool Unassigned = false, bool Breached = false, string? Search = null,
-    string Sort = "newest", string? Assignee = null)
+    string Sort = "newest", string? Assignee = null, DateTimeOffset? From = null, DateTimeOffset? To = null)
 {
     public IncidentQuery ToQuery(string? cursor, int limit) =>
-        new(Status, Severities, Region, Team, Service, Assignee, Mine, Unassigned, Breached, Search, Sort, cursor, limit);
+        new(Status, Severities, Region, Team, Service, Assignee, Mine, Unassigned, Breached, Search, Sort, cursor, limit, From, To);
 
     /// <summary>The URL of this view ("/incidents?severity=SEV1,SEV2&amp;region=EU").</summary>
     public string ToUrl()
@@ -36,12 +36,14 @@ public sealed record IncidentQueueFilter(
         query["breached"] = Breached ? "true" : null;
         query["q"] = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
         query["sort"] = Sort == "newest" ? null : Sort;
+        query["from"] = From?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        query["to"] = To?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         return QueryHelpers.AddQueryString("/incidents", query.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value));
     }
 
     /// <summary>Reads the filters from URL values; anything unknown is ignored rather than failing the page.</summary>
     public static IncidentQueueFilter FromUrl(string? status, string? severity, string? region, string? team, string? service,
-        bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? assignee = null)
+        bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? assignee = null, string? from = null, string? to = null)
     {
         var severities = (severity ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Enum.TryParse<Severity>(s, ignoreCase: true, out var v) && Enum.IsDefined(v) && !int.TryParse(s, out _) ? v : (Severity?)null)
@@ -59,8 +61,12 @@ public sealed record IncidentQueueFilter(
             Breached: breached ?? false,
             Search: string.IsNullOrWhiteSpace(q) ? null : q,
             Sort: string.Equals(sort, "severity", StringComparison.OrdinalIgnoreCase) ? "severity" : "newest",
-            Assignee: string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim().ToLowerInvariant());
+            Assignee: string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim().ToLowerInvariant(),
+            From: Instant(from), To: Instant(to));
     }
+
+    private static DateTimeOffset? Instant(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
 
     /// <summary>
     /// Whether a live change may concern this view. True when unsure (breached, search): the page then re-reads, and

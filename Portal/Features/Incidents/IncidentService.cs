@@ -18,7 +18,7 @@ namespace Portal.Features.Incidents;
 public sealed record IncidentQuery(
     string? Status = null, IReadOnlyList<Severity>? Severities = null, RegionCode? Region = null, string? Team = null,
     string? Service = null, string? Assignee = null, bool Mine = false, bool Unassigned = false, bool Breached = false,
-    string? Search = null, string? Sort = null, string? Cursor = null, int Limit = 50);
+    string? Search = null, string? Sort = null, string? Cursor = null, int Limit = 50, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 public sealed record IncidentPage(IReadOnlyList<IncidentRow> Items, string? NextCursor);
 
@@ -377,6 +377,15 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         if (query.Breached)
         {
             rows = rows.Where(i => i.AcknowledgeBreached || i.MitigateBreached);
+        }
+        // Triggered in [From, To): the window a metric counted, for drilling down from it.
+        if (query.From is { } from)
+        {
+            rows = rows.Where(i => i.TriggeredAt >= from);
+        }
+        if (query.To is { } to)
+        {
+            rows = rows.Where(i => i.TriggeredAt < to);
         }
         if (!string.IsNullOrWhiteSpace(query.Search))
         {

@@ -40,11 +40,11 @@ public static class IncidentsModule
 
         api.MapGet("", (ClaimsPrincipal user, IncidentService incidents, string? status, string? severity, string? region, string? team,
                 string? service, string? assignee, bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? cursor, int? limit,
-                CancellationToken ct) =>
+                DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
             incidents.ListAsync(user, new IncidentQuery(
                 status, ParseSeverities(severity), Regions.ParseFilter(region), team, service, assignee, mine ?? false, unassigned ?? false,
-                breached ?? false, q, sort, cursor, limit ?? 50), ct))
-            .WithSummary("The queue: open incidents by default (status=all for every status); keyset paging with cursor.");
+                breached ?? false, q, sort, cursor, limit ?? 50, from, to), ct))
+            .WithSummary("The queue: open incidents by default (status=all for every status); from/to keep those triggered in that window; keyset paging with cursor.");
 
         api.MapGet("/{number}", async (IncidentService incidents, string number, CancellationToken ct) =>
             await incidents.DetailAsync(ParseNumber(number), ct) is { } detail
