@@ -60,6 +60,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ReviewService>();
         Services.AddScoped<OnboardingService>();
         Services.AddScoped<TeamHealthService>();
+        Services.AddSingleton(new Portal.Features.Metrics.MetricsOptions());
+        Services.AddScoped<Portal.Features.Metrics.MetricsService>();
+        Services.AddScoped<Portal.Features.Metrics.ReviewPackService>();
         Services.AddScoped<DemoSignInService>();
         Services.AddSingleton(_ => _database!.Factory);
     }
