@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["circuits"] = CircuitsScenario.RunAsync,
     ["ingest"] = IngestScenario.RunAsync,
     ["runbook-search"] = RunbookSearchScenario.RunAsync,
+    ["wbr"] = WbrScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -86,7 +86,7 @@ internal static class QueueScenario
     }
 
     /// <summary>A migrated database with people, teams and <paramref name="count"/> incidents of realistic mix.</summary>
-    private static async Task<Person> PrepareAsync(IDbContextFactory<PortalDbContext> factory, int count)
+    internal static async Task<Person> PrepareAsync(IDbContextFactory<PortalDbContext> factory, int count)
     {
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.MigrateAsync();

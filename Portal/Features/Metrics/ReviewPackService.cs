@@ -29,6 +29,8 @@ public sealed record ReviewPack(string Kind, ReportingPeriod Period, ReportingPe
 /// <summary>Builds the WBR (a week against the week before, 4- and 13-week trends) and the MBR (a month against the month before, trailing year).</summary>
 public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory, MetricsService metrics, TimeProvider clock)
 {
+    private const int MaxSev1Callouts = 5;
+
     /// <summary>The WBR of an ISO week ("2026-W47"); by default the last complete week.</summary>
     public Task<ReviewPack> WbrAsync(string? week, CancellationToken cancellationToken = default)
     {
@@ -148,10 +150,15 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
         yield return new Callout("breaches",
             breaches == 0 ? $"No SLA breaches this {unit}." : $"{breaches} SLA breach{(breaches == 1 ? "" : "es")} ({current.AcknowledgeBreaches} acknowledge, {current.MitigateBreaches} mitigate), {prior.AcknowledgeBreaches + prior.MitigateBreaches} the {unit} before.",
             breaches == 0 ? null : drill("&breached=true"));
-        foreach (var s in sev1s)
+        // Each SEV1 with where its RCA stands; past a handful, the table below lists the rest.
+        foreach (var s in sev1s.Take(MaxSev1Callouts))
         {
             yield return new Callout("sev1", $"SEV1 {s.Key} ({s.Region}) {s.Title}: {(s.RcaId is null ? "no RCA yet" : $"RCA {s.RcaState}")}{(s.RcaOverdue ? ", overdue" : "")}.",
                 s.RcaId is { } id ? $"/rca/{id}" : $"/incidents/{s.Key}");
+        }
+        if (current.BySeverity.GetValueOrDefault(Severity.SEV1) is var more and > MaxSev1Callouts)
+        {
+            yield return new Callout("sev1", $"…and {more - MaxSev1Callouts} more SEV1 incidents this {unit}.", drill("&severity=SEV1"));
         }
         if (current.ActionsOverdue > 0)
         {

@@ -409,6 +409,8 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "Status", "Number");
 
+                    b.HasIndex(new[] { "TriggeredAt", "Severity", "Region", "TeamId", "ServiceId", "AcknowledgedAt", "MitigatedAt", "ResolvedAt", "AcknowledgeBreached", "MitigateBreached", "AdvertisersAffected", "RevenueAtRiskUsd" }, "IX_Incidents_Metrics");
+
                     b.HasIndex(new[] { "AssigneeId", "Number" }, "IX_Incidents_Open_Assignee")
                         .HasFilter("\"Status\" <> 'Resolved'");
 
