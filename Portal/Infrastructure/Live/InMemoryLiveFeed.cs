@@ -32,6 +32,15 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
         return subscriber;
     }
 
+    /// <summary>Tells every subscriber that it may have missed events and should re-read (its overflow handler runs).</summary>
+    public void Resync()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Resync();
+        }
+    }
+
     public ValueTask PublishAsync(LiveNotice notice, CancellationToken cancellationToken = default)
     {
         foreach (var subscriber in _noticeSubscribers)
@@ -63,6 +72,13 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
         {
             (_remove, _onChange, _onOverflow, _logger) = (remove, onChange, onOverflow, logger);
             _ = Task.Run(ReadAsync);
+        }
+
+        public void Resync()
+        {
+            _overflowed = true;
+            // Wakes the reader; it drains the queue (this placeholder with it) and calls the overflow handler.
+            _queue.Writer.TryWrite(default!);
         }
 
         public void Offer(T change)

@@ -25,6 +25,9 @@ public sealed class LiveHub(LiveSubscriptions subscriptions) : Hub
 {
     public const string ChangedMethod = "incidentChanged";
 
+    /// <summary>Sent to every client when this node may have missed events (for example after a Redis outage): re-read what you show.</summary>
+    public const string ResyncMethod = "resync";
+
     public Task Subscribe(string topic)
     {
         var normalized = LiveTopics.Normalize(topic, out var error) ?? throw new HubException(error);
@@ -112,7 +115,9 @@ public sealed class LiveHubBridge(ILiveFeed feed, IHubContext<LiveHub> hub, Live
             {
                 await hub.Clients.Clients(connections).SendAsync(LiveHub.ChangedMethod, IncidentChangedMessage.From(change));
             }
-        });
+        },
+        // Events may have been missed (a slow bridge, or Redis back after an outage): clients should re-read.
+        () => new ValueTask(hub.Clients.All.SendAsync(LiveHub.ResyncMethod)));
         return Task.CompletedTask;
     }
 

@@ -7,13 +7,26 @@ namespace Portal.Infrastructure.Live;
 public static class LiveModule
 {
     /// <summary>
-    /// The node's live feed and the hub for outside clients. No SignalR Redis backplane: it would also carry Blazor's
-    /// own hub, and a Redis outage would then break every page (dotnet/aspnetcore#58971).
+    /// The node's live feed (across nodes through Redis when <c>Live:Redis</c> is set) and the hub for outside clients.
+    /// No SignalR Redis backplane: it would also carry Blazor's own hub, and a Redis outage would then break every page
+    /// (dotnet/aspnetcore#58971).
     /// </summary>
     public static void AddPortalLive(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<InMemoryLiveFeed>();
-        builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
+        var options = builder.Configuration.GetSection("Live").Get<LiveOptions>() ?? new LiveOptions();
+        builder.Services.AddSingleton(options);
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<RedisLiveFeed>();
+            builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<RedisLiveFeed>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisLiveFeed>());
+            builder.Services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: ["ready"]);
+        }
         builder.Services.AddSingleton<LiveSubscriptions>();
         builder.Services.AddSingleton<IPresence, InMemoryPresence>();
         builder.Services.AddHostedService<LiveHubBridge>();

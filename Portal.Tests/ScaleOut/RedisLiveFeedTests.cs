@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Infrastructure.Live;
+using Portal.Shared.Admin;
+using Portal.Shared.Incidents;
+using Portal.Shared.Live;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.ScaleOut;
+
+/// <summary>Two nodes' live feeds on one real Redis: events cross nodes once, and a Redis outage pauses only that.</summary>
+public sealed class RedisLiveFeedTests : IAsyncDisposable
+{
+    private readonly RedisServer _redis = new();
+    private readonly List<RedisLiveFeed> _nodes = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+        await _redis.DisposeAsync();
+    }
+
+    private async Task<RedisLiveFeed> NodeAsync()
+    {
+        var node = new RedisLiveFeed(new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), new LiveOptions { Redis = _redis.ConnectionString },
+            NullLogger<RedisLiveFeed>.Instance);
+        await node.StartAsync(Ct);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static IncidentChanged Change(long number, int version) =>
+        new(number, version, TimelineEventKind.Created, $"Incident {number}", IncidentStatus.Triggered, Severity.SEV2, null, null, RegionCode.EU, null, DateTimeOffset.UtcNow);
+
+    private static (List<long> Seen, IDisposable Subscription, Func<int> Resyncs) Listen(RedisLiveFeed feed)
+    {
+        var seen = new List<long>();
+        var resyncs = 0;
+        var subscription = feed.Subscribe(c =>
+        {
+            lock (seen)
+            {
+                seen.Add(c.Number);
+            }
+            return ValueTask.CompletedTask;
+        }, () =>
+        {
+            Interlocked.Increment(ref resyncs);
+            return ValueTask.CompletedTask;
+        });
+        return (seen, subscription, () => Volatile.Read(ref resyncs));
+    }
+
+    private static int Count(List<long> seen, long number)
+    {
+        lock (seen)
+        {
+            return seen.Count(n => n == number);
+        }
+    }
+
+    [Fact]
+    public async Task AnEventPublishedOnOneNodeReachesTheOtherOnceAndItsOwnOnce()
+    {
+        await _redis.StartAsync();
+        var (a, b) = (await NodeAsync(), await NodeAsync());
+        var (onA, subA, _) = Listen(a);
+        var (onB, subB, _) = Listen(b);
+        var notices = new List<string>();
+        using var noticesOnA = a.SubscribeNotices(n =>
+        {
+            lock (notices)
+            {
+                notices.Add(n.Topic);
+            }
+            return ValueTask.CompletedTask;
+        });
+
+        await b.PublishAsync(Change(1, 1), Ct);
+        await b.PublishAsync(new LiveNotice("person:7", "page", "Paged"), Ct);
+
+        await Eventually.TrueAsync(() => Count(onA, 1) == 1);
+        await Eventually.TrueAsync(() => { lock (notices) { return notices.Contains("person:7"); } });
+        await Task.Delay(300, Ct);
+        Assert.Equal(1, Count(onA, 1));
+        Assert.Equal(1, Count(onB, 1));   // delivered locally at once, and not again when Redis echoes it back
+        subA.Dispose();
+        subB.Dispose();
+    }
+
+    [Fact]
+    public async Task WithRedisDownANodeKeepsItsOwnPagesLiveAndOthersResyncWhenItReturns()
+    {
+        await _redis.StartAsync();
+        var (a, b) = (await NodeAsync(), await NodeAsync());
+        var (onA, subA, resyncsOnA) = Listen(a);
+        var (onB, subB, _) = Listen(b);
+        Assert.Equal(HealthStatus.Healthy, (await new LiveFeedHealthCheck(a).CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+
+        await _redis.StopAsync();
+        await Eventually.TrueAsync(() => !b.Connected);
+        await b.PublishAsync(Change(2, 1), Ct);   // no exception: the change is committed; only other nodes miss it
+        await Eventually.TrueAsync(() => Count(onB, 2) == 1);
+        Assert.Equal(0, Count(onA, 2));
+        Assert.Equal(HealthStatus.Degraded, (await new LiveFeedHealthCheck(a).CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+
+        await _redis.StartAsync();
+        // Back: every subscriber on the other node is told to re-read what it missed, and events flow again.
+        await Eventually.TrueAsync(() => a.Connected && b.Connected && resyncsOnA() >= 1, seconds: 20);
+        await b.PublishAsync(Change(3, 1), Ct);
+        await Eventually.TrueAsync(() => Count(onA, 3) == 1);
+        subA.Dispose();
+        subB.Dispose();
+    }
+}
