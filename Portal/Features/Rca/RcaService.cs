@@ -420,6 +420,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var now = clock.GetUtcNow();
         var soon = DateOnly.FromDateTime(now.UtcDateTime.AddDays(2));
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var exclusive = await db.BeginExclusiveAsync("rca.remind", cancellationToken);
         var due = await db.ActionItems.Where(a => a.Status == ActionStatus.Open && a.RemindedAt == null && a.DueDate <= soon).OrderBy(a => a.DueDate).Take(200).ToListAsync(cancellationToken);
         var notices = new List<Shared.Live.LiveNotice>();
         foreach (var item in due)
@@ -430,6 +431,10 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
                 now, cancellationToken));
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (exclusive is not null)
+        {
+            await exclusive.CommitAsync(cancellationToken);
+        }
         await notifications.PublishAsync(notices, cancellationToken);
         return due.Count;
     }
@@ -443,6 +448,8 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
     public async Task<int> AssignFamiliesAsync(IReadOnlyCollection<long>? numbers = null, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        // Nodes (and an RCA being opened) must not put one incident into a family twice.
+        await using var exclusive = await db.BeginExclusiveAsync("rca.families", cancellationToken);
         var query = db.Incidents.AsNoTracking().Where(i => !db.FamilyMembers.Any(m => m.IncidentNumber == i.Number));
         // Only incidents with alerts have keys; the rest join a family when someone links them by hand.
         query = numbers is null
@@ -475,6 +482,10 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             await FlagRecurrenceAsync(db, member, incident.TriggeredAt, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             assigned++;
+        }
+        if (exclusive is not null)
+        {
+            await exclusive.CommitAsync(cancellationToken);
         }
         return assigned;
     }

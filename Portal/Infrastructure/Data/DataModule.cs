@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -41,6 +42,10 @@ public static class DataModule
         }
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        // The Data Protection keys (sign-in cookies, antiforgery) live in the database, so every node reads the same
+        // key ring. Data Protection asks for a scoped context; it is the only user of this registration.
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));

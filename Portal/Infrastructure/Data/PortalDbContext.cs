@@ -13,7 +13,7 @@ namespace Portal.Infrastructure.Data;
 /// The portal's database. Each provider has its own subclass, so each keeps its own migration set
 /// (SQLite and PostgreSQL differ in types and in what ALTER TABLE can do).
 /// </summary>
-public abstract class PortalDbContext(DbContextOptions options) : DbContext(options)
+public abstract class PortalDbContext(DbContextOptions options) : DbContext(options), Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public DbSet<Person> People => Set<Person>();
     public DbSet<Team> Teams => Set<Team>();
@@ -58,6 +58,10 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<PeerFeedback> PeerFeedback => Set<PeerFeedback>();
     public DbSet<OnboardingTemplate> OnboardingTemplates => Set<OnboardingTemplate>();
     public DbSet<OnboardingTask> OnboardingTasks => Set<OnboardingTask>();
+
+    /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>
+        Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Live;
+using Portal.Shared.Demo;
+using Portal.Shared.Incidents;
+using Portal.Shared.OnCall;
+using Portal.Tests.Support;
+using static Portal.Tests.Support.HttpExtensions;
+
+namespace Portal.Tests.ScaleOut;
+
+/// <summary>
+/// Two portal nodes (two hosts in this process, each with its own services, processors and live feed) on one real
+/// PostgreSQL and one real Redis: they behave as one portal.
+/// </summary>
+public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IAsyncLifetime
+{
+    private readonly RedisServer _redis = new();
+    private PortalFactory _a = default!;
+    private PortalFactory _b = default!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _redis.StartAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Live:Redis"] = _redis.ConnectionString };
+        // A starts first and migrates and seeds; B then finds the database ready, as a second node would.
+        _a = new PortalFactory(postgres: database, settings: settings);
+        _a.AnonymousClient().Dispose();
+        _b = new PortalFactory(postgres: database, settings: settings);
+        _b.AnonymousClient().Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    /// <summary>Signs in on node A and returns the cookie header, as a browser would hold it.</summary>
+    private async Task<string> SignInOnAAsync(string handle)
+    {
+        using var a = _a.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var signIn = await a.GetAsync(Url($"/account/demo?as={handle}"), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return string.Join("; ", signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+    }
+
+    [Fact]
+    public async Task ASignInOnNodeAIsASignInOnNodeB()
+    {
+        var cookie = await SignInOnAAsync("grace.coleman");
+        using var b = _b.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url("/api/me"));
+        request.Headers.Add("Cookie", cookie);
+        var me = await b.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal("grace.coleman", (await me.JsonAsync()).GetProperty("handle").GetString());
+        await using var db = await _a.Db.CreateDbContextAsync(Ct);
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AnAlertIngestedOnNodeBReachesAHubClientOnNodeAAndPagesOnceWithBothNodesEscalating()
+    {
+        var cookie = await SignInOnAAsync("grace.coleman");
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(_a.Server.BaseAddress, "hubs/live"), o =>
+        {
+            o.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
+            o.Transports = HttpTransportType.LongPolling;
+            o.Headers["Cookie"] = cookie;
+        }).Build();
+        var received = new ConcurrentQueue<IncidentChangedMessage>();
+        hub.On<IncidentChangedMessage>(LiveHub.ChangedMethod, received.Enqueue);
+        await hub.StartAsync(Ct);
+        await hub.InvokeAsync("Subscribe", "incidents", Ct);
+
+        using var monitor = _b.AnonymousClient();
+        var sent = await monitor.PostAsJsonAsync(Url("/v2/enqueue"), new
+        {
+            routing_key = DemoWorld.MonitorKey, event_action = "trigger", dedup_key = "two-nodes-1",
+            payload = new { summary = "Payments gateway timeouts seen from node B", source = "payments-monitor", severity = "critical" },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+
+        await Eventually.TrueAsync(() => received.Any(m => m.Kind == "Created" && m.Title == "Payments gateway timeouts seen from node B"));
+        var number = received.First(m => m.Kind == "Created").Number;
+
+        // The demo's policy for payments pages level 1 at once and level 2 fifteen minutes later. Both nodes run the
+        // escalation processor; each level pages once.
+        await Eventually.TrueAsync(() => PagedEntries(number) == 1, seconds: 20);
+        foreach (var node in new[] { _a, _b })
+        {
+            node.Clock.Advance(TimeSpan.FromMinutes(16));
+        }
+        await Eventually.TrueAsync(() => PagedEntries(number) == 2, seconds: 20);
+        await Task.Delay(1000, Ct);
+        Assert.Equal(2, PagedEntries(number));
+        await using var db = await _a.Db.CreateDbContextAsync(Ct);
+        var pages = await db.Notifications.Where(n => n.IncidentNumber == number && n.Kind == NotificationKind.Page).Select(n => new { n.PersonId, n.Body }).ToListAsync(Ct);
+        Assert.NotEmpty(pages);
+        Assert.Equal(pages.Count, pages.Distinct().Count());
+    }
+
+    private int PagedEntries(long number)
+    {
+        using var db = _a.Db.CreateDbContext();
+        return db.Timeline.Count(e => e.IncidentNumber == number && e.Kind == TimelineEventKind.Paged);
+    }
+}
