@@ -51,6 +51,10 @@ public sealed class PostgresServer : IAsyncLifetime
             _asPostgresUser);
     }
 
+    /// <summary>Stops the server (clients are cut off, as in a restart); <see cref="StartAsync"/> brings it back.</summary>
+    public async Task StopAsync() =>
+        await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop"], _asPostgresUser);
+
     public async Task<string> CreateDatabaseAsync()
     {
         var name = $"portal_{Guid.NewGuid():N}";

@@ -39,6 +39,12 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
                 Title = "The request body is not valid JSON for this call.",
             },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "The request could not be read.", Detail = b.Message },
+            _ when IsDatabaseUnavailable(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The database is unreachable.",
+                Detail = "Nothing was changed. Try again in a few seconds.",
+            },
             _ => new ProblemDetails
             {
                 Status = StatusCodes.Status500InternalServerError,
@@ -50,9 +56,32 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
         {
             logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+            logger.LogWarning("The database was unreachable on {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
+        }
         problem.Extensions["traceId"] = traceId;
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private const string RetryAfterSeconds = "5";
+
+    /// <summary>
+    /// A database restarting, failing over or briefly out of reach: the driver marks such errors transient (EF wraps
+    /// them). The caller should retry; a 500 would say the portal is broken.
+    /// </summary>
+    internal static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>"$.severity" → "severity"; "$.tags[2]" → "tags".</summary>
