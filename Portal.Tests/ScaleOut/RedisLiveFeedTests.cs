@@ -12,25 +12,25 @@ namespace Portal.Tests.ScaleOut;
 public sealed class RedisLiveFeedTests : IAsyncDisposable
 {
     private readonly RedisServer _redis = new();
-    private readonly List<RedisLiveFeed> _nodes = [];
+    private readonly List<RedisBus> _buses = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes)
+        foreach (var bus in _buses)
         {
-            await node.DisposeAsync();
+            await bus.DisposeAsync();
         }
         await _redis.DisposeAsync();
     }
 
     private async Task<RedisLiveFeed> NodeAsync()
     {
-        var node = new RedisLiveFeed(new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), new LiveOptions { Redis = _redis.ConnectionString },
-            NullLogger<RedisLiveFeed>.Instance);
+        var bus = new RedisBus(new LiveOptions { Redis = _redis.ConnectionString }, NullLogger<RedisBus>.Instance);
+        _buses.Add(bus);
+        var node = new RedisLiveFeed(new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), bus, NullLogger<RedisLiveFeed>.Instance);
         await node.StartAsync(Ct);
-        _nodes.Add(node);
         return node;
     }
 
@@ -100,14 +100,14 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
         var (a, b) = (await NodeAsync(), await NodeAsync());
         var (onA, subA, resyncsOnA) = Listen(a);
         var (onB, subB, _) = Listen(b);
-        Assert.Equal(HealthStatus.Healthy, (await new LiveFeedHealthCheck(a).CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+        Assert.Equal(HealthStatus.Healthy, (await new LiveFeedHealthCheck(_buses[0]).CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
 
         await _redis.StopAsync();
         await Eventually.TrueAsync(() => !b.Connected);
         await b.PublishAsync(Change(2, 1), Ct);   // no exception: the change is committed; only other nodes miss it
         await Eventually.TrueAsync(() => Count(onB, 2) == 1);
         Assert.Equal(0, Count(onA, 2));
-        Assert.Equal(HealthStatus.Degraded, (await new LiveFeedHealthCheck(a).CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+        Assert.Equal(HealthStatus.Degraded, (await new LiveFeedHealthCheck(_buses[0]).CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
 
         await _redis.StartAsync();
         // Back: every subscriber on the other node is told to re-read what it missed, and events flow again.

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Infrastructure.Live;
 using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
+using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Tests.Support;
 using static Portal.Tests.Support.HttpExtensions;
@@ -110,6 +112,47 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.NotEmpty(pages);
         Assert.Equal(pages.Count, pages.Distinct().Count());
     }
+
+    [Fact]
+    public async Task PresenceCrossesNodesAndARedisOutageOnlyPausesLiveUpdates()
+    {
+        var presenceA = _a.Services.GetRequiredService<IPresence>();
+        var presenceB = _b.Services.GetRequiredService<IPresence>();
+        using (presenceB.Join(4242, "grace.coleman", "Grace Coleman"))
+        {
+            await Eventually.TrueAsync(() => presenceA.Viewers(4242).Any(v => v.Handle == "grace.coleman"));
+            Assert.Equal(1, presenceA.Counts([4242])[4242]);
+        }
+        await Eventually.TrueAsync(() => presenceA.Viewers(4242).Count == 0);
+
+        var cookie = await SignInOnAAsync("grace.coleman");
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(_a.Server.BaseAddress, "hubs/live"), o =>
+        {
+            o.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
+            o.Transports = HttpTransportType.LongPolling;
+            o.Headers["Cookie"] = cookie;
+        }).Build();
+        var resyncs = 0;
+        hub.On(LiveHub.ResyncMethod, () => Interlocked.Increment(ref resyncs));
+        await hub.StartAsync(Ct);
+
+        // Redis down: both nodes still serve and write, and say they are degraded, not down.
+        await _redis.StopAsync();
+        using var anonymousA = _a.AnonymousClient();
+        await Eventually.TrueAsync(() => ReadyText(anonymousA).Contains("Degraded", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await anonymousA.GetAsync(Url("/health/ready"), Ct)).StatusCode);
+        using var b = _b.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var create = new HttpRequestMessage(HttpMethod.Post, Url("/api/incidents")) { Content = JsonContent.Create(new { title = "Written on B while Redis is away", severity = "SEV3" }) };
+        create.Headers.Add("Cookie", cookie);
+        Assert.Equal(HttpStatusCode.Created, (await b.SendAsync(create, Ct)).StatusCode);
+
+        // Redis back: node A's hub clients are told to re-read what they missed.
+        await _redis.StartAsync();
+        await Eventually.TrueAsync(() => Volatile.Read(ref resyncs) >= 1, seconds: 20);
+        await Eventually.TrueAsync(() => !ReadyText(anonymousA).Contains("Degraded", StringComparison.Ordinal));
+    }
+
+    private static string ReadyText(HttpClient client) => client.GetStringAsync(Url("/health/ready")).GetAwaiter().GetResult();
 
     private int PagedEntries(long number)
     {

@@ -56,6 +56,15 @@ public sealed class InMemoryPresence(TimeProvider clock) : IPresence
         }
     }
 
+    /// <summary>The incidents someone on this node is looking at.</summary>
+    public IReadOnlyList<long> Numbers()
+    {
+        lock (_lock)
+        {
+            return [.. _open.Keys];
+        }
+    }
+
     public IReadOnlyDictionary<long, int> Counts(IEnumerable<long> numbers)
     {
         var result = new Dictionary<long, int>();

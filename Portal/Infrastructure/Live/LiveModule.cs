@@ -16,19 +16,24 @@ public static class LiveModule
         builder.Services.AddSingleton<InMemoryLiveFeed>();
         var options = builder.Configuration.GetSection("Live").Get<LiveOptions>() ?? new LiveOptions();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<InMemoryPresence>();
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
             builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
+            builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<InMemoryPresence>());
         }
         else
         {
+            builder.Services.AddSingleton<RedisBus>();
             builder.Services.AddSingleton<RedisLiveFeed>();
             builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<RedisLiveFeed>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisLiveFeed>());
+            builder.Services.AddSingleton<RedisPresence>();
+            builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<RedisPresence>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisPresence>());
             builder.Services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: ["ready"]);
         }
         builder.Services.AddSingleton<LiveSubscriptions>();
-        builder.Services.AddSingleton<IPresence, InMemoryPresence>();
         builder.Services.AddHostedService<LiveHubBridge>();
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddSignalR(o => o.AddFilter<HubErrorFilter>())
