@@ -90,7 +90,7 @@ internal static class FanoutScenario
         return 0;
     }
 
-    private static async Task SendAtFiftyPerSecondAsync(HttpClient http, int changes, string title)
+    internal static async Task SendAtFiftyPerSecondAsync(HttpClient http, int changes, string title)
     {
         var sent = new List<Task>();
         using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20)))
@@ -106,13 +106,13 @@ internal static class FanoutScenario
     private static IHubConnectionBuilder AddProtocol(this IHubConnectionBuilder builder, bool messagePack) =>
         messagePack ? builder.AddMessagePackProtocol() : builder;
 
-    private static async Task CreateAsync(HttpClient http, string title)
+    internal static async Task CreateAsync(HttpClient http, string title)
     {
         using var response = await http.PostAsJsonAsync("api/incidents", new { title, severity = "SEV4" });
         response.EnsureSuccessStatusCode();
     }
 
-    private sealed class Latencies
+    internal sealed class Latencies
     {
         private readonly List<double> _values = [];
 
