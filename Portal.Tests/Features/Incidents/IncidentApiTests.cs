@@ -37,7 +37,8 @@ public sealed class IncidentApiTests : IAsyncDisposable
         Assert.Equal("billing-support-eu", created.GetProperty("team").GetString());
         Assert.Equal("EU", created.GetProperty("region").GetString());
         Assert.Equal(["pdf", "render"], created.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
-        var created0 = Assert.Single(created.GetProperty("timeline").EnumerateArray());
+        // The demo's escalation policy for invoicing may already have paged level 1 (its own entry); that is not what this checks.
+        var created0 = Assert.Single(created.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() is not ("Paged" or "Escalated"));
         Assert.Equal("Created", created0.GetProperty("kind").GetString());
         Assert.Equal(EuEngineer.Name, created0.GetProperty("actor").GetString());
         Assert.Equal(_portal.Clock.GetUtcNow(), created0.GetProperty("at").GetDateTimeOffset());
