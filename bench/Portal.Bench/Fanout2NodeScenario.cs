@@ -90,11 +90,11 @@ internal static class Fanout2NodeScenario
         }
     }
 
-    private static string PgBin(string name) =>
+    internal static string PgBin(string name) =>
         Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", name)).FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("PostgreSQL server binaries were not found: apt-get install -y postgresql");
 
-    private static async Task StartPostgresAsync(string folder, int port)
+    internal static async Task StartPostgresAsync(string folder, int port)
     {
         await RunAsync("chown", ["postgres:postgres", folder]);
         var data = Path.Combine(folder, "pg");
@@ -103,7 +103,7 @@ internal static class Fanout2NodeScenario
             "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]);
     }
 
-    private static async Task RunAsync(string file, string[] arguments, bool throwOnFailure = true)
+    internal static async Task RunAsync(string file, string[] arguments, bool throwOnFailure = true)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
         var error = await process.StandardError.ReadToEndAsync();

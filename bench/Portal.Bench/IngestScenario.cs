@@ -16,7 +16,7 @@ namespace Portal.Bench;
 /// </summary>
 internal static class IngestScenario
 {
-    private const string Key = "be7c8a9d0e1f2a3b4c5d6e7f8a9b0c1d";
+    internal const string Key = "be7c8a9d0e1f2a3b4c5d6e7f8a9b0c1d";
     private static readonly TimeSpan P99Budget = TimeSpan.FromMilliseconds(50);
 
     public static async Task<int> RunAsync(string[] args)
@@ -60,17 +60,20 @@ internal static class IngestScenario
         return 0;
     }
 
-    private static Func<long, string> Unique(string prefix) => i => $"{prefix}-{i}";
+    internal static Func<long, string> Unique(string prefix) => i => $"{prefix}-{i}";
 
-    private sealed record Run(long Requests, long Failures, double Seconds, double P50, double P99)
+    internal sealed record Run(long Requests, long Failures, double Seconds, double P50, double P99)
     {
         public double PerSecond => Requests / Seconds;
     }
 
-    private static void Report(string name, Run run) =>
+    internal static void Report(string name, Run run) =>
         Console.WriteLine($"{name,-34} {run.PerSecond,8:N0} req/s   p50 {run.P50,6:0.0} ms   p99 {run.P99,6:0.0} ms   non-202 {run.Failures}");
 
-    private static async Task<Run> LoadAsync(Uri url, int senders, int seconds, Func<long, string> dedupKey)
+    private static Task<Run> LoadAsync(Uri url, int senders, int seconds, Func<long, string> dedupKey) => LoadAsync([url], senders, seconds, dedupKey);
+
+    /// <summary>Senders post as fast as answers come, each to one of <paramref name="urls"/> in turn (sender n to url n mod count).</summary>
+    internal static async Task<Run> LoadAsync(Uri[] urls, int senders, int seconds, Func<long, string> dedupKey)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = senders }) { Timeout = TimeSpan.FromSeconds(30) };
         var latencies = new List<double>[senders];
@@ -86,7 +89,7 @@ internal static class IngestScenario
                 var body = $$"""{"routing_key":"{{Key}}","event_action":"trigger","dedup_key":"{{dedupKey(i)}}","payload":{"summary":"Settlement lag above 15 minutes","source":"bench","severity":"error"} }""";
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
                 var started = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync(url, content);
+                using var response = await http.PostAsync(urls[w % urls.Length], content);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {

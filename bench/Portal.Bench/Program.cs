@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["runbook-search"] = RunbookSearchScenario.RunAsync,
     ["wbr"] = WbrScenario.RunAsync,
     ["fanout-2node"] = Fanout2NodeScenario.RunAsync,
+    ["ingest-2node"] = Ingest2NodeScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// Alert ingestion on PostgreSQL (started here), through one portal node and then through two (with Redis for their
+/// live feed): requests per second with every event committed before its 202, unique dedup keys.
+/// </summary>
+internal static class Ingest2NodeScenario
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
+        var senders = args.Length > 1 && int.TryParse(args[1], out var c) ? c : 32;
+        var folder = Path.Combine(Path.GetTempPath(), $"portal-bench-ingest2-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var (pgPort, redisPort) = (PortalHost.FreePort(), PortalHost.FreePort());
+        Process? redis = null;
+        try
+        {
+            await Fanout2NodeScenario.StartPostgresAsync(folder, pgPort);
+            redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            {
+                RedirectStandardOutput = true, UseShellExecute = false,
+            })!;
+            var environment = new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Auth__Mode"] = "Demo",
+                ["Demo__Seed"] = "true",
+                ["Demo__History"] = "false",
+                ["Provisioning__Integrations__0__Name"] = "bench",
+                ["Provisioning__Integrations__0__Kind"] = "events-v2",
+                ["Provisioning__Integrations__0__Key"] = IngestScenario.Key,
+                ["Provisioning__Integrations__0__Service"] = "payments",
+                ["Alerts__PerKeyPerSecond"] = "10000000",
+                ["Alerts__PerKeyBurst"] = "10000000",
+                ["Database__Provider"] = "Postgres",
+                ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={pgPort};Database=postgres;Username=postgres",
+                ["Live__Redis"] = $"127.0.0.1:{redisPort}",
+            };
+            await using var a = PortalHost.Start(environment);
+            await a.WaitUntilReadyAsync(Stopwatch.StartNew());
+            Console.WriteLine($"ingest-2node: {senders} concurrent senders, {seconds} s per run, PostgreSQL");
+            var one = new[] { new Uri(a.BaseUrl, "v2/enqueue") };
+            await IngestScenario.LoadAsync(one, senders, 2, IngestScenario.Unique("warm-a"));
+            var single = await IngestScenario.LoadAsync(one, senders, seconds, IngestScenario.Unique("one"));
+            IngestScenario.Report("one node", single);
+
+            await using var b = PortalHost.Start(environment);
+            await b.WaitUntilReadyAsync(Stopwatch.StartNew());
+            var two = new[] { one[0], new Uri(b.BaseUrl, "v2/enqueue") };
+            await IngestScenario.LoadAsync(two, senders, 2, IngestScenario.Unique("warm-b"));
+            var both = await IngestScenario.LoadAsync(two, senders, seconds, IngestScenario.Unique("two"));
+            IngestScenario.Report("two nodes (senders split)", both);
+            Console.WriteLine($"two nodes / one node: {both.PerSecond / single.PerSecond:P0} (all processes share this machine's cores)");
+            return 0;
+        }
+        finally
+        {
+            redis?.Kill(entireProcessTree: true);
+            await Fanout2NodeScenario.RunAsync("runuser", ["-u", "postgres", "--", Fanout2NodeScenario.PgBin("pg_ctl"), "-D", Path.Combine(folder, "pg"), "-m", "immediate", "-w", "stop"],
+                throwOnFailure: false);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
