@@ -81,12 +81,5 @@ public sealed partial class MetricsPage
     private string Filters() =>
         (_region is null ? "" : $"&region={_region}") + (_team is null ? "" : $"&team={_team}") + (_service is null ? "" : $"&service={_service}") + (_severity is null ? "" : $"&severity={_severity}");
 
-    internal static string Minutes(double? minutes) => minutes switch
-    {
-        null => "—",
-        < 120 => $"{minutes:0.#} min",
-        _ => $"{minutes / 60:0.#} h",
-    };
-
     internal static string Percent(double? percent) => percent is { } p ? $"{p:0.#}%" : "—";
 }

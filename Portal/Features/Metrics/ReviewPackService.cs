@@ -143,7 +143,7 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
         {
             if (Change(now, before) is { } c && Math.Abs(c) >= 20)
             {
-                yield return new Callout("change", $"{name} mean {(c > 0 ? "worse" : "better")} by {Math.Abs(c):0}%: {Minutes(before)} → {Minutes(now)}.", null);
+                yield return new Callout("change", $"{name} mean {(c > 0 ? "worse" : "better")} by {Math.Abs(c):0}%: {Durations.Minutes(before)} → {Durations.Minutes(now)}.", null);
             }
         }
         var breaches = current.AcknowledgeBreaches + current.MitigateBreaches;
@@ -180,8 +180,6 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
         var present = values.OfType<double>().ToList();
         return present.Count == 0 ? null : Math.Round(present.Average(), 1);
     }
-
-    private static string Minutes(double? minutes) => minutes is { } m ? m >= 120 ? $"{m / 60:0.#} h" : $"{m:0.#} min" : "—";
 
     internal static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }
