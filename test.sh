@@ -33,20 +33,27 @@ if ! dotnet build Portal.sln -c Release -warnaserror -nologo -v quiet; then
 fi
 
 # 3. Run every test project, one after another: on two cores, the browser tests running beside the integration
-#    suite starve for CPU and time out. Keep the output to read the summary from.
+#    suite starve for CPU and time out. Then the integration suite (every test on a real portal host) once more, on a
+#    PostgreSQL server it starts itself: the fixture's one parameter, PORTAL_TEST_DATABASE. Keep the output to read
+#    the summaries from.
 mkdir -p artifacts
 log=artifacts/test-output.log
+pglog=artifacts/test-output-postgres.log
 dotnet test --solution Portal.sln -c Release --no-build --max-parallel-test-modules 1 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+PORTAL_TEST_DATABASE=postgres dotnet test --project Portal.Tests -c Release --no-build -- \
+  --filter-namespace "Portal.Tests.Features*" --filter-namespace "Portal.Tests.Scenarios*" --filter-namespace "Portal.Tests.Infrastructure*" \
+  2>&1 | tee "$pglog"
+pgstatus=${PIPESTATUS[0]}
 
-# The last "Test run summary" block sums all projects.
-count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
-passed=$(count succeeded)
-failed=$(count failed)
-skipped=$(count skipped)
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+# The last "Test run summary" block of each run sums its projects.
+count() { grep -E "^\s+$1: [0-9]+" "$2" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+passed=$(( $(count succeeded "$log") + $(count succeeded "$pglog") ))
+failed=$(( $(count failed "$log") + $(count failed "$pglog") ))
+skipped=$(( $(count skipped "$log") + $(count skipped "$pglog") ))
+if { [ "$status" -ne 0 ] || [ "$pgstatus" -ne 0 ]; } && [ "$failed" -eq 0 ]; then
   # A project that crashed or ran nothing is a failure even when no single test said so.
   failed=1
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$pgstatus" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -83,9 +83,9 @@ public class ProvisioningTests
         await using var first = new PortalFactory(settings: Declared());
         first.AnonymousClient().Dispose();
         var before = await WorldSnapshot.TakeAsync(first.Db);
-        await first.DisposeAsyncKeepingFile();
+        await first.DisposeAsyncKeepingDatabase();
 
-        await using var second = new PortalFactory(settings: Declared(), databasePath: first.DatabasePath);
+        await using var second = new PortalFactory(settings: Declared(), sameDatabaseAs: first);
         second.AnonymousClient().Dispose();
         Assert.Equal(before, await WorldSnapshot.TakeAsync(second.Db));
         await using var db = await second.Db.CreateDbContextAsync(Ct);
@@ -99,9 +99,9 @@ public class ProvisioningTests
     {
         await using var first = new PortalFactory(settings: Declared());
         first.AnonymousClient().Dispose();
-        await first.DisposeAsyncKeepingFile();
+        await first.DisposeAsyncKeepingDatabase();
 
-        await using var second = new PortalFactory(settings: Declared("Payments Platform MX"), databasePath: first.DatabasePath);
+        await using var second = new PortalFactory(settings: Declared("Payments Platform MX"), sameDatabaseAs: first);
         second.AnonymousClient().Dispose();
         await using var db = await second.Db.CreateDbContextAsync(Ct);
         Assert.Equal("Payments Platform MX", (await db.Teams.SingleAsync(Ct)).Name);
@@ -126,8 +126,7 @@ public class ProvisioningTests
         Assert.Contains("Provisioning:Integrations:0:Kind 'nagios' is not events-v2, alertmanager or cloudwatch.", message, StringComparison.Ordinal);
         Assert.Contains("Provisioning:Integrations:0:Key must be 32 lowercase hex characters.", message, StringComparison.Ordinal);
 
-        var options = new DbContextOptionsBuilder<Portal.Infrastructure.Data.SqlitePortalDbContext>().UseSqlite($"Data Source={portal.DatabasePath}").Options;
-        await using var db = new Portal.Infrastructure.Data.SqlitePortalDbContext(options);
+        await using var db = portal.OpenContext();
         Assert.Equal(0, await db.Teams.CountAsync(Ct));
         Assert.Equal(0, await db.People.CountAsync(Ct));
     }

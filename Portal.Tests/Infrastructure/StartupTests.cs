@@ -34,14 +34,17 @@ public class StartupTests
         Assert.Equal(history.Count, await db.Incidents.CountAsync(Ct));
         Assert.Equal(DemoIncidents.OpenNow, await db.Incidents.CountAsync(i => i.Status != Portal.Shared.Incidents.IncidentStatus.Resolved, Ct));
         Assert.True(await db.Timeline.CountAsync(Ct) > history.Count * 2);
-        Assert.True(File.Exists(portal.DatabasePath));
+        if (portal.Engine == DatabaseEngine.Sqlite)
+        {
+            Assert.True(File.Exists(portal.DatabasePath));
+        }
         portal.Log.AssertClean();
     }
 
     [Fact]
     public async Task TheSqliteFileRunsInWalMode()
     {
-        await using var portal = new PortalFactory();
+        await using var portal = new PortalFactory(engine: DatabaseEngine.Sqlite);
         portal.AnonymousClient().Dispose();
         await using var db = await portal.Db.CreateDbContextAsync(Ct);
         var mode = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync(Ct);
@@ -82,9 +85,9 @@ public class StartupTests
         await using var first = new PortalFactory(settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
         first.AnonymousClient().Dispose();
         var before = await WorldSnapshot.TakeAsync(first.Db);
-        await first.DisposeAsyncKeepingFile();
+        await first.DisposeAsyncKeepingDatabase();
 
-        await using var second = new PortalFactory(settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true" }, databasePath: first.DatabasePath);
+        await using var second = new PortalFactory(settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true" }, sameDatabaseAs: first);
         second.AnonymousClient().Dispose();
         Assert.Equal(before, await WorldSnapshot.TakeAsync(second.Db));
     }
@@ -172,13 +175,8 @@ public class StartupTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct)).StatusCode);
 
         portal.Log.Expect(line => line.Contains("Health check database with status Unhealthy", StringComparison.Ordinal));
-        // Remove the file: the portal can no longer serve.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(portal.DatabasePath);
-        foreach (var side in new[] { "-wal", "-shm" })
-        {
-            File.Delete(portal.DatabasePath + side);
-        }
+        // Remove the file, or drop the PostgreSQL database: the portal can no longer serve.
+        await portal.RemoveDatabaseAsync();
 
         var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);

@@ -10,30 +10,52 @@ using Portal.Infrastructure.Data;
 namespace Portal.Tests.Support;
 
 /// <summary>
-/// The real portal in-process, on a SQLite file of its own (or on PostgreSQL when given a connection string),
-/// with a fake clock and a log that fails the test on unexpected errors.
+/// The real portal in-process, with a fake clock and a log that fails the test on unexpected errors, on a database of
+/// its own: a SQLite file, or a PostgreSQL database when the suite runs on PostgreSQL (<see cref="TestEngine"/>).
+/// A test that is about one engine names it; <c>postgres</c> puts the portal on a given PostgreSQL
+/// database, and <c>sameDatabaseAs</c> restarts on the database of a portal stopped with
+/// <see cref="DisposeAsyncKeepingDatabase"/>.
 /// </summary>
 public sealed class PortalFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Action<IServiceCollection>? _services;
+    // A database this portal made on the shared server (or took over from a stopped portal), dropped when it stops.
+    private readonly bool _ownsDatabase;
+    private bool _keepDatabase;
 
-    public PortalFactory(string environment = "Development", IDictionary<string, string?>? settings = null, string? postgres = null, string? databasePath = null,
-        Action<IServiceCollection>? services = null)
+    public PortalFactory(string environment = "Development", IDictionary<string, string?>? settings = null, string? postgres = null,
+        PortalFactory? sameDatabaseAs = null, DatabaseEngine? engine = null, Action<IServiceCollection>? services = null)
     {
         _services = services;
         Environment = environment;
-        Directory.CreateDirectory(_folder);
-        DatabasePath = databasePath ?? Path.Combine(_folder, "portal.db");
-        if (postgres is null)
+        Engine = postgres is not null ? DatabaseEngine.Postgres : sameDatabaseAs?.Engine ?? engine ?? TestEngine.Current;
+        if (sameDatabaseAs is not null)
         {
-            _settings["ConnectionStrings:Portal"] = $"Data Source={DatabasePath}";
+            ConnectionString = sameDatabaseAs.ConnectionString;
+            _ownsDatabase = sameDatabaseAs._ownsDatabase;
+            _folder = sameDatabaseAs._folder;
+        }
+        else if (postgres is not null)
+        {
+            ConnectionString = postgres;
+        }
+        else if (Engine == DatabaseEngine.Postgres)
+        {
+            ConnectionString = SharedPostgres.CreateDatabase();
+            _ownsDatabase = true;
         }
         else
         {
-            _settings["Database:Provider"] = "Postgres";
-            _settings["ConnectionStrings:Portal"] = postgres;
+            ConnectionString = $"Data Source={Path.Combine(_folder, "portal.db")}";
         }
+        Directory.CreateDirectory(_folder);
+        if (Engine == DatabaseEngine.Postgres)
+        {
+            _settings["Database:Provider"] = "Postgres";
+        }
+        _settings["ConnectionStrings:Portal"] = ConnectionString;
         // Keep test output readable; warnings and errors still show, and errors fail the test.
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:Console:FormatterName"] = "simple";
@@ -45,10 +67,14 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         }
     }
 
-    private readonly Action<IServiceCollection>? _services;
-
     public string Environment { get; }
-    public string DatabasePath { get; }
+    public DatabaseEngine Engine { get; }
+    /// <summary>ConnectionStrings:Portal of this portal.</summary>
+    public string ConnectionString { get; }
+    /// <summary>The SQLite file (SQLite only).</summary>
+    public string DatabasePath => Engine == DatabaseEngine.Sqlite
+        ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
+        : throw new InvalidOperationException("This portal runs on PostgreSQL; it has no database file.");
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
     public ErrorLog Log { get; } = new();
 
@@ -69,6 +95,24 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     public IDbContextFactory<PortalDbContext> Db => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
 
+    /// <summary>A context on this portal's database that does not need the host (e.g. after it refused to start).</summary>
+    public PortalDbContext OpenContext() => TestEngine.OpenContext(Engine, ConnectionString);
+
+    /// <summary>Takes the database away under the running portal: deletes the SQLite file or drops the PostgreSQL database.</summary>
+    public async Task RemoveDatabaseAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Engine == DatabaseEngine.Postgres)
+        {
+            await SharedPostgres.DropDatabaseAsync(ConnectionString);
+            return;
+        }
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+
     /// <summary>A client that follows no redirects and keeps cookies, signed in as <paramref name="handle"/> through the demo page.</summary>
     public async Task<HttpClient> SignedInClientAsync(string handle)
     {
@@ -80,12 +124,10 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    private bool _keepFile;
-
-    /// <summary>Stops the host but leaves the database file, for restart tests.</summary>
-    public ValueTask DisposeAsyncKeepingFile()
+    /// <summary>Stops the host but leaves the database, for restart tests (<c>sameDatabaseAs</c>).</summary>
+    public ValueTask DisposeAsyncKeepingDatabase()
     {
-        _keepFile = true;
+        _keepDatabase = true;
         return DisposeAsync();
     }
 
@@ -99,16 +141,20 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         }
         finally
         {
-            await RemoveFilesAsync();
+            await RemoveDatabaseFilesAsync();
         }
     }
 
-    private ValueTask RemoveFilesAsync()
+    private async Task RemoveDatabaseFilesAsync()
     {
         SqliteConnection.ClearAllPools();
-        if (_keepFile)
+        if (_keepDatabase)
         {
-            return ValueTask.CompletedTask;
+            return;
+        }
+        if (_ownsDatabase)
+        {
+            await SharedPostgres.DropDatabaseAsync(ConnectionString);
         }
         try
         {
@@ -118,6 +164,5 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         {
             // A file still open on a slow machine; the temp folder is cleaned by the OS later.
         }
-        return ValueTask.CompletedTask;
     }
 }

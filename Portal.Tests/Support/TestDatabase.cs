@@ -5,7 +5,10 @@ using Portal.Infrastructure.Data;
 
 namespace Portal.Tests.Support;
 
-/// <summary>A migrated SQLite file for tests of services and components without a web host.</summary>
+/// <summary>
+/// A migrated SQLite file for tests of services and components without a web host. These stay on SQLite in both runs:
+/// they test rendering, and the integration suite (<see cref="PortalFactory"/>) covers both databases.
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "portal-tests", $"db-{Guid.NewGuid():N}.db");

@@ -2,7 +2,7 @@ using Portal.Tests.Support;
 
 namespace Portal.Tests.Features.Metrics;
 
-/// <summary>Every metric on SQLite against a brute-force calculation over a generated history (the PostgreSQL run is in ScaleOut).</summary>
+/// <summary>Every metric against a brute-force calculation over a generated history, on the suite's database (both, in ./test.sh).</summary>
 public sealed class MetricsBruteForceTests : IAsyncDisposable
 {
     private readonly PortalFactory _portal = new();
@@ -10,5 +10,5 @@ public sealed class MetricsBruteForceTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 
     [Fact]
-    public Task EveryFigureMatchesABruteForceCalculationOnSqlite() => MetricsHistory.AssertEveryFigureAsync(_portal);
+    public Task EveryFigureMatchesABruteForceCalculation() => MetricsHistory.AssertEveryFigureAsync(_portal);
 }

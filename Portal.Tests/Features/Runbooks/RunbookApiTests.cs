@@ -129,7 +129,11 @@ public sealed class RunbookApiTests : IAsyncDisposable
             await using (var db = await _portal.Db.CreateDbContextAsync(Ct))
             {
                 await db.Runbooks.ExecuteDeleteAsync(Ct);
-                await db.Database.ExecuteSqlRawAsync("DELETE FROM \"RunbookSearch\"", Ct);
+                if (_portal.Engine == DatabaseEngine.Sqlite)
+                {
+                    // SQLite's full-text index is a table of its own; PostgreSQL's is a column of the runbook.
+                    await db.Database.ExecuteSqlRawAsync("DELETE FROM \"RunbookSearch\"", Ct);
+                }
             }
             using var scope = _portal.Services.CreateScope();
             var sync = scope.ServiceProvider.GetRequiredService<RunbookSync>();

@@ -105,7 +105,8 @@ public sealed class AlertIngestion(
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                (var results, hints) = await CommitAsync(batch, stoppingToken);
+                // A batch, once taken, is written to its end even while the node stops: its senders are waiting for the answer.
+                (var results, hints) = await CommitAsync(batch, CancellationToken.None);
                 logger.LogDebug("Committed {Count} alert event(s) in {Elapsed:0.0} ms", batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 for (var i = 0; i < batch.Count; i++)
                 {

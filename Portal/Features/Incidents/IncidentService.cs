@@ -498,9 +498,13 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
 
         foreach (var (number, kind) in candidates)
         {
-            await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var incident = await db.Incidents.FirstAsync(i => i.Number == number, cancellationToken);
-            var targets = await TargetsAsync(db, incident.Severity, cancellationToken);
+            // A node that stops, stops between incidents: one incident's breach, once begun, is written to its end (a
+            // commit cut off halfway is an error in the log and a breach recorded late).
+            cancellationToken.ThrowIfCancellationRequested();
+            var unit = CancellationToken.None;
+            await using var db = await factory.CreateDbContextAsync(unit);
+            var incident = await db.Incidents.FirstAsync(i => i.Number == number, unit);
+            var targets = await TargetsAsync(db, incident.Severity, unit);
             var c = SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now).FirstOrDefault(x => x.Kind == kind);
             if (c is null || !c.Breached || c.Met || (kind == SlaKind.Acknowledge ? incident.AcknowledgeBreached : incident.MitigateBreached))
             {
@@ -517,7 +521,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
             });
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await db.SaveChangesAsync(unit);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -525,7 +529,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
                 continue;
             }
             recorded++;
-            await PublishAsync(db, number, TimelineEventKind.SlaBreached, cancellationToken);
+            await PublishAsync(db, number, TimelineEventKind.SlaBreached, unit);
         }
         return recorded;
     }

@@ -430,10 +430,11 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
                 new NoticeDraft(NotificationKind.Rca, $"Action item due {item.DueDate:yyyy-MM-dd}: {item.Title}", "Close it with a verification note, or move its due date with your team.", $"/rca/{item.RcaId}"),
                 now, cancellationToken));
         }
-        await db.SaveChangesAsync(cancellationToken);
+        // Once staged, the reminders are written even while the node stops (a commit cut off halfway is an error).
+        await db.SaveChangesAsync(CancellationToken.None);
         if (exclusive is not null)
         {
-            await exclusive.CommitAsync(cancellationToken);
+            await exclusive.CommitAsync(CancellationToken.None);
         }
         await notifications.PublishAsync(notices, cancellationToken);
         return due.Count;
@@ -459,6 +460,11 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var assigned = 0;
         foreach (var incident in incidents.OrderBy(i => i.TriggeredAt))
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: keep what is assigned so far; the next pass does the rest.
+                break;
+            }
             var alerts = await db.Alerts.AsNoTracking().Where(a => a.IncidentNumber == incident.Number).Select(a => new { a.IntegrationId, a.DedupKey, a.Labels }).ToListAsync(cancellationToken);
             var keys = RcaRules.FamilyKeys(incident.Service, alerts.Select(a => (a.IntegrationId, a.DedupKey, RunbookRules.AlertClass(a.Labels))));
             if (keys.Count == 0)
@@ -475,17 +481,17 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
                 (key, reason) = keys.FirstOrDefault(k => k.Key.StartsWith("class:", StringComparison.Ordinal)) is { Key: not null } byClass ? byClass : keys[0];
                 family = new RecurrenceFamily { Key = key, Title = incident.Title, CreatedAt = clock.GetUtcNow() };
                 db.Families.Add(family);
-                await db.SaveChangesAsync(cancellationToken);
+                await db.SaveChangesAsync(CancellationToken.None);
             }
             var member = new FamilyMember { IncidentNumber = incident.Number, FamilyId = family.Id, Reason = reason };
             db.FamilyMembers.Add(member);
-            await FlagRecurrenceAsync(db, member, incident.TriggeredAt, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await FlagRecurrenceAsync(db, member, incident.TriggeredAt, CancellationToken.None);
+            await db.SaveChangesAsync(CancellationToken.None);
             assigned++;
         }
         if (exclusive is not null)
         {
-            await exclusive.CommitAsync(cancellationToken);
+            await exclusive.CommitAsync(CancellationToken.None);
         }
         return assigned;
     }
