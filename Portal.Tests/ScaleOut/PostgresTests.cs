@@ -121,4 +121,30 @@ public sealed class PostgresTests(PostgresServer server) : IClassFixture<Postgre
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url("/health/ready"), Ct)).StatusCode);
         portal.Log.AssertClean();
     }
+
+    [Fact]
+    public async Task TwoNodesStartingAtOnceOnAnEmptyDatabaseMigrateAndSeedItOnce()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Demo:History"] = "true" };
+        await using var a = new PortalFactory(postgres: database, settings: settings);
+        await using var b = new PortalFactory(postgres: database, settings: settings);
+        await using var alone = new PortalFactory(engine: DatabaseEngine.Sqlite, settings: settings);
+
+        // Both hosts start (migrate, seed, provision) at the same moment, as replicas of one deployment do.
+        var clients = await Task.WhenAll(Task.Run(a.AnonymousClient, Ct), Task.Run(b.AnonymousClient, Ct));
+        foreach (var client in clients)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url("/health/ready"), Ct)).StatusCode);
+            client.Dispose();
+        }
+        alone.AnonymousClient().Dispose();
+
+        Assert.Equal(await WorldSnapshot.TakeAsync(alone.Db), await WorldSnapshot.TakeAsync(a.Db));
+        await using var shared = await a.Db.CreateDbContextAsync(Ct);
+        await using var single = await alone.Db.CreateDbContextAsync(Ct);
+        Assert.Equal(await single.Incidents.CountAsync(Ct), await shared.Incidents.CountAsync(Ct));
+        Assert.Equal(await single.Runbooks.CountAsync(Ct), await shared.Runbooks.CountAsync(Ct));
+        Assert.Equal(await single.OneOnOneSeries.CountAsync(Ct), await shared.OneOnOneSeries.CountAsync(Ct));
+    }
 }

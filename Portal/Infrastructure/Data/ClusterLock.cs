@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Portal.Infrastructure.Data;
 
@@ -19,5 +20,44 @@ public static class ClusterLock
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({job}))", cancellationToken);
         return transaction;
+    }
+
+    /// <summary>
+    /// Holds a cluster-wide lock until the returned handle is disposed, for work longer than one transaction (startup:
+    /// migrations, demo seed, provisioning). On PostgreSQL it is a session advisory lock on a connection of its own, not
+    /// pooled, so closing it (or losing it, or the node dying) releases the lock. <paramref name="waiting"/> is called
+    /// once if another node holds it. Null on SQLite, which serves one node.
+    /// </summary>
+    public static async Task<IAsyncDisposable?> HoldAsync(this PortalDbContext db, string job, Action waiting, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return null;
+        }
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            for (var told = false; ; told = true)
+            {
+                // Polled rather than waited on: the holder may take longer than a command timeout (a large seed).
+                await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext(@job))", connection);
+                command.Parameters.AddWithValue("job", job);
+                if (await command.ExecuteScalarAsync(cancellationToken) is true)
+                {
+                    return connection;
+                }
+                if (!told)
+                {
+                    waiting();
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -108,19 +108,36 @@ public static class DataModule
             .AddTimeout(options.StartupTimeout)
             .Build();
 
-        await retry.ExecuteAsync(async ct =>
+        // Nodes started together (replicas of one deployment) take turns: the first migrates, seeds and provisions; the
+        // others then find nothing left to do. Without this two nodes create the same tables at once and one fails.
+        var startup = await retry.ExecuteAsync(async ct =>
         {
             await using var db = migrationContexts.Create();
-            await db.Database.MigrateAsync(ct);
-            if (db is SqlitePortalDbContext)
-            {
-                // WAL lets readers go on while one writer commits; it is a property of the file, set once.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
-            }
+            return await db.HoldAsync("portal.startup", () => logger.LogInformation("Another node is preparing the database; waiting for it"), ct);
         }, stopping);
+        try
+        {
+            await retry.ExecuteAsync(async ct =>
+            {
+                await using var db = migrationContexts.Create();
+                await db.Database.MigrateAsync(ct);
+                if (db is SqlitePortalDbContext)
+                {
+                    // WAL lets readers go on while one writer commits; it is a property of the file, set once.
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+                }
+            }, stopping);
 
-        await services.GetRequiredService<DemoSeeder>().SeedIfWantedAsync(stopping);
-        await services.GetRequiredService<Provisioner>().ApplyAsync(stopping);
+            await services.GetRequiredService<DemoSeeder>().SeedIfWantedAsync(stopping);
+            await services.GetRequiredService<Provisioner>().ApplyAsync(stopping);
+        }
+        finally
+        {
+            if (startup is not null)
+            {
+                await startup.DisposeAsync();
+            }
+        }
         services.GetRequiredService<DatabaseReadiness>().MarkReady();
         logger.LogInformation("Database ready ({Provider})", options.Provider);
     }

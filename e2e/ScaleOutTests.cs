@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
+using Portal.Shared.Demo;
+using Portal.Tests.Support;
+
+namespace Portal.E2E;
+
+/// <summary>
+/// Two portal processes on one PostgreSQL and one Redis that the fixture starts, with HAProxy in front running
+/// <c>deploy/haproxy.cfg</c>: the README's "Run it at scale", with a browser.
+/// </summary>
+public sealed class Cluster : IAsyncLifetime
+{
+    private readonly PostgresServer _postgres = new();
+    private IPlaywright? _playwright;
+
+    public RedisServer Redis { get; } = new();
+    public PortalProcess A { get; private set; } = null!;
+    public PortalProcess B { get; private set; } = null!;
+    public LoadBalancer Balancer { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        await Redis.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Portal"] = await _postgres.CreateDatabaseAsync(),
+            ["Live__Redis"] = Redis.ConnectionString,
+        };
+        // A migrates and seeds; B then finds the database ready.
+        A = await PortalProcess.StartAsync(settings);
+        B = await PortalProcess.StartAsync(settings);
+        Balancer = await LoadBalancer.StartAsync(A.BaseUrl, B.BaseUrl);
+        (_playwright, Browser) = await BrowserFixture.LaunchChromiumAsync();
+    }
+
+    public PortalProcess Node(string name) => name == "a" ? A : B;
+
+    public async ValueTask DisposeAsync()
+    {
+        // Whatever started is stopped, also when starting the rest failed.
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        foreach (var started in new IAsyncDisposable?[] { Balancer, B, A })
+        {
+            if (started is not null)
+            {
+                await started.DisposeAsync();
+            }
+        }
+        await Redis.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+}
+
+public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
+{
+    private const string Handle = "grace.coleman";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<IPage> OpenQueueAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await ShellTests.SignInAsync(page, Handle);
+        await page.GotoAsync("/incidents");
+        await ShellTests.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Incidents");
+        return page;
+    }
+
+    private static ILocator Row(IPage page, string title) => page.GetByTestId("queue").Locator("tr", new() { HasText = title });
+
+    /// <summary>Pages the portal through one node, as a monitor would.</summary>
+    private static async Task AlertAsync(PortalProcess node, string title)
+    {
+        using var http = new HttpClient { BaseAddress = node.BaseUrl };
+        var response = await http.PostAsJsonAsync("v2/enqueue", new
+        {
+            routing_key = DemoWorld.MonitorKey, event_action = "trigger", dedup_key = title,
+            payload = new { summary = title, source = "payments-monitor", severity = "critical" },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    private static string Unique(string text) => $"{text} {Guid.NewGuid():N}"[..(text.Length + 9)];
+
+    [Fact]
+    public async Task AnAlertOnNodeBAppearsInABrowserAndAHubClientOnNodeAAndARedisOutageOnlyPausesIt()
+    {
+        await using var context = await cluster.Browser.NewContextAsync(new() { BaseURL = cluster.A.BaseUrl.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await OpenQueueAsync(context);
+
+        // A script on node A listens through the live hub with its own sign-in.
+        var jar = new CookieContainer();
+        using (var signIn = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = false }) { BaseAddress = cluster.A.BaseUrl })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await signIn.GetAsync(new Uri($"/account/demo?as={Handle}", UriKind.Relative), Ct)).StatusCode);
+        }
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(cluster.A.BaseUrl, "hubs/live"), o => o.Cookies = jar).Build();
+        var created = new ConcurrentQueue<string>();
+        var resyncs = 0;
+        hub.On<JsonElement>("incidentChanged", m =>
+        {
+            if (m.GetProperty("kind").GetString() == "Created")
+            {
+                created.Enqueue(m.GetProperty("title").GetString()!);
+            }
+        });
+        hub.On("resync", () => Interlocked.Increment(ref resyncs));
+        await hub.StartAsync(Ct);
+        await hub.InvokeAsync("Subscribe", "incidents", Ct);
+
+        var first = Unique("Card declines seen through node B");
+        await AlertAsync(cluster.B, first);
+        await Assertions.Expect(Row(page, first)).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Until(() => created.Contains(first));
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts("two-nodes-queue.png"), FullPage = true });
+
+        // Redis goes away: both nodes keep serving and writing, A's readiness says the feed is degraded, and what B
+        // writes does not reach A live.
+        await cluster.Redis.StopAsync();
+        using var probe = new HttpClient { BaseAddress = cluster.A.BaseUrl };
+        await Until(async () =>
+        {
+            var ready = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct);
+            return ready.StatusCode == HttpStatusCode.OK && (await ready.Content.ReadAsStringAsync(Ct)).Contains("Degraded", StringComparison.Ordinal);
+        });
+        var second = Unique("Refund queue stalled while Redis was away");
+        await AlertAsync(cluster.B, second);
+        await Task.Delay(3000, Ct);
+        Assert.Equal(0, await Row(page, second).CountAsync());
+
+        // Redis returns: A's open page re-reads and shows it without a reload; the hub client is told to re-read.
+        await cluster.Redis.StartAsync();
+        await Assertions.Expect(Row(page, second)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Until(() => Volatile.Read(ref resyncs) > 0);
+        await Assertions.Expect(Row(page, first)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task WhenItsNodeIsKilledABrowserMovesThroughTheLoadBalancerToTheOtherNodeAndReReads()
+    {
+        await using var context = await cluster.Browser.NewContextAsync(new() { BaseURL = cluster.Balancer.BaseUrl.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await OpenQueueAsync(context);
+        var victim = await NodeCookieAsync(context);
+        var survivor = victim == "a" ? "b" : "a";
+
+        await cluster.Node(victim).KillAsync();
+        try
+        {
+            // While the page has no server, the surviving node takes an alert.
+            var title = Unique("Invoice run late after a node died");
+            await AlertAsync(cluster.Node(survivor), title);
+
+            // The page's connection drops; its reconnection goes through HAProxy to the survivor, which does not know
+            // the circuit, so the page loads afresh from there: signed in still (shared keys) and showing the new row.
+            await Assertions.Expect(Row(page, title)).ToBeVisibleAsync(new() { Timeout = 90_000 });
+            await ShellTests.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync();
+            await Assertions.Expect(Row(page, title)).ToBeVisibleAsync();
+            Assert.Equal(survivor, await NodeCookieAsync(context));
+            await page.ScreenshotAsync(new() { Path = Paths.Artifacts("two-nodes-after-kill.png"), FullPage = true });
+
+            // And it is live on its new node.
+            var next = Unique("Second alert after the move");
+            await AlertAsync(cluster.Node(survivor), next);
+            await Assertions.Expect(Row(page, next)).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        }
+        finally
+        {
+            await cluster.Node(victim).RestartAsync();
+        }
+    }
+
+    private static async Task<string> NodeCookieAsync(IBrowserContext context) =>
+        (await context.CookiesAsync()).Single(c => c.Name == LoadBalancer.NodeCookie).Value;
+
+    private static async Task Until(Func<bool> condition) => await Until(() => Task.FromResult(condition()));
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
+            await Task.Delay(100, Ct);
+        }
+    }
+}
