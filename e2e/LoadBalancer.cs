@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using Portal.Tests.Support;
 
@@ -49,25 +48,12 @@ public sealed class LoadBalancer : IAsyncDisposable
         balancer._process.ErrorDataReceived += (_, e) => balancer.Append(e.Data);
         balancer._process.BeginOutputReadLine();
         balancer._process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
+        if (!await Ports.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(15), () => balancer._process.HasExited))
         {
-            if (balancer._process.HasExited)
-            {
-                throw new InvalidOperationException($"haproxy exited with {balancer._process.ExitCode}:\n{balancer.Output}");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return balancer;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await balancer.DisposeAsync();
+            throw new InvalidOperationException($"haproxy did not listen on {port} within 15 s:\n{balancer.Output}");
         }
-        throw new TimeoutException($"haproxy did not listen on {port} within 15 s:\n{balancer.Output}");
+        return balancer;
     }
 
     public string Output

@@ -124,18 +124,18 @@ public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
         var first = Unique("Card declines seen through node B");
         await AlertAsync(cluster.B, first);
         await Assertions.Expect(Row(page, first)).ToBeVisibleAsync(new() { Timeout = 10_000 });
-        await Until(() => created.Contains(first));
+        await Eventually.TrueAsync(() => created.Contains(first));
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("two-nodes-queue.png"), FullPage = true });
 
         // Redis goes away: both nodes keep serving and writing, A's readiness says the feed is degraded, and what B
         // writes does not reach A live.
         await cluster.Redis.StopAsync();
         using var probe = new HttpClient { BaseAddress = cluster.A.BaseUrl };
-        await Until(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var ready = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative), Ct);
             return ready.StatusCode == HttpStatusCode.OK && (await ready.Content.ReadAsStringAsync(Ct)).Contains("Degraded", StringComparison.Ordinal);
-        });
+        }, seconds: 30);
         var second = Unique("Refund queue stalled while Redis was away");
         await AlertAsync(cluster.B, second);
         await Task.Delay(3000, Ct);
@@ -144,7 +144,7 @@ public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
         // Redis returns: A's open page re-reads and shows it without a reload; the hub client is told to re-read.
         await cluster.Redis.StartAsync();
         await Assertions.Expect(Row(page, second)).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Until(() => Volatile.Read(ref resyncs) > 0);
+        await Eventually.TrueAsync(() => Volatile.Read(ref resyncs) > 0, seconds: 30);
         await Assertions.Expect(Row(page, first)).ToBeVisibleAsync();
     }
 
@@ -185,16 +185,4 @@ public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
 
     private static async Task<string> NodeCookieAsync(IBrowserContext context) =>
         (await context.CookiesAsync()).Single(c => c.Name == LoadBalancer.NodeCookie).Value;
-
-    private static async Task Until(Func<bool> condition) => await Until(() => Task.FromResult(condition()));
-
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(100, Ct);
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Portal.Tests.Support;
 
@@ -37,21 +36,11 @@ public sealed class RedisServer : IAsyncLifetime
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
+        var process = _process;
+        if (!await Ports.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(15), () => process.HasExited))
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            throw new InvalidOperationException($"redis-server did not start listening on port {Port} within 15 s.");
         }
-        throw new InvalidOperationException($"redis-server did not start listening on port {Port} within 15 s.");
     }
 
     /// <summary>Kills the server (as an outage would); <see cref="StartAsync"/> brings it back on the same port.</summary>
