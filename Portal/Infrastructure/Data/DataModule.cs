@@ -91,26 +91,26 @@ public static class DataModule
         var migrationContexts = services.GetRequiredService<MigrationContexts>();
         var stopping = app.Lifetime.ApplicationStopping;
 
-        var retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        var untilReachable = new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            MaxRetryAttempts = int.MaxValue,
+            Delay = TimeSpan.FromMilliseconds(500),
+            BackoffType = DelayBackoffType.Exponential,
+            MaxDelay = TimeSpan.FromSeconds(5),
+            OnRetry = args =>
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
-                MaxRetryAttempts = int.MaxValue,
-                Delay = TimeSpan.FromMilliseconds(500),
-                BackoffType = DelayBackoffType.Exponential,
-                MaxDelay = TimeSpan.FromSeconds(5),
-                OnRetry = args =>
-                {
-                    logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Reason}", args.AttemptNumber + 1, args.Outcome.Exception?.Message);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(options.StartupTimeout)
-            .Build();
+                logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Reason}", args.AttemptNumber + 1, args.Outcome.Exception?.Message);
+                return ValueTask.CompletedTask;
+            },
+        };
+        var retry = new ResiliencePipelineBuilder().AddRetry(untilReachable).AddTimeout(options.StartupTimeout).Build();
 
         // Nodes started together (replicas of one deployment) take turns: the first migrates, seeds and provisions; the
         // others then find nothing left to do. Without this two nodes create the same tables at once and one fails.
-        var startup = await retry.ExecuteAsync(async ct =>
+        // Waiting for the turn has no time limit: the holder is alive (a node that dies releases the lock with its
+        // connection), however long its seed takes.
+        var startup = await new ResiliencePipelineBuilder().AddRetry(untilReachable).Build().ExecuteAsync(async ct =>
         {
             await using var db = migrationContexts.Create();
             return await db.HoldAsync("portal.startup", () => logger.LogInformation("Another node is preparing the database; waiting for it"), ct);
