@@ -75,6 +75,15 @@ public partial class IncidentQueue : IDisposable
     [SupplyParameterFromQuery] public string? From { get; set; }
     [SupplyParameterFromQuery] public string? To { get; set; }
 
+    /// <summary>
+    /// The rows as prerendered, handed to the interactive circuit (persistent component state), so the table shows them
+    /// at once instead of blanking while it reads them again. It still reads them again: a change in between is not lost.
+    /// </summary>
+    [PersistentState] public IReadOnlyList<IncidentRow>? PrerenderedRows { get; set; }
+
+    // Rows on show that came from the prerender and have not been read again yet.
+    private bool _fromPrerender;
+
     /// <summary>How many times this page itself rendered (its children not counted); tests read it to see coalescing.</summary>
     internal int OwnRenders { get; private set; }
 
@@ -82,6 +91,10 @@ public partial class IncidentQueue : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        if (RendererInfo.IsInteractive && PrerenderedRows is { Count: > 0 } shown)
+        {
+            (_rows, _fromPrerender) = (shown, true);
+        }
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         _teams = await People.TeamsAsync();
         _services = await People.ServicesAsync();
@@ -97,7 +110,7 @@ public partial class IncidentQueue : IDisposable
     protected override async Task OnParametersSetAsync()
     {
         var filter = IncidentQueueFilter.FromUrl(Status, Severity, Region, Team, Service, Mine, Unassigned, Breached, Search, Sort, Assignee, From, To);
-        if (filter == _filter && _rows.Count > 0)
+        if (filter == _filter && _rows.Count > 0 && !_fromPrerender)
         {
             return;
         }
@@ -130,8 +143,12 @@ public partial class IncidentQueue : IDisposable
                     _highlightUntil[row.Number] = now + HighlightFor;
                 }
             }
-            _rows = page.Items;
+            (_rows, _fromPrerender) = (page.Items, false);
             _nextCursor = page.NextCursor;
+            if (!RendererInfo.IsInteractive)
+            {
+                PrerenderedRows = page.Items;
+            }
             _viewers = Presence.Counts(_rows.Select(r => r.Number));
             // Keep the selection on rows that are still here.
             _selected.IntersectWith(_rows.Select(r => r.Number));

@@ -11,10 +11,14 @@ namespace Portal.Infrastructure.Web;
 public static class WebModule
 {
     public const long MaxRequestBodyBytes = 1024 * 1024;
+    public const long MaxCircuitMessageBytes = 256 * 1024;
 
     public static void AddPortalWeb(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A page's prerendered state (the queue's first 50 rows, about 45 KB once protected) reaches the circuit as one
+        // message when it starts; SignalR's default of 32 KB would close the connection.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = MaxCircuitMessageBytes);
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PortalExceptionHandler>();
