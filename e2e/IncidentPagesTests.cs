@@ -76,6 +76,19 @@ public sealed class IncidentPagesTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [Fact]
+    public async Task TheWholeQueueFitsBesideTheNavigationOnALaptopScreen()
+    {
+        var (_, page, _) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(page, World.People.First(p => p.Role == PortalRole.Engineer).Handle);
+        await page.GotoAsync("/incidents?status=all");
+        await ShellTests.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("queue").Locator("tbody tr.mud-table-row").First).ToBeVisibleAsync();
+        // 1440 × 900 with the navigation open: every column, the trigger time last, without scrolling sideways.
+        var overflow = await page.EvaluateAsync<int>("(() => { const c = document.querySelector('[data-testid=queue] .mud-table-container'); return c.scrollWidth - c.clientWidth; })()");
+        Assert.True(overflow <= 0, $"the queue is {overflow} px wider than its space");
+    }
+
+    [Fact]
     public async Task ACommentWithScriptRendersAsTextAndMarkdownFormats()
     {
         var person = World.People.First(p => p.Role == PortalRole.Manager);
