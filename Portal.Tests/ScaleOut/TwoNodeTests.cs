@@ -56,6 +56,18 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
         return string.Join("; ", signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
     }
 
+    /// <summary>A live-hub client on node A, signed in there as <paramref name="handle"/> (not started yet).</summary>
+    private async Task<HubConnection> HubOnAAsync(string handle)
+    {
+        var cookie = await SignInOnAAsync(handle);
+        return new HubConnectionBuilder().WithUrl(new Uri(_a.Server.BaseAddress, "hubs/live"), o =>
+        {
+            o.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
+            o.Transports = HttpTransportType.LongPolling;
+            o.Headers["Cookie"] = cookie;
+        }).Build();
+    }
+
     [Fact]
     public async Task ASignInOnNodeAIsASignInOnNodeB()
     {
@@ -74,13 +86,7 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
     [Fact]
     public async Task AnAlertIngestedOnNodeBReachesAHubClientOnNodeAAndPagesOnceWithBothNodesEscalating()
     {
-        var cookie = await SignInOnAAsync("grace.coleman");
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(_a.Server.BaseAddress, "hubs/live"), o =>
-        {
-            o.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
-            o.Transports = HttpTransportType.LongPolling;
-            o.Headers["Cookie"] = cookie;
-        }).Build();
+        await using var hub = await HubOnAAsync("grace.coleman");
         var received = new ConcurrentQueue<IncidentChangedMessage>();
         hub.On<IncidentChangedMessage>(LiveHub.ChangedMethod, received.Enqueue);
         await hub.StartAsync(Ct);
@@ -125,13 +131,7 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
         }
         await Eventually.TrueAsync(() => presenceA.Viewers(4242).Count == 0);
 
-        var cookie = await SignInOnAAsync("grace.coleman");
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(_a.Server.BaseAddress, "hubs/live"), o =>
-        {
-            o.HttpMessageHandlerFactory = _ => _a.Server.CreateHandler();
-            o.Transports = HttpTransportType.LongPolling;
-            o.Headers["Cookie"] = cookie;
-        }).Build();
+        await using var hub = await HubOnAAsync("grace.coleman");
         var resyncs = 0;
         hub.On(LiveHub.ResyncMethod, () => Interlocked.Increment(ref resyncs));
         await hub.StartAsync(Ct);
@@ -143,7 +143,7 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Equal(HttpStatusCode.OK, (await anonymousA.GetAsync(Url("/health/ready"), Ct)).StatusCode);
         using var b = _b.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         using var create = new HttpRequestMessage(HttpMethod.Post, Url("/api/incidents")) { Content = JsonContent.Create(new { title = "Written on B while Redis is away", severity = "SEV3" }) };
-        create.Headers.Add("Cookie", cookie);
+        create.Headers.Add("Cookie", await SignInOnAAsync("grace.coleman"));
         Assert.Equal(HttpStatusCode.Created, (await b.SendAsync(create, Ct)).StatusCode);
 
         // Redis back: node A's hub clients are told to re-read what they missed.

@@ -23,22 +23,10 @@ internal static class Ingest2NodeScenario
             {
                 RedirectStandardOutput = true, UseShellExecute = false,
             })!;
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Auth__Mode"] = "Demo",
-                ["Demo__Seed"] = "true",
-                ["Demo__History"] = "false",
-                ["Provisioning__Integrations__0__Name"] = "bench",
-                ["Provisioning__Integrations__0__Kind"] = "events-v2",
-                ["Provisioning__Integrations__0__Key"] = IngestScenario.Key,
-                ["Provisioning__Integrations__0__Service"] = "payments",
-                ["Alerts__PerKeyPerSecond"] = "10000000",
-                ["Alerts__PerKeyBurst"] = "10000000",
-                ["Database__Provider"] = "Postgres",
-                ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={pgPort};Database=postgres;Username=postgres",
-                ["Live__Redis"] = $"127.0.0.1:{redisPort}",
-            };
+            var environment = IngestScenario.Settings();
+            environment["Database__Provider"] = "Postgres";
+            environment["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={pgPort};Database=postgres;Username=postgres";
+            environment["Live__Redis"] = $"127.0.0.1:{redisPort}";
             await using var a = PortalHost.Start(environment);
             await a.WaitUntilReadyAsync(Stopwatch.StartNew());
             Console.WriteLine($"ingest-2node: {senders} concurrent senders, {seconds} s per run, PostgreSQL");

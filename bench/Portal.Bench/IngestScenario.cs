@@ -19,23 +19,26 @@ internal static class IngestScenario
     internal const string Key = "be7c8a9d0e1f2a3b4c5d6e7f8a9b0c1d";
     private static readonly TimeSpan P99Budget = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>A portal with the demo people, no history, one events-v2 integration for payments, and no rate limit.</summary>
+    internal static Dictionary<string, string> Settings() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Auth__Mode"] = "Demo",
+        ["Demo__Seed"] = "true",
+        ["Demo__History"] = "false",
+        ["Provisioning__Integrations__0__Name"] = "bench",
+        ["Provisioning__Integrations__0__Kind"] = "events-v2",
+        ["Provisioning__Integrations__0__Key"] = Key,
+        ["Provisioning__Integrations__0__Service"] = "payments",
+        ["Alerts__PerKeyPerSecond"] = "10000000",
+        ["Alerts__PerKeyBurst"] = "10000000",
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
         var senders = args.Length > 1 && int.TryParse(args[1], out var c) ? c : 32;
-        await using var host = PortalHost.Start(new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Auth__Mode"] = "Demo",
-            ["Demo__Seed"] = "true",
-            ["Demo__History"] = "false",
-            ["Provisioning__Integrations__0__Name"] = "bench",
-            ["Provisioning__Integrations__0__Kind"] = "events-v2",
-            ["Provisioning__Integrations__0__Key"] = Key,
-            ["Provisioning__Integrations__0__Service"] = "payments",
-            ["Alerts__PerKeyPerSecond"] = "10000000",
-            ["Alerts__PerKeyBurst"] = "10000000",
-        });
+        await using var host = PortalHost.Start(Settings());
         await host.WaitUntilReadyAsync(Stopwatch.StartNew());
         await using var bare = await BareEndpoint.StartAsync();
         Console.WriteLine($"ingest: {senders} concurrent senders, {seconds} s per run");
