@@ -83,12 +83,15 @@ public sealed class LiveHubTests : IAsyncDisposable
         var number = (await (await client.PostJsonAsync("/api/incidents", new { title = "Watch me" })).JsonAsync()).GetProperty("number").GetInt64();
         await connection.InvokeAsync("Subscribe", $"incident:INC-{number}", Ct);
         await client.PostJsonAsync($"/api/incidents/INC-{number}/comments", new { text = "first" });
-        await Eventually.TrueAsync(() => received.Count == 1);
+        // The incident's own Created event may still be on its way when the subscription starts (on PostgreSQL it
+        // sometimes is), so only the comments are counted.
+        await Eventually.TrueAsync(() => received.Count(m => m.Kind == "Comment") == 1);
 
         await connection.InvokeAsync("Unsubscribe", $"incident:{number}", Ct);
         await client.PostJsonAsync($"/api/incidents/INC-{number}/comments", new { text = "second" });
         await Task.Delay(500, Ct);
-        Assert.Equal("Comment", Assert.Single(received).Kind);
+        Assert.Single(received, m => m.Kind == "Comment");
+        Assert.All(received, m => Assert.Equal(number, m.Number));
     }
 
     [Fact]
