@@ -117,4 +117,28 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
         subA.Dispose();
         subB.Dispose();
     }
+
+    [Fact]
+    public async Task ANodeThatStartsWhileRedisIsDownStartsAtOnceAndJoinsTheFeedWhenRedisComes()
+    {
+        // Redis is not running yet: the node must start (a node restarted during an outage serves its own pages).
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var a = await NodeAsync();
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"starting with Redis down took {started.Elapsed}");
+        Assert.False(a.Connected);
+        var (onA, subA, _) = Listen(a);
+        await a.PublishAsync(Change(4, 1), Ct);
+        Assert.Equal(1, Count(onA, 4));
+
+        await _redis.StartAsync();
+        var b = await NodeAsync();
+        await Eventually.TrueAsync(() => a.Connected, seconds: 20);
+        // Its subscription was made while Redis was away; it holds once Redis is there.
+        await Eventually.TrueAsync(async () =>
+        {
+            await b.PublishAsync(Change(5, 1), Ct);
+            return Count(onA, 5) >= 1;
+        }, seconds: 20);
+        subA.Dispose();
+    }
 }

@@ -152,6 +152,36 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
         await Eventually.TrueAsync(() => !ReadyText(anonymousA).Contains("Degraded", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ANodeStartedWhileRedisIsDownServesAndJoinsTheLiveFeedWhenRedisReturns()
+    {
+        await _redis.StopAsync();
+        // A third node starts (a restart during the outage): it serves, degraded, instead of failing to start.
+        await using var c = new PortalFactory(postgres: _a.ConnectionString, settings: new Dictionary<string, string?> { ["Live:Redis"] = _redis.ConnectionString });
+        using var anonymousC = c.AnonymousClient();
+        var ready = await anonymousC.GetAsync(Url("/health/ready"), Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("Degraded", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        await _redis.StartAsync();
+        await Eventually.TrueAsync(() => !ReadyText(anonymousC).Contains("Degraded", StringComparison.Ordinal), seconds: 20);
+        // Now what node B commits reaches node C's subscribers.
+        var seen = new ConcurrentQueue<string>();
+        using var subscription = c.Services.GetRequiredService<ILiveFeed>().Subscribe(change =>
+        {
+            seen.Enqueue(change.Title);
+            return ValueTask.CompletedTask;
+        });
+        using var monitor = _b.AnonymousClient();
+        var sent = await monitor.PostAsJsonAsync(Url("/v2/enqueue"), new
+        {
+            routing_key = DemoWorld.MonitorKey, event_action = "trigger", dedup_key = "started-during-outage",
+            payload = new { summary = "Ledger export stuck, seen from node B", source = "payments-monitor", severity = "critical" },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        await Eventually.TrueAsync(() => seen.Contains("Ledger export stuck, seen from node B"), seconds: 20);
+    }
+
     private static string ReadyText(HttpClient client) => client.GetStringAsync(Url("/health/ready")).GetAwaiter().GetResult();
 
     private int PagedEntries(long number)

@@ -16,6 +16,9 @@ public sealed class RedisServer : IAsyncLifetime
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>True between <see cref="StartAsync"/> and <see cref="StopAsync"/>.</summary>
+    public bool Running => _process is { HasExited: false };
+
     public async ValueTask InitializeAsync() => await StartAsync();
 
     public async Task StartAsync()

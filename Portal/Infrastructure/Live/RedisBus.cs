@@ -58,11 +58,16 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
         }
     }
 
-    /// <summary>Calls <paramref name="receive"/> with what other nodes publish on the channel.</summary>
+    /// <summary>
+    /// Calls <paramref name="receive"/> with what other nodes publish on the channel. Returns at once, also while Redis
+    /// is away: the client keeps the subscription and makes it on the server whenever the connection is (re)made, so
+    /// a node restarted during an outage starts serving and joins the feed when Redis is back.
+    /// </summary>
     public async Task SubscribeAsync(string channel, Func<string, Task> receive)
     {
         await ConnectAsync();
-        var queue = await _redis!.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+        // A queue, not a handler: the client hands a queue's messages over one at a time, in the order published.
+        var queue = await _redis!.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel), CommandFlags.FireAndForget);
         queue.OnMessage(message => receive(message.Message.ToString()));
     }
 
