@@ -23,6 +23,8 @@ public sealed class PortalProcess : IAsyncDisposable
         _process = Launch();
     }
 
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
+
     public Uri BaseUrl { get; }
 
     public string Output
@@ -64,7 +66,16 @@ public sealed class PortalProcess : IAsyncDisposable
         }
 
         var portal = new PortalProcess(start, data, new Uri($"http://127.0.0.1:{port}/"));
-        await portal.WaitUntilReadyAsync();
+        try
+        {
+            await portal.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            // A portal that did not come up is stopped, not left running beside the tests that follow.
+            await portal.DisposeAsync();
+            throw;
+        }
         return portal;
     }
 
@@ -105,10 +116,14 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for <c>/health/ready</c>. A first start migrates and seeds the demo world (about 10 s of CPU); with two
+    /// test classes, their browsers and other portals sharing two cores it has been seen to take over a minute.
+    /// </summary>
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.Add(ReadyTimeout);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -127,7 +142,7 @@ public sealed class PortalProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"The portal was not ready within 60 s:\n{Output}");
+        throw new TimeoutException($"The portal was not ready within {ReadyTimeout.TotalSeconds} s:\n{Output}");
     }
 
     private static int FreePort()

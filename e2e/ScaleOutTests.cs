@@ -179,13 +179,18 @@ public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await ShellTests.SignInAsync(page, Handle);
-        // Count the queue's rows at every change of the page from the first byte on.
+        // Count the queue's rows at every change of the page once the server's HTML is parsed. (Not before: while the
+        // parser is still inside the table, it has no rows yet.)
         await page.AddInitScriptAsync("""
             window.__queueRows = [];
-            new MutationObserver(() => {
-              const table = document.querySelector('[data-testid=queue]');
-              if (table) window.__queueRows.push(table.querySelectorAll('tbody tr.mud-table-row').length);
-            }).observe(document, { childList: true, subtree: true });
+            document.addEventListener('DOMContentLoaded', () => {
+              const count = () => {
+                const table = document.querySelector('[data-testid=queue]');
+                if (table) window.__queueRows.push(table.querySelectorAll('tbody tr.mud-table-row').length);
+              };
+              count();
+              new MutationObserver(count).observe(document, { childList: true, subtree: true });
+            });
             """);
         await page.GotoAsync("/incidents?status=all");
         var rows = page.GetByTestId("queue").Locator("tbody tr.mud-table-row");

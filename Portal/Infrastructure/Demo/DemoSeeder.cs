@@ -113,6 +113,8 @@ public sealed class DemoSeeder(
         await SeedEscalationAsync(db, world, now, cancellationToken);
         await SeedRunbooksAsync(db, cancellationToken);
         var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
+        // The history above is saved; tracking its thousands of rows would make every save below scan them all again.
+        db.ChangeTracker.Clear();
         await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
     }
