@@ -58,6 +58,14 @@ public sealed class Cluster : IAsyncLifetime
                 await started.DisposeAsync();
             }
         }
+        // The nodes' logs, to read when a test here failed.
+        foreach (var (name, node) in new[] { ("a", A), ("b", B) })
+        {
+            if (node is not null)
+            {
+                await File.WriteAllTextAsync(Paths.Artifacts($"two-nodes-{name}.log"), node.Output);
+            }
+        }
         await Redis.DisposeAsync();
         await _postgres.DisposeAsync();
     }

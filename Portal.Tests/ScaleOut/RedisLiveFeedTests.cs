@@ -119,6 +119,40 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WhenOnlyOneNodeLosesRedisTheOthersReReadWhatItChangedMeanwhile()
+    {
+        await _redis.StartAsync();
+        var (a, b) = (await NodeAsync(), await NodeAsync());
+        var (onA, subA, resyncsOnA) = Listen(a);
+        var (_, subB, resyncsOnB) = Listen(b);
+
+        // Redis drops node B's connections only (a network blip on B's side). What B publishes until it is back is
+        // lost to A, which never lost its own connection; when B is back, A is told to re-read.
+        var killed = await KillConnectionsAsync(_buses[1].Node);
+        Assert.True(killed > 0, "node B had no connections to kill");
+        await Eventually.TrueAsync(() => resyncsOnB() >= 1 && resyncsOnA() >= 1, seconds: 20);
+
+        // And once B says it is back, its subscriptions are live: what it publishes now reaches A.
+        await b.PublishAsync(Change(8, 1), Ct);
+        await Eventually.TrueAsync(() => Count(onA, 8) == 1);
+        subA.Dispose();
+        subB.Dispose();
+    }
+
+    /// <summary>Closes, on the server, every connection of the node with this bus id; returns how many.</summary>
+    private async Task<int> KillConnectionsAsync(string node)
+    {
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},allowAdmin=true");
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var theirs = (await server.ClientListAsync()).Where(c => c.Name == $"portal-{node}").ToList();
+        foreach (var client in theirs)
+        {
+            await server.ClientKillAsync(client.Id, skipMe: true);
+        }
+        return theirs.Count;
+    }
+
+    [Fact]
     public async Task ANodeThatStartsWhileRedisIsDownStartsAtOnceAndJoinsTheFeedWhenRedisComes()
     {
         // Redis is not running yet: the node must start (a node restarted during an outage serves its own pages).
@@ -132,7 +166,10 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
 
         await _redis.StartAsync();
         var b = await NodeAsync();
+        var (_, subB, resyncsOnB) = Listen(b);
         await Eventually.TrueAsync(() => a.Connected, seconds: 20);
+        // What A changed while it had no Redis (change 4) never reached B: when A is there, B re-reads.
+        await Eventually.TrueAsync(() => resyncsOnB() >= 1, seconds: 20);
         // Its subscription was made while Redis was away; it holds once Redis is there.
         await Eventually.TrueAsync(async () =>
         {
@@ -140,5 +177,6 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
             return Count(onA, 5) >= 1;
         }, seconds: 20);
         subA.Dispose();
+        subB.Dispose();
     }
 }

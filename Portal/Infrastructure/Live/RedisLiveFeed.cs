@@ -14,8 +14,8 @@ public sealed class LiveOptions
 /// <summary>
 /// The live feed across nodes. Every event is delivered to this node's own subscribers at once (so a node keeps its
 /// pages live whatever Redis does) and published on one Redis channel; each node delivers what other nodes publish to
-/// its own circuits and hub clients. Events published while Redis was unreachable are lost to the other nodes, so when
-/// the connection comes back every subscriber here is told to re-read from the database.
+/// its own circuits and hub clients. Events published while a node could not reach Redis are lost to the others, so
+/// when that node is back (<see cref="RedisBus.Missed"/>) every subscriber on every node is told to re-read.
 /// </summary>
 public sealed class RedisLiveFeed(InMemoryLiveFeed local, RedisBus bus, ILogger<RedisLiveFeed> logger) : ILiveFeed, IHostedService
 {
@@ -26,7 +26,7 @@ public sealed class RedisLiveFeed(InMemoryLiveFeed local, RedisBus bus, ILogger<
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        bus.Restored += local.Resync;
+        bus.Missed += local.Resync;
         await bus.SubscribeAsync(Channel, ReceiveAsync);
     }
 
@@ -74,7 +74,7 @@ public sealed class RedisLiveFeed(InMemoryLiveFeed local, RedisBus bus, ILogger<
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        bus.Restored -= local.Resync;
+        bus.Missed -= local.Resync;
         return Task.CompletedTask;
     }
 
