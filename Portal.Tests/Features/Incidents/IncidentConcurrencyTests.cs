@@ -97,6 +97,14 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
         db.ChangeTracker.Clear();
         db.Timeline.Remove(await db.Timeline.FirstAsync(t => t.IncidentNumber == incident.Number, Ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(Ct));
+
+        // So is the audit log; and a refused save leaves the context detecting changes as before.
+        db.ChangeTracker.Clear();
+        var audit = await db.AuditEntries.FirstAsync(Ct);
+        audit.Detail = "rewritten";
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(Ct));
+        Assert.Contains("audit log", refused.Message, StringComparison.Ordinal);
+        Assert.True(db.ChangeTracker.AutoDetectChangesEnabled);
     }
 
     [Fact]

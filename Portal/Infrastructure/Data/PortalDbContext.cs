@@ -92,32 +92,57 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        GuardAppendOnly();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var autoDetect = GuardAppendOnly();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        GuardAppendOnly();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var autoDetect = GuardAppendOnly();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
     }
 
-    private void GuardAppendOnly()
+    /// <summary>
+    /// Refuses changes to append-only rows. Detects changes once, for this check and the save that follows (each
+    /// <c>Entries()</c> call would otherwise scan every tracked entity again); returns the setting to restore after.
+    /// </summary>
+    private bool GuardAppendOnly()
     {
-        foreach (var entry in ChangeTracker.Entries<AuditEntry>())
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.State is EntityState.Modified or EntityState.Deleted)
             {
-                throw new InvalidOperationException("The audit log is append-only: its rows cannot be changed or deleted.");
+                var refusal = entry.Entity switch
+                {
+                    AuditEntry => "The audit log is append-only: its rows cannot be changed or deleted.",
+                    TimelineEvent => "An incident timeline is append-only: its entries cannot be changed or deleted.",
+                    _ => null,
+                };
+                if (refusal is not null)
+                {
+                    ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+                    throw new InvalidOperationException(refusal);
+                }
             }
         }
-        foreach (var entry in ChangeTracker.Entries<TimelineEvent>())
-        {
-            if (entry.State is EntityState.Modified or EntityState.Deleted)
-            {
-                throw new InvalidOperationException("An incident timeline is append-only: its entries cannot be changed or deleted.");
-            }
-        }
+        return autoDetect;
     }
 }
 

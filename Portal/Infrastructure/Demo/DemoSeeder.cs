@@ -50,7 +50,32 @@ public sealed class DemoSeeder(
     internal async Task SeedAsync(PortalDbContext db, DemoWorld world, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        // Two transactions around the runbook import, which writes through contexts of its own: each part lands
+        // whole or not at all, and the thousands of saves inside commit (and flush to disk) once, not one by one.
+        var added = await InTransactionAsync(db, () => SeedPeopleAndOnCallAsync(db, world, now, cancellationToken), cancellationToken);
+        await SeedRunbooksAsync(db, cancellationToken);
+        var incidents = await InTransactionAsync(db, async () =>
+        {
+            var count = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
+            // The history above is saved; tracking its thousands of rows would make every save below scan them all again.
+            db.ChangeTracker.Clear();
+            await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);
+            return count;
+        }, cancellationToken);
+        logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added, incidents);
+    }
 
+    private static async Task<T> InTransactionAsync<T>(PortalDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Teams, people, services, the monitor's integration, schedules and escalation; returns how many people were added.</summary>
+    private static async Task<int> SeedPeopleAndOnCallAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var teams = await db.Teams.ToDictionaryAsync(t => t.Slug, cancellationToken);
         foreach (var t in world.Teams.Where(t => !teams.ContainsKey(t.Slug)))
         {
@@ -111,12 +136,7 @@ public sealed class DemoSeeder(
         }
         await SeedOnCallAsync(db, world, now, cancellationToken);
         await SeedEscalationAsync(db, world, now, cancellationToken);
-        await SeedRunbooksAsync(db, cancellationToken);
-        var incidents = options.Value.History ? await SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
-        // The history above is saved; tracking its thousands of rows would make every save below scan them all again.
-        db.ChangeTracker.Clear();
-        await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);
-        logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added.Count, incidents);
+        return added.Count;
     }
 
     /// <summary>The schedules and overrides, once: only into an empty schedules table.</summary>
