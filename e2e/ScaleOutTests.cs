@@ -76,11 +76,11 @@ public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
     private const string Handle = "grace.coleman";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<IPage> OpenQueueAsync(IBrowserContext context)
+    private async Task<IPage> OpenQueueAsync(IBrowserContext context, string handle = Handle)
     {
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        await ShellTests.SignInAsync(page, Handle);
+        await ShellTests.SignInAsync(page, handle);
         await page.GotoAsync("/incidents");
         await ShellTests.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Incidents");
@@ -176,6 +176,38 @@ public sealed class ScaleOutTests(Cluster cluster) : IClassFixture<Cluster>
                 await cluster.Redis.StartAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task TwoPeopleOnDifferentNodesSeeEachOtherOnAnIncidentAndEachOthersActions()
+    {
+        var us = DemoWorld.Generate().People.First(p => p.Region == Portal.Shared.Admin.RegionCode.US && p.Role == Portal.Shared.Team.PortalRole.Engineer);
+        await using var onA = await cluster.Browser.NewContextAsync(new() { BaseURL = cluster.A.BaseUrl.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        await using var onB = await cluster.Browser.NewContextAsync(new() { BaseURL = cluster.B.BaseUrl.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        var a = await OpenQueueAsync(onA);
+        var title = Unique("Tax invoices missing a line");
+        await AlertAsync(cluster.A, title);
+        await Row(a, title).GetByTestId("incident-link").ClickAsync();
+        await ShellTests.WaitForCircuitAsync(a);
+        await Assertions.Expect(a.GetByTestId("incident-title")).ToContainTextAsync(title);
+
+        // The US engineer opens it on node B: each sees the other there, across nodes.
+        var b = await onB.NewPageAsync();
+        b.SetDefaultTimeout(30_000);
+        await ShellTests.SignInAsync(b, us.Handle);
+        await b.GotoAsync(new Uri(a.Url).PathAndQuery);
+        await ShellTests.WaitForCircuitAsync(b);
+        await Assertions.Expect(a.GetByTestId("presence").GetByLabel(us.Name)).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(b.GetByTestId("presence")).ToContainTextAsync("Also here", new() { Timeout = 15_000 });
+        await b.GetByTestId("comment-box").FillAsync("Looking at the tax service");
+        await Assertions.Expect(a.GetByTestId("typing")).ToHaveTextAsync($"{us.Name} is typing a comment…", new() { Timeout = 15_000 });
+
+        // What B does shows on A's open page.
+        await b.GetByTestId("action-acknowledge").ClickAsync();
+        await Assertions.Expect(b.GetByTestId("incident-status")).ToContainTextAsync("Acknowledged");
+        await Assertions.Expect(a.GetByTestId("incident-status")).ToContainTextAsync("Acknowledged", new() { Timeout = 10_000 });
+        await Assertions.Expect(a.GetByTestId("incident-assignee")).ToHaveTextAsync(us.Name);
+        await a.ScreenshotAsync(new() { Path = Paths.Artifacts("two-nodes-presence.png"), FullPage = true });
     }
 
     [Fact]

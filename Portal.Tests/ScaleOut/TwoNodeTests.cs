@@ -164,8 +164,13 @@ public sealed class TwoNodeTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.Contains("Degraded", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         await _redis.StartAsync();
-        await Eventually.TrueAsync(() => !ReadyText(anonymousC).Contains("Degraded", StringComparison.Ordinal), seconds: 20);
-        // Now what node B commits reaches node C's subscribers.
+        // Every node is back on Redis (its subscriptions answer again): now what node B commits reaches C's subscribers.
+        using var anonymousA = _a.AnonymousClient();
+        using var anonymousB = _b.AnonymousClient();
+        foreach (var node in new[] { anonymousA, anonymousB, anonymousC })
+        {
+            await Eventually.TrueAsync(() => !ReadyText(node).Contains("Degraded", StringComparison.Ordinal), seconds: 20);
+        }
         var seen = new ConcurrentQueue<string>();
         using var subscription = c.Services.GetRequiredService<ILiveFeed>().Subscribe(change =>
         {

@@ -23,20 +23,24 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
     private const string ProbePrefix = "probe:";
     private const string BackPrefix = "back:";
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ProbePoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan ProbeFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ConfirmWithin = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WatchEvery = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     // Every subscribed channel, with the probe nonce last heard on it from this node.
     private readonly ConcurrentDictionary<string, string> _heard = new();
     private ConnectionMultiplexer? _redis;
-    private int _lost;
     private int _rejoining;
+    private int _live;
 
     /// <summary>This node's id on the bus.</summary>
     public string Node { get; } = Guid.NewGuid().ToString("N");
 
-    public bool Connected => _redis?.IsConnected == true;
+    /// <summary>True while this node's subscriptions are known to be live (from start, or since it rejoined after a loss).</summary>
+    public bool Connected => _redis?.IsConnected == true && Volatile.Read(ref _live) == 1;
 
     /// <summary>
     /// Raised when messages may have been missed: this node's subscriptions are live again after a loss, or another
@@ -63,23 +67,26 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
             var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
             redis.ConnectionFailed += (_, e) =>
             {
-                if (e.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref _lost, 1) == 0)
+                if (e.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref _live, 0) == 1)
                 {
                     logger.LogWarning("Lost Redis ({Failure}); other nodes' live changes and presence pause until it is back", e.FailureType);
                 }
             };
             redis.ConnectionRestored += (_, e) =>
             {
-                if (e.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref _lost, 0) == 1)
+                if (e.ConnectionType == ConnectionType.Subscription)
                 {
                     _ = RejoinAsync();
                 }
             };
-            // Started while Redis is away: what this node changes until it is there is lost to the others, as after a loss.
+            // Started while Redis is away, this node is not live yet: what it changes until it is there is lost to the
+            // others, as after a loss. The watch below rejoins as soon as it can.
+            Volatile.Write(ref _live, redis.IsConnected ? 1 : 0);
             if (!redis.IsConnected)
             {
-                Interlocked.Exchange(ref _lost, 1);
+                logger.LogWarning("Redis is not reachable; this node serves on its own and joins the other nodes' live changes when it is");
             }
+            _ = WatchAsync();
             _redis = redis;
             await ListenAsync(ControlChannel, OnControlAsync);
         }
@@ -98,6 +105,11 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
     {
         await ConnectAsync();
         await ListenAsync(channel, receive);
+        // With Redis there, the subscription is made before this returns: what is published after is heard.
+        if (_redis!.IsConnected && !await ProbeAsync([channel], ConfirmWithin))
+        {
+            logger.LogWarning("Redis did not confirm the subscription to {Channel} within {Seconds} s; it is made when the connection is", channel, ConfirmWithin.TotalSeconds);
+        }
     }
 
     private async Task ListenAsync(string channel, Func<string, Task> receive)
@@ -131,6 +143,28 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Rejoins whenever Redis is reachable but this node is not live. The client's connection events alone are not
+    /// enough: a restore can be reported before the failure it ends, and a first connection is not a restore.
+    /// </summary>
+    private async Task WatchAsync()
+    {
+        using var timer = new PeriodicTimer(WatchEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                if (Volatile.Read(ref _live) == 0 && _redis?.IsConnected == true)
+                {
+                    await RejoinAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>After a loss: waits until every subscription hears this node's probe, then re-reads and says it is back.</summary>
     private async Task RejoinAsync()
     {
@@ -140,26 +174,14 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
         }
         try
         {
-            var live = false;
-            var until = DateTime.UtcNow + ProbeFor;
-            while (!live && DateTime.UtcNow < until && !_stopping.IsCancellationRequested)
+            if (!await ProbeAsync([.. _heard.Keys], ProbeFor))
             {
-                var nonce = Guid.NewGuid().ToString("N");
-                foreach (var channel in _heard.Keys)
-                {
-                    await PublishAsync(channel, $"{ProbePrefix}{Node}:{nonce}");
-                }
-                await Task.Delay(ProbeEvery, _stopping.Token);
-                live = _heard.Values.All(heard => heard == nonce);
+                // Gone again, or not answering: the watch tries again while the connection is up.
+                logger.LogWarning("Reconnected to Redis, but this node's subscriptions did not answer within {Seconds} s", ProbeFor.TotalSeconds);
+                return;
             }
-            if (live)
-            {
-                logger.LogInformation("Reached Redis again");
-            }
-            else
-            {
-                logger.LogWarning("Reconnected to Redis, but this node's subscriptions did not answer within {Seconds} s; re-reading anyway", ProbeFor.TotalSeconds);
-            }
+            logger.LogInformation("Reached Redis again");
+            Volatile.Write(ref _live, 1);
             Missed?.Invoke();
             await PublishAsync(ControlChannel, BackPrefix + Node);
         }
@@ -170,6 +192,29 @@ public sealed class RedisBus(LiveOptions options, ILogger<RedisBus> logger) : IA
         {
             Volatile.Write(ref _rejoining, 0);
         }
+    }
+
+    /// <summary>Publishes probes on the channels until this node hears its latest on every one (true), or time is up.</summary>
+    private async Task<bool> ProbeAsync(IReadOnlyCollection<string> channels, TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < until)
+        {
+            var nonce = Guid.NewGuid().ToString("N");
+            foreach (var channel in channels)
+            {
+                await PublishAsync(channel, $"{ProbePrefix}{Node}:{nonce}");
+            }
+            for (var waited = TimeSpan.Zero; waited < ProbeEvery; waited += ProbePoll)
+            {
+                await Task.Delay(ProbePoll, _stopping.Token);
+                if (channels.All(channel => _heard.TryGetValue(channel, out var heard) && heard == nonce))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>Publishes when connected; while Redis is away the message is dropped (the other nodes re-read when it is back).</summary>
