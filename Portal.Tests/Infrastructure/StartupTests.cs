@@ -54,8 +54,8 @@ public class StartupTests
     [Fact]
     public async Task TheWorldIsIdenticalOnTwoSeeds()
     {
-        await using var first = new PortalFactory();
-        await using var second = new PortalFactory();
+        await using var first = new PortalFactory(seeded: false);
+        await using var second = new PortalFactory(seeded: false);
         first.AnonymousClient().Dispose();
         second.AnonymousClient().Dispose();
 
@@ -63,6 +63,36 @@ public class StartupTests
         var b = await WorldSnapshot.TakeAsync(second.Db);
         Assert.True(a.Count > 50);
         Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public async Task TheTestsSeededCopyIsTheWorldAPortalSeedsItself()
+    {
+        // Most test portals start from a copy of one seeded database (SeededDemo) instead of seeding their own; the copy
+        // must be exactly what a portal seeds, or those tests test another world.
+        await using var seeding = new PortalFactory(seeded: false);
+        await using var copied = new PortalFactory();
+        seeding.AnonymousClient().Dispose();
+        copied.AnonymousClient().Dispose();
+
+        Assert.True(SeededDemo.IsBuilt);
+        Assert.Equal(await WorldSnapshot.TakeAsync(seeding.Db), await WorldSnapshot.TakeAsync(copied.Db));
+        var rows = await RowsPerTableAsync(copied);
+        Assert.Equal(await RowsPerTableAsync(seeding), rows);
+        Assert.True(rows["Runbooks"] > 5 && rows["Plans"] > 5, string.Join(", ", rows));
+    }
+
+    private static async Task<SortedDictionary<string, int>> RowsPerTableAsync(PortalFactory portal)
+    {
+        await using var db = await portal.Db.CreateDbContextAsync(Ct);
+        var rows = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct())
+        {
+            // The table names are the model's own, not input.
+            var count = string.Concat("SELECT COUNT(*) AS \"Value\" FROM \"", table, "\"");
+            rows[table] = (await db.Database.SqlQueryRaw<int>(count).ToListAsync(Ct)).Single();
+        }
+        return rows;
     }
 
     [Fact]

@@ -23,32 +23,41 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     // A database this portal made on the shared server (or took over from a stopped portal), dropped when it stops.
     private readonly bool _ownsDatabase;
+    // Whether this portal may start from the seeded demo database (SeededDemo), if its clock is unmoved when it starts.
+    private readonly bool _fromSeeded;
+    // Whether the database exists yet (a PostgreSQL database of its own is made when the portal starts).
+    private bool _created;
     private bool _keepDatabase;
 
     public PortalFactory(string environment = "Development", IDictionary<string, string?>? settings = null, string? postgres = null,
-        PortalFactory? sameDatabaseAs = null, DatabaseEngine? engine = null, Action<IServiceCollection>? services = null)
+        PortalFactory? sameDatabaseAs = null, DatabaseEngine? engine = null, Action<IServiceCollection>? services = null, bool seeded = true)
     {
         _services = services;
+        _fromSeeded = seeded && environment == "Development" && sameDatabaseAs is null && postgres is null
+            && settings?.Keys.Any(k => k.StartsWith("Demo:", StringComparison.OrdinalIgnoreCase)) != true;
         Environment = environment;
         Engine = postgres is not null ? DatabaseEngine.Postgres : sameDatabaseAs?.Engine ?? engine ?? TestEngine.Current;
         if (sameDatabaseAs is not null)
         {
             ConnectionString = sameDatabaseAs.ConnectionString;
             _ownsDatabase = sameDatabaseAs._ownsDatabase;
+            _created = true;
             _folder = sameDatabaseAs._folder;
         }
         else if (postgres is not null)
         {
             ConnectionString = postgres;
+            _created = true;
         }
         else if (Engine == DatabaseEngine.Postgres)
         {
-            ConnectionString = SharedPostgres.CreateDatabase();
+            ConnectionString = SharedPostgres.NewDatabase();
             _ownsDatabase = true;
         }
         else
         {
             ConnectionString = $"Data Source={Path.Combine(_folder, "portal.db")}";
+            _created = true;
         }
         Directory.CreateDirectory(_folder);
         if (Engine == DatabaseEngine.Postgres)
@@ -75,11 +84,14 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public string DatabasePath => Engine == DatabaseEngine.Sqlite
         ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
         : throw new InvalidOperationException("This portal runs on PostgreSQL; it has no database file.");
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>Where every portal's fake clock starts.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+    public FakeTimeProvider Clock { get; } = new(Start);
     public ErrorLog Log { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        PrepareDatabase(seeded: _fromSeeded && Clock.GetUtcNow() == Start && SeededDemo.IsBuilt);
         builder.UseEnvironment(Environment);
         foreach (var (key, value) in _settings)
         {
@@ -96,7 +108,32 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public IDbContextFactory<PortalDbContext> Db => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
 
     /// <summary>A context on this portal's database that does not need the host (e.g. after it refused to start).</summary>
-    public PortalDbContext OpenContext() => TestEngine.OpenContext(Engine, ConnectionString);
+    public PortalDbContext OpenContext()
+    {
+        PrepareDatabase(seeded: false);
+        return TestEngine.OpenContext(Engine, ConnectionString);
+    }
+
+    /// <summary>
+    /// Makes this portal's own database if it has none yet: a copy of the seeded demo database, or (PostgreSQL) of the
+    /// migrated template; on SQLite without the seeded copy the portal makes its file itself.
+    /// </summary>
+    private void PrepareDatabase(bool seeded)
+    {
+        if (Engine == DatabaseEngine.Postgres)
+        {
+            if (!_created)
+            {
+                SharedPostgres.CreateDatabase(ConnectionString, seeded ? SeededDemo.PostgresDatabase : null);
+                _created = true;
+            }
+            return;
+        }
+        if (seeded && SeededDemo.SqliteFile is { } copy && !File.Exists(DatabasePath))
+        {
+            File.Copy(copy, DatabasePath);
+        }
+    }
 
     /// <summary>Takes the database away under the running portal: deletes the SQLite file or drops the PostgreSQL database.</summary>
     public async Task RemoveDatabaseAsync()
@@ -156,6 +193,12 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         {
             await SharedPostgres.DropDatabaseAsync(ConnectionString);
         }
+        RemoveFolder();
+    }
+
+    /// <summary>Deletes this portal's folder (its SQLite file, runbook exports).</summary>
+    public void RemoveFolder()
+    {
         try
         {
             Directory.Delete(_folder, recursive: true);

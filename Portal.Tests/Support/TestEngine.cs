@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Infrastructure.Data;
 
-[assembly: AssemblyFixture(typeof(Portal.Tests.Support.SharedPostgres))]
+[assembly: AssemblyFixture(typeof(Portal.Tests.Support.TestDatabases))]
 
 namespace Portal.Tests.Support;
 
@@ -40,15 +40,34 @@ public static class TestEngine
 }
 
 /// <summary>
+/// What every test run prepares once, before its first test: on PostgreSQL the shared server and its migrated template
+/// (<see cref="SharedPostgres"/>), and on either engine the demo world's seeded copy (<see cref="SeededDemo"/>).
+/// </summary>
+public sealed class TestDatabases : IAsyncLifetime
+{
+    public async ValueTask InitializeAsync()
+    {
+        await SharedPostgres.StartAsync();
+        await SeededDemo.BuildAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await SeededDemo.DeleteAsync();
+        await SharedPostgres.StopAsync();
+    }
+}
+
+/// <summary>
 /// When the suite runs on PostgreSQL: one server for the whole test run, and a migrated template database that each
 /// test's database is copied from (a copy takes a fraction of the time the migrations do). Does nothing on SQLite.
 /// </summary>
-public sealed class SharedPostgres : IAsyncLifetime
+public static class SharedPostgres
 {
     private const string Template = "portal_template";
     private static PostgresServer? _server;
 
-    public async ValueTask InitializeAsync()
+    public static async Task StartAsync()
     {
         if (TestEngine.Current != DatabaseEngine.Postgres)
         {
@@ -66,19 +85,25 @@ public sealed class SharedPostgres : IAsyncLifetime
         _server = server;
     }
 
-    /// <summary>A new migrated, empty database; returns its connection string.</summary>
-    public static string CreateDatabase()
+    /// <summary>The connection string of a new database on the shared server, made by <see cref="CreateDatabase"/>.</summary>
+    public static string NewDatabase()
     {
         var server = _server ?? throw new InvalidOperationException($"The shared PostgreSQL server is not running ({TestEngine.Variable} is not 'postgres').");
-        var name = $"portal_{Guid.NewGuid():N}";
-        using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        connection.Open();
-        using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{Template}\"", connection);
-        command.ExecuteNonQuery();
-        return server.ConnectionString(name);
+        return server.ConnectionString($"portal_{Guid.NewGuid():N}");
     }
 
-    /// <summary>Drops a database made by <see cref="CreateDatabase"/>, cutting off whoever is still connected.</summary>
+    /// <summary>Makes the database of <paramref name="connectionString"/> as a copy of the migrated template, or of another database.</summary>
+    public static void CreateDatabase(string connectionString, string? copyOf = null)
+    {
+        var server = _server ?? throw new InvalidOperationException($"The shared PostgreSQL server is not running ({TestEngine.Variable} is not 'postgres').");
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
+        connection.Open();
+        using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{copyOf ?? Template}\"", connection);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabase"/> (if it was), cutting off whoever is still connected.</summary>
     public static async Task DropDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
@@ -100,7 +125,7 @@ public sealed class SharedPostgres : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public static async Task StopAsync()
     {
         if (_server is { } server)
         {
