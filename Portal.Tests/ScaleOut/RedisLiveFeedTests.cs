@@ -164,11 +164,15 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
         await a.PublishAsync(Change(4, 1), Ct);
         await Eventually.TrueAsync(() => Count(onA, 4) == 1);
 
-        await _redis.StartAsync();
+        // A second node, also started during the outage, has pages open meanwhile.
         var b = await NodeAsync();
         var (_, subB, resyncsOnB) = Listen(b);
-        await Eventually.TrueAsync(() => a.Connected, seconds: 20);
-        // What A changed while it had no Redis (change 4) never reached B: when A is there, B re-reads.
+        Assert.False(b.Connected);
+
+        await _redis.StartAsync();
+        await Eventually.TrueAsync(() => a.Connected && b.Connected, seconds: 20);
+        // What A changed while it had no Redis (change 4) never reached B: once both are there, B has re-read (on A's
+        // announcement, or on its own return if A was back before B was listening: either way after change 4).
         await Eventually.TrueAsync(() => resyncsOnB() >= 1, seconds: 20);
         // Its subscription was made while Redis was away; it holds once Redis is there.
         await Eventually.TrueAsync(async () =>

@@ -57,7 +57,7 @@ internal static class DemoCoachingSeeder
 
         var templates = Templates();
         db.OnboardingTemplates.AddRange(templates);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
 
         await SeedOneOnOnesAsync(db, reports, people, random, now, cancellationToken);
         await SeedPlansAsync(db, engineers, people, random, now, cancellationToken);
@@ -81,7 +81,17 @@ internal static class DemoCoachingSeeder
                 });
             }
         }
+        await SaveAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves, then stops tracking what was saved: nothing here changes a saved row again, and every save would otherwise
+    /// scan all rows saved before it (hundreds of 1:1 meetings and plan goals), which made this seed quadratic.
+    /// </summary>
+    private static async Task SaveAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
         await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     private static List<OnboardingTemplate> Templates() =>
@@ -127,7 +137,7 @@ internal static class DemoCoachingSeeder
             db.OneOnOneSeries.Add(series);
             seriesOf.Add((series, report));
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
         foreach (var ((series, report), index) in seriesOf.Select((s, i) => (s, i)))
         {
             var first = now.UtcDateTime.Date.AddDays(-112 + (index % 10)).AddHours(report.Region switch
@@ -156,7 +166,7 @@ internal static class DemoCoachingSeeder
                 meetings.Add(new OneOnOneMeeting { SeriesId = series.Id, ScheduledAt = at, Version = 1 });
             }
             db.OneOnOneMeetings.AddRange(meetings);
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(db, cancellationToken);
             foreach (var (meeting, m) in meetings.Select((m, i) => (m, i)))
             {
                 var held = meeting.HeldAt is not null;
@@ -185,7 +195,7 @@ internal static class DemoCoachingSeeder
                 }
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
     }
 
     private static async Task SeedPlansAsync(PortalDbContext db, List<DemoPerson> engineers, Dictionary<string, Person> people, Random random, DateTimeOffset now,
@@ -206,7 +216,7 @@ internal static class DemoCoachingSeeder
                 PersonId = person.Id, Title = $"Growth plan {now.Year}", CreatedById = person.ManagerId!.Value, CreatedAt = now.AddDays(-100), UpdatedAt = now.AddDays(-random.Next(1, 20)),
             };
             db.Plans.Add(plan);
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(db, cancellationToken);
             var goals = new List<PlanGoal>
             {
                 Goal(plan, Competency.IncidentLeadership, "Command a SEV2 end to end", ["Shadow two commanders", "Co-command a SEV2", "Command a SEV2 with a retro"], index, now),
@@ -230,14 +240,14 @@ internal static class DemoCoachingSeeder
                 goals[0].Evidence.Add(new PlanEvidence { Kind = EvidenceKind.Rca, Reference = rca.ToString(System.Globalization.CultureInfo.InvariantCulture), Title = $"RCA {rca}: {rcaTitles[rca]}", Note = "Wrote the RCA.", AddedById = person.Id, AddedAt = now.AddDays(-3) });
             }
             db.PlanGoals.AddRange(goals);
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(db, cancellationToken);
             foreach (var goal in goals.Where(g => g.Progress > 0))
             {
                 db.PlanUpdates.Add(new PlanUpdate { GoalId = goal.Id, AuthorId = person.Id, At = now.AddDays(-40), Text = "Started: agreed the first milestone with my manager.", Progress = Math.Min(goal.Progress, 20) });
                 db.PlanUpdates.Add(new PlanUpdate { GoalId = goal.Id, AuthorId = person.ManagerId!.Value, At = now.AddDays(-6), Text = "Good progress; the next milestone is the harder one.", Progress = goal.Progress });
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
     }
 
     private static PlanGoal Goal(DevelopmentPlan plan, Competency competency, string title, string[] milestones, int index, DateTimeOffset now)
@@ -270,7 +280,7 @@ internal static class DemoCoachingSeeder
             CreatedById = head.Id, CreatedAt = now.AddDays(-9),
         };
         db.ReviewCycles.AddRange(past, current);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
         Dictionary<Competency, int> Ratings(DemoPerson p) => ReviewRules.CompetenciesFor(p.Role, p.Level).ToDictionary(c => c, _ => random.Next(2, 6));
 
         foreach (var (report, index) in reports.Select((r, i) => (r, i)))
@@ -304,7 +314,7 @@ internal static class DemoCoachingSeeder
             }
             db.Reviews.Add(review);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
 
         // Peer feedback: a teammate asked for each review still open, answered for every other one.
         var open = await db.Reviews.Where(r => r.CycleId == current.Id && r.State != ReviewState.SignedOff && r.State != ReviewState.AwaitingSignOff).ToListAsync(cancellationToken);
@@ -323,6 +333,6 @@ internal static class DemoCoachingSeeder
                 Text = i % 2 == 0 ? "Always leaves a clean handoff; explained the ledger replay to me patiently." : null, SubmittedAt = i % 2 == 0 ? now.AddDays(-3) : null,
             });
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
     }
 }
