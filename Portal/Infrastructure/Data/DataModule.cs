@@ -27,6 +27,7 @@ public static class DataModule
                         "Database:Provider is Postgres but ConnectionStrings:Portal is empty. " +
                         "Set it, e.g. ConnectionStrings__Portal=\"Host=db;Database=portal;Username=portal;Password=...\".");
                 }
+                connectionString = PostgresConnectionString(connectionString);
                 builder.Services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
                 builder.Services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<PostgresPortalDbContext>>();
                 builder.Services.AddSingleton(sp => new MigrationContexts(() => new PostgresPortalDbContext(
@@ -63,6 +64,26 @@ public static class DataModule
         new DbContextOptionsBuilder<TContext>()
             .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
             .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (RelationalEventId.ConnectionError, LogLevel.Debug)));
+
+    /// <summary>Connections one node keeps open to PostgreSQL at most, unless its connection string says otherwise.</summary>
+    public const int DefaultPostgresPoolSize = 20;
+
+    private static readonly string[] PoolSizeKeys = ["Maximum Pool Size", "MaxPoolSize"];
+
+    /// <summary>
+    /// ConnectionStrings:Portal for PostgreSQL, with a pool of <see cref="DefaultPostgresPoolSize"/> unless it sets one.
+    /// Npgsql's own default (100 per node) is PostgreSQL's whole default max_connections: a second node under load
+    /// was refused ("53300: sorry, too many clients already"). Requests beyond the pool wait for a connection.
+    /// </summary>
+    internal static string PostgresConnectionString(string configured)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
+        if (PoolSizeKeys.Any(given.ContainsKey))
+        {
+            return configured;
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxPoolSize = DefaultPostgresPoolSize }.ToString();
+    }
 
     /// <summary>The SQLite file: ConnectionStrings:Portal if set, else data/portal.db under the content root.</summary>
     internal static string SqliteConnectionString(string? configured, string contentRoot)
