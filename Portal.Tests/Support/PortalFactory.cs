@@ -91,7 +91,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        PrepareDatabase(seeded: _fromSeeded && Clock.GetUtcNow() == Start && SeededDemo.IsBuilt);
+        PrepareDatabase(seeded: _fromSeeded && Clock.GetUtcNow() == Start);
         builder.UseEnvironment(Environment);
         foreach (var (key, value) in _settings)
         {
