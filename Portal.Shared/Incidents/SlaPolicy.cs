@@ -13,7 +13,8 @@ public sealed record SlaTargets(Severity Severity, TimeSpan? Acknowledge, TimeSp
         new(Severity.SEV5, null, null),
     ];
 
-    public static SlaTargets DefaultFor(Severity severity) => Defaults.Single(d => d.Severity == severity);
+    /// <summary>The default targets of <paramref name="severity"/>; none for a value that is not a defined severity (read back from old data).</summary>
+    public static SlaTargets DefaultFor(Severity severity) => Defaults.SingleOrDefault(d => d.Severity == severity) ?? new(severity, null, null);
 
     /// <summary>The longest target an admin may set: 30 days.</summary>
     public const int MaxMinutes = 30 * 24 * 60;

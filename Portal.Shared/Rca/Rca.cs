@@ -24,6 +24,7 @@ public enum RootCauseCategory
 public sealed class RcaTimelineEntry
 {
     public DateTimeOffset At { get; set; }
+    [MultiLine]
     public string Text { get; set; } = "";
 
     /// <summary>"detected", "acknowledged", "mitigated", "resolved" for the milestones; null for other notable events.</summary>
@@ -33,7 +34,9 @@ public sealed class RcaTimelineEntry
 /// <summary>A "why" and its answer; an answer can lead to more than one further why (the chains branch).</summary>
 public sealed class WhyNode
 {
+    [MultiLine]
     public string Question { get; set; } = "";
+    [MultiLine]
     public string Answer { get; set; } = "";
     public List<WhyNode> Children { get; set; } = [];
 }

@@ -51,7 +51,7 @@ public static class AccountModule
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         }).AllowAnonymous().ExcludeFromDescription();
 
-        var api = app.MapGroup("/api/me").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Me");
+        var api = app.MapApi("/api/me", PortalPolicies.Engineer, "Me");
         api.MapGet("", async (ClaimsPrincipal user, PeopleService people, CancellationToken ct) =>
             await people.MeAsync(user, ct) is { } me
                 ? Results.Ok(new MeResponse(me.Handle, me.Name, me.Email, me.Role, me.TeamSlug, me.Region, me.TimeZone))

@@ -13,7 +13,7 @@ public static class AdminModule
 
     public static void MapAdminModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api/audit").RequireAuthorization(PortalPolicies.Admin).RequireRateLimiting(RateLimits.Api).WithTags("Audit");
+        var api = app.MapApi("/api/audit", PortalPolicies.Admin, "Audit");
         api.MapGet("", (ClaimsPrincipal user, AuditService audit, string? action, string? actor, DateTimeOffset? from, DateTimeOffset? to,
                 int? page, int? pageSize, CancellationToken ct) =>
             audit.ListAsync(user, new AuditQuery(action, actor, from, to, page ?? 0, pageSize ?? 50), ct))

@@ -25,7 +25,7 @@ public static class AlertsModule
     public static void MapAlertsModule(this WebApplication app)
     {
         app.MapAlertIngestion();
-        var api = app.MapGroup("/api/alerts").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Alerts");
+        var api = app.MapApi("/api/alerts", PortalPolicies.Engineer, "Alerts");
         api.MapGet("", (AlertService alerts, string? integration, string? dedupKey, string? status, string? incident, string? cursor, int? limit, CancellationToken ct) =>
             alerts.ListAsync(new AlertQuery(integration, dedupKey, status, incident, cursor, limit ?? 50), ct))
             .WithSummary("Alerts, newest first, each with its incident; filters integration (name), dedupKey, status, incident; keyset paging with cursor.");

@@ -11,7 +11,7 @@ namespace Portal.Features.Incidents;
 /// </summary>
 public static class IncidentChips
 {
-    public static RenderFragment For(Severity severity) => builder => Chip(builder, severity.ToString(), severity switch
+    public static RenderFragment For(Severity severity) => builder => Chip(builder, Enum.IsDefined(severity) ? severity.ToString() : "unknown", severity switch
     {
         Severity.SEV1 => "mud-chip-filled mud-chip-color-error",
         Severity.SEV2 => "mud-chip-filled mud-chip-color-warning",
@@ -19,7 +19,7 @@ public static class IncidentChips
         _ => "mud-chip-outlined mud-chip-color-default",
     });
 
-    public static RenderFragment For(IncidentStatus status) => builder => Chip(builder, status.ToString(), status switch
+    public static RenderFragment For(IncidentStatus status) => builder => Chip(builder, Enum.IsDefined(status) ? status.ToString() : "unknown", status switch
     {
         IncidentStatus.Triggered => "mud-chip-text mud-chip-color-error",
         IncidentStatus.Acknowledged => "mud-chip-text mud-chip-color-warning",

@@ -1,11 +1,12 @@
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
+using Portal.Shared;
 
 namespace Portal.Features.Incidents;
 
 /// <summary>A new incident as a person or script describes it. Service and team are slugs; people are handles.</summary>
 public sealed record NewIncident(
-    string? Title, string? Description = null, Severity? Severity = null, string? Service = null, string? Team = null,
+    string? Title, [property: MultiLine] string? Description = null, Severity? Severity = null, string? Service = null, string? Team = null,
     string? Region = null, string? Assignee = null, int? AdvertisersAffected = null, decimal? RevenueAtRiskUsd = null,
     IReadOnlyList<string>? Tags = null);
 

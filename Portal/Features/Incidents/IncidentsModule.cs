@@ -8,7 +8,7 @@ using Portal.Shared.Incidents;
 
 namespace Portal.Features.Incidents;
 
-public sealed record ActionRequest(int? Version = null, string? Note = null);
+public sealed record ActionRequest(int? Version = null, [property: MultiLine] string? Note = null);
 
 public sealed record AssignRequest(string? Assignee, int? Version = null);
 
@@ -16,7 +16,7 @@ public sealed record SeverityRequest(Severity? Severity, int? Version = null);
 
 public sealed record CommanderRequest(string? Commander, int? Version = null);
 
-public sealed record PostRequest(string? Text);
+public sealed record PostRequest([property: MultiLine] string? Text);
 
 public static class IncidentsModule
 {
@@ -36,7 +36,7 @@ public static class IncidentsModule
 
     public static void MapIncidentsModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api/incidents").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Incidents");
+        var api = app.MapApi("/api/incidents", PortalPolicies.Engineer, "Incidents");
 
         api.MapGet("", (ClaimsPrincipal user, IncidentService incidents, string? status, string? severity, string? region, string? team,
                 string? service, string? assignee, bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? cursor, int? limit,
@@ -85,7 +85,7 @@ public static class IncidentsModule
 
     private static void MapSlaPolicies(WebApplication app)
     {
-        var api = app.MapGroup("/api/sla-policies").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("SLA policies");
+        var api = app.MapApi("/api/sla-policies", PortalPolicies.Engineer, "SLA policies");
         api.MapGet("", (SlaPolicyService policies, CancellationToken ct) => policies.ListAsync(ct))
             .WithSummary("Time to acknowledge and to mitigate per severity, in minutes (null: no clock).");
         api.MapPut("/{severity}", (ClaimsPrincipal user, SlaPolicyService policies, string severity, SlaPolicyChange request, CancellationToken ct) =>

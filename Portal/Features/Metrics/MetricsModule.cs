@@ -25,7 +25,7 @@ public static class MetricsModule
 
     public static void MapMetricsModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api/metrics").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Metrics");
+        var api = app.MapApi("/api/metrics", PortalPolicies.Engineer, "Metrics");
         api.MapGet("", async (MetricsService metrics, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? region, string? team, string? service,
             string? severity, CancellationToken ct) =>
         {

@@ -1,5 +1,7 @@
 using Portal.Shared.Admin;
 using Portal.Shared.OnCall;
+using Portal.Shared;
+using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 
 namespace Portal.Features.OnCall;
 
@@ -13,7 +15,7 @@ public sealed record RestrictionDocument(List<DayOfWeek>? Days, string? From, st
 
 /// <summary>A schedule as code (<c>/api/schedules</c>): layers top first. <see cref="Version"/> must match on update.</summary>
 public sealed record ScheduleDocument(
-    string? Name, string? Team, string? Description, bool SwapsNeedApproval, List<LayerDocument>? Layers, int? Version = null);
+    string? Name, string? Team, [property: MultiLine] string? Description, bool SwapsNeedApproval, List<LayerDocument>? Layers, int? Version = null);
 
 /// <summary>A stored schedule with its id and version.</summary>
 public sealed record ScheduleView(
@@ -36,7 +38,7 @@ public sealed record ScheduleShifts(int ScheduleId, DateTimeOffset From, DateTim
 /// <summary>Who is on call now for one schedule, with the schedule's team and region.</summary>
 public sealed record OnCallNow(int ScheduleId, string Schedule, string? Team, string? TeamName, RegionCode? Region, OnCallPerson? Person, DateTimeOffset At);
 
-public sealed record OverrideRequest(int? ScheduleId, string? Person, DateTimeOffset? Start, DateTimeOffset? End, string? Reason);
+public sealed record OverrideRequest(int? ScheduleId, string? Person, DateTimeOffset? Start, DateTimeOffset? End, [property: MultiLine] string? Reason);
 
 public sealed record OverrideView(int Id, int ScheduleId, string Schedule, string Handle, string Name, DateTimeOffset Start, DateTimeOffset End, string? Reason, string? CreatedBy);
 
@@ -50,7 +52,7 @@ public sealed record LevelDocument(int DelayMinutes, List<TargetDocument>? Targe
 
 /// <summary>An escalation policy as code (<c>/api/escalation-policies</c>); <see cref="Services"/> are the slugs it is assigned to.</summary>
 public sealed record EscalationPolicyDocument(
-    string? Name, string? Team, string? Description, int Repeat, List<LevelDocument>? Levels, List<string>? Services, int? Version = null);
+    string? Name, string? Team, [property: MultiLine] string? Description, int Repeat, List<LevelDocument>? Levels, List<string>? Services, int? Version = null);
 
 public sealed record EscalationPolicyView(
     int Id, string Name, string? Team, string? Description, int Repeat, List<LevelDocument> Levels, List<string> Services, int Version);
@@ -60,7 +62,7 @@ public sealed record EscalationStatus(long Incident, int PolicyId, string Policy
 
 public sealed record NotificationView(long Id, NotificationKind Kind, string Title, string? Body, string? Link, long? Incident, DateTimeOffset CreatedAt, bool Read);
 
-public sealed record ChannelRequest(ChannelKind Kind, string? Name, string? Target, string? Team = null);
+public sealed record ChannelRequest(ChannelKind Kind, string? Name, [property: MaxLength(2000)] string? Target, string? Team = null);
 
 /// <summary>An outbound channel; the target is shown in part (webhook URLs carry secrets).</summary>
 public sealed record ChannelView(int Id, ChannelKind Kind, string Name, string TargetHint, string? Team, string? Person, bool Enabled);

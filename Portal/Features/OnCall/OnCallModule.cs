@@ -6,6 +6,7 @@ using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
+using Portal.Shared;
 
 namespace Portal.Features.OnCall;
 
@@ -58,7 +59,7 @@ public static class OnCallModule
 
     public static void MapOnCallModule(this WebApplication app)
     {
-        var schedules = app.MapGroup("/api/schedules").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        var schedules = app.MapApi("/api/schedules", PortalPolicies.Engineer, "On-call");
         schedules.MapGet("", (OnCallService oncall, CancellationToken ct) => oncall.ListAsync(ct))
             .WithSummary("Every schedule with its team and who is on call now.");
         schedules.MapGet("/{id:int}", (OnCallService oncall, int id, CancellationToken ct) => oncall.GetAsync(id, ct))
@@ -82,7 +83,7 @@ public static class OnCallModule
             return oncall.ShiftsAsync(id, start, to ?? start.AddDays(7), ct);
         }).WithSummary("The final shifts (person, UTC start and end, layer or override), each layer's shifts and the gaps; 7 days from now by default.");
 
-        var overrides = app.MapGroup("/api/overrides").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        var overrides = app.MapApi("/api/overrides", PortalPolicies.Engineer, "On-call");
         overrides.MapGet("", (OnCallService oncall, int? schedule, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
             oncall.OverridesAsync(schedule, from, to, ct))
             .WithSummary("Overrides that have not ended (or that end after 'from'), optionally of one schedule.");
@@ -109,7 +110,7 @@ public static class OnCallModule
         }).RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("On-call load per person (the last 28 days by default): hours on call and off-hours in their zone, pages, off-hours pages, and night pages that woke them. Filter by team slug or handles (comma-separated).");
 
-        var handoffs = app.MapGroup("/api/handoffs").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        var handoffs = app.MapApi("/api/handoffs", PortalPolicies.Engineer, "On-call");
         handoffs.MapGet("/mine", (ClaimsPrincipal user, HandoffService service, CancellationToken ct) => service.MineAsync(user, ct))
             .WithSummary("Your handoff for each shift you are on now: the one you sent, or the portal's draft (open incidents, breaches this shift, what waits on you).");
         handoffs.MapGet("/incoming", (ClaimsPrincipal user, HandoffService service, CancellationToken ct) => service.ForMeAsync(user, ct))
@@ -118,7 +119,7 @@ public static class OnCallModule
             service.SendAsync(user, request.ScheduleId, request.Body, ct))
             .WithSummary("Sends (or updates) your handoff for your current shift on a schedule; whoever is on call next is notified.");
 
-        var policies = app.MapGroup("/api/escalation-policies").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        var policies = app.MapApi("/api/escalation-policies", PortalPolicies.Engineer, "On-call");
         policies.MapGet("", (EscalationService escalation, CancellationToken ct) => escalation.ListAsync(ct))
             .WithSummary("Every escalation policy: levels with their delay and targets, repeats, and the services it is assigned to.");
         policies.MapGet("/{id:int}", (EscalationService escalation, int id, CancellationToken ct) => escalation.GetAsync(id, ct))
@@ -143,7 +144,7 @@ public static class OnCallModule
             .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("Where an incident's escalation stands, and how each outbound delivery of its pages went.");
 
-        var inbox = app.MapGroup("/api/notifications").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Notifications");
+        var inbox = app.MapApi("/api/notifications", PortalPolicies.Engineer, "Notifications");
         inbox.MapGet("", (ClaimsPrincipal user, NotificationService notifications, bool? unread, int? limit, CancellationToken ct) =>
             notifications.ListAsync(user, unread ?? false, limit ?? 50, ct))
             .WithSummary("Your notifications, newest first.");
@@ -163,7 +164,7 @@ public static class OnCallModule
             return Results.NoContent();
         }).WithSummary("Removes a channel.");
 
-        var swaps = app.MapGroup("/api/swaps").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        var swaps = app.MapApi("/api/swaps", PortalPolicies.Engineer, "On-call");
         swaps.MapGet("", (ClaimsPrincipal user, SwapService service, CancellationToken ct) => service.ListAsync(user, ct))
             .WithSummary("Swaps you asked for, were asked to cover, or may approve: open ones and those of the last two weeks.");
         swaps.MapPost("", async (ClaimsPrincipal user, SwapService service, SwapRequestInput input, CancellationToken ct) =>
@@ -177,7 +178,7 @@ public static class OnCallModule
                 : throw new Shared.ValidationException("decision", $"'{decision}' is not a decision; use accept, decline, approve, reject or cancel."))
             .WithSummary("accept or decline (the teammate asked), approve or reject (the requester's manager, when the schedule asks for approval), or cancel (the requester).");
 
-        var feeds = app.MapGroup("/api/calendar-feeds").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call");
+        var feeds = app.MapApi("/api/calendar-feeds", PortalPolicies.Engineer, "On-call");
         feeds.MapGet("", (ClaimsPrincipal user, CalendarFeedService service, CancellationToken ct) => service.ListAsync(user, ct))
             .WithSummary("Your calendar feeds (their secret URLs are not shown again).");
         feeds.MapPost("", async (HttpContext http, ClaimsPrincipal user, CalendarFeedService service, FeedRequest? request, CancellationToken ct) =>
@@ -199,7 +200,7 @@ public static class OnCallModule
     }
 }
 
-public sealed record HandoffRequest(int ScheduleId, string? Body);
+public sealed record HandoffRequest(int ScheduleId, [property: MultiLine] string? Body);
 
 /// <summary>Which feed to make: one schedule's, or (no id) your own shifts on every schedule.</summary>
 public sealed record FeedRequest(int? ScheduleId);

@@ -12,7 +12,7 @@ using Portal.Shared.Team;
 
 namespace Portal.Features.OnCall;
 
-public sealed record SwapRequestInput(int? ScheduleId, string? Cover, DateTimeOffset? Start, DateTimeOffset? End, string? Reason);
+public sealed record SwapRequestInput(int? ScheduleId, string? Cover, DateTimeOffset? Start, DateTimeOffset? End, [property: MultiLine] string? Reason);
 
 /// <summary>A swap as the API and pages show it, with what the viewer may do with it.</summary>
 public sealed record SwapView(

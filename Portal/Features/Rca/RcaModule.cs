@@ -3,14 +3,15 @@ using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Rca;
+using Portal.Shared;
 
 namespace Portal.Features.Rca;
 
-public sealed record StepRequest(string? Comment);
+public sealed record StepRequest([property: MultiLine] string? Comment);
 
-public sealed record CommentRequest(string? Section, string? Text);
+public sealed record CommentRequest(string? Section, [property: MultiLine] string? Text);
 
-public sealed record CloseRequest(string? Verification);
+public sealed record CloseRequest([property: MultiLine] string? Verification);
 
 public sealed record LinkRequest(string? Incident);
 
@@ -26,7 +27,7 @@ public static class RcaModule
 
     public static void MapRcaModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api/rcas").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA");
+        var api = app.MapApi("/api/rcas", PortalPolicies.Engineer, "RCA");
         api.MapGet("", (RcaService rcas, RcaState? state, bool? overdue, string? incident, string? author, CancellationToken ct) => rcas.ListAsync(state, overdue ?? false, incident, author, ct))
             .WithSummary("RCAs, newest first; filter by state, overdue, an incident they cover, or the author's handle.");
         api.MapPost("", async (ClaimsPrincipal user, RcaService rcas, RcaCreate input, CancellationToken ct) =>
@@ -64,7 +65,7 @@ public static class RcaModule
             return Results.NoContent();
         }).WithSummary("Links an incident by hand into the recurrence family of the RCA's incidents.");
 
-        var actions = app.MapGroup("/api/action-items").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA");
+        var actions = app.MapApi("/api/action-items", PortalPolicies.Engineer, "RCA");
         actions.MapGet("", (RcaService rcas, string? owner, string? team, bool? overdue, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, overdue ?? false, ct))
             .WithSummary("Action items; filter by owner handle, team slug, or overdue.");
         actions.MapGet("/overdue", (RcaService rcas, string? owner, string? team, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, true, ct))

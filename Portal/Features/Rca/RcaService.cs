@@ -10,6 +10,7 @@ using Portal.Shared.OnCall;
 using Portal.Shared.Rca;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
+using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 
 namespace Portal.Features.Rca;
 
@@ -17,11 +18,11 @@ public sealed record RcaCreate(string? Title, List<string>? Incidents);
 
 /// <summary>The sections of an RCA as the editor and <c>PUT /api/rcas/{id}</c> send them; <see cref="Version"/> must match.</summary>
 public sealed record RcaSections(
-    string? Title, string? Summary, int? AdvertisersAffected, decimal? RevenueImpactUsd, int? ImpactMinutes, List<string>? Regions,
-    List<RcaTimelineEntry>? Timeline, List<WhyNode>? Whys, RootCauseCategory? RootCause, string? ContributingFactors, string? WentWell, string? Lessons,
-    List<string>? Reviewers, int Version, string? Reason = null);
+    string? Title, [property: MultiLine] string? Summary, int? AdvertisersAffected, decimal? RevenueImpactUsd, int? ImpactMinutes, List<string>? Regions,
+    List<RcaTimelineEntry>? Timeline, List<WhyNode>? Whys, RootCauseCategory? RootCause, [property: MultiLine] string? ContributingFactors, [property: MultiLine] string? WentWell, [property: MultiLine] string? Lessons,
+    List<string>? Reviewers, int Version, [property: MultiLine] string? Reason = null);
 
-public sealed record ActionInput(string? Title, string? Owner, DateOnly? DueDate, ActionPriority Priority = ActionPriority.P2, ActionKind Kind = ActionKind.Prevent, string? TrackerUrl = null);
+public sealed record ActionInput(string? Title, string? Owner, DateOnly? DueDate, ActionPriority Priority = ActionPriority.P2, ActionKind Kind = ActionKind.Prevent, [property: MaxLength(2000)] string? TrackerUrl = null);
 
 public sealed record ActionView(int Id, int RcaId, string Rca, string Title, string Owner, string OwnerName, DateOnly DueDate, ActionPriority Priority, ActionKind Kind,
     ActionStatus Status, string? TrackerUrl, string? VerificationNote, DateTimeOffset? ClosedAt, bool Overdue, int Version);

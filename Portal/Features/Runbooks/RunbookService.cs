@@ -12,13 +12,14 @@ using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
+using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 
 namespace Portal.Features.Runbooks;
 
 /// <summary>A runbook as written: what <c>POST</c>/<c>PUT /api/runbooks</c> take. <see cref="BaseRevision"/> is the revision an edit started from.</summary>
 public sealed record RunbookDocument(
-    string? Title, string? Slug, string? Body, List<string>? Services = null, List<string>? AlertClasses = null, List<string>? Labels = null,
-    List<string>? Tags = null, string? Team = null, int? ReviewIntervalDays = null, int? BaseRevision = null, string? Message = null);
+    string? Title, string? Slug, [property: MultiLine, MaxLength(RunbookRules.MaxBody)] string? Body, List<string>? Services = null, List<string>? AlertClasses = null, List<string>? Labels = null,
+    List<string>? Tags = null, string? Team = null, int? ReviewIntervalDays = null, int? BaseRevision = null, [property: MultiLine] string? Message = null);
 
 public sealed record RunbookSummary(
     int Id, string Slug, string Title, List<string> Services, List<string> Tags, string? Team, DateTimeOffset? LastReviewedAt, bool Stale, int Revision,

@@ -21,7 +21,7 @@ public static class RunbooksModule
 
     public static void MapRunbooksModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api/runbooks").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Runbooks");
+        var api = app.MapApi("/api/runbooks", PortalPolicies.Engineer, "Runbooks");
         api.MapGet("", (RunbookService runbooks, string? q, string? service, string? tag, string? team, bool? staleFirst, int? limit, CancellationToken ct) =>
             runbooks.ListAsync(q, service, tag, team, staleFirst ?? false, limit ?? 200, ct))
             .WithSummary("Runbooks, by title; with q, ranked full-text search results with highlighted snippets. Filter by service, tag and team slug.");
@@ -63,7 +63,7 @@ public static class RunbooksModule
             .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Runbooks")
             .WithSummary("Runbooks suggested for an incident, best first, each with the reasons.");
 
-        var sync = app.MapGroup("/api/runbooks-sync").RequireAuthorization(PortalPolicies.Admin).RequireRateLimiting(RateLimits.Api).WithTags("Runbooks");
+        var sync = app.MapApi("/api/runbooks-sync", PortalPolicies.Admin, "Runbooks");
         sync.MapPost("/import", (ClaimsPrincipal user, RunbookSync runbooks, CancellationToken ct) => runbooks.ImportAsync(user, null, ct))
             .WithSummary("Imports the Runbooks:SyncFolder folder: created, updated, unchanged and invalid (with the reason) per file.");
         sync.MapPost("/export", async (ClaimsPrincipal user, RunbookSync runbooks, CancellationToken ct) => Results.Ok(new { exported = await runbooks.ExportAsync(user, null, ct) }))

@@ -23,9 +23,9 @@ public sealed record SeriesView(int Id, string Manager, string ManagerName, stri
 
 public sealed record SeriesInput(int CadenceDays, DateTimeOffset? FirstAt);
 
-public sealed record ItemInput(string? Text, string? Owner);
+public sealed record ItemInput([property: MultiLine] string? Text, string? Owner);
 
-public sealed record NotesInput(string? Text, int Version);
+public sealed record NotesInput([property: MultiLine] string? Text, int Version);
 
 /// <summary>
 /// 1:1s between a manager and a report: agenda either can add to, shared notes, the manager's private notes (only

@@ -6,6 +6,7 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 
 namespace Portal.Features.Team;
 
@@ -20,11 +21,11 @@ public sealed record PlanView(int Id, string Person, string Title, bool Closed, 
 
 public sealed record PlanInput(string? Title);
 
-public sealed record GoalInput(Competency Competency, string? Title, string? Description, DateOnly? TargetDate, IReadOnlyList<string>? Milestones);
+public sealed record GoalInput(Competency Competency, string? Title, [property: MultiLine] string? Description, DateOnly? TargetDate, IReadOnlyList<string>? Milestones);
 
-public sealed record UpdateInput(string? Text, int Progress);
+public sealed record UpdateInput([property: MultiLine] string? Text, int Progress);
 
-public sealed record EvidenceInput(EvidenceKind Kind, string? Reference, string? Note);
+public sealed record EvidenceInput(EvidenceKind Kind, [property: MaxLength(2000)] string? Reference, [property: MultiLine] string? Note);
 
 /// <summary>Development plans: goals tied to competencies, milestones, progress updates and evidence from the portal's own records.</summary>
 public sealed class PlanService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)

@@ -38,13 +38,13 @@ public sealed record CycleView(int Id, string Name, DateOnly PeriodStart, DateOn
 public sealed record CycleInput(string? Name, DateOnly PeriodStart, DateOnly PeriodEnd, DateTimeOffset SelfReviewDue, DateTimeOffset PeerFeedbackDue, DateTimeOffset ManagerReviewDue,
     string? Team = null);
 
-public sealed record ReviewPartInput(Dictionary<Competency, int>? Ratings, string? Text, int Version, bool Submit = false);
+public sealed record ReviewPartInput(Dictionary<Competency, int>? Ratings, [property: MultiLine] string? Text, int Version, bool Submit = false);
 
 public sealed record ReopenInput(string? Part, DateTimeOffset Until);
 
 public sealed record PeerRequestInput(string? Peer);
 
-public sealed record PeerAnswerInput(string? Text, bool Decline = false);
+public sealed record PeerAnswerInput([property: MultiLine] string? Text, bool Decline = false);
 
 public sealed record PeerRequestView(int Id, int ReviewId, string Person, string PersonName, string Cycle, DateTimeOffset Due, DateTimeOffset? SubmittedAt, bool Declined, string? Text);
 

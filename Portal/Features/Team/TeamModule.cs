@@ -3,6 +3,7 @@ using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
+using Portal.Shared;
 
 namespace Portal.Features.Team;
 
@@ -21,7 +22,7 @@ public static class TeamModule
 
     public static void MapTeamModule(this WebApplication app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("People and teams");
+        var api = app.MapApi("/api", PortalPolicies.Engineer, "People and teams");
         api.MapGet("/people", async (PeopleService people, string? region, string? team, CancellationToken ct) =>
         {
             RegionCode? code = null;
@@ -149,7 +150,7 @@ public static class TeamModule
 
 public sealed record DoneInput(bool Done);
 
-public sealed record TextInput(string? Text);
+public sealed record TextInput([property: MultiLine] string? Text);
 
 /// <summary>A person as other people may see them (no preferences).</summary>
 public sealed record PublicPerson(string Handle, string Name, string Email, Shared.Team.PortalRole Role, string? Level,

@@ -32,13 +32,16 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = n.Message },
             BadHttpRequestException { InnerException: JsonException json } => new ValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [JsonField(json.Path)] = [$"The value at {json.Path ?? "$"} could not be read: check its type and allowed values."],
+                [JsonField(json.Path)] = [$"The value at {json.Path ?? "$"} could not be read: {Reason(json)}"],
             })
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body is not valid JSON for this call.",
             },
-            BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "The request could not be read.", Detail = b.Message },
+            BadHttpRequestException b => new ValidationProblemDetails(new Dictionary<string, string[]> { [ParameterName(b.Message)] = [b.Message] })
+            {
+                Status = b.StatusCode, Title = "The request could not be read.", Detail = b.Message,
+            },
             _ when IsDatabaseUnavailable(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -82,6 +85,27 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The field a binding failure names: <c>Failed to bind parameter "int id" from "abc".</c> → "id"; "body" when the
+    /// message names none.
+    /// </summary>
+    private static string ParameterName(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "parameter \"(?:[^\"]* )?([A-Za-z_][A-Za-z0-9_]*)\"");
+        return match.Success ? match.Groups[1].Value : "body";
+    }
+
+    /// <summary>What the reader said, without its position (already named), or a hint when it said nothing useful.</summary>
+    private static string Reason(JsonException json)
+    {
+        var message = json.Message;
+        var at = message.IndexOf(" Path:", StringComparison.Ordinal);
+        message = at >= 0 ? message[..at] : message;
+        return message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) || message.Length == 0
+            ? "check its type and allowed values."
+            : message;
     }
 
     /// <summary>"$.severity" → "severity"; "$.tags[2]" → "tags".</summary>

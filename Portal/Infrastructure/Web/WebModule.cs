@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using MudBlazor.Services;
@@ -22,8 +21,11 @@ public static class WebModule
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<PortalExceptionHandler>();
-        builder.Services.AddOpenApi();
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer<InputRulesSchemaTransformer>());
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new StrictEnumConverter()));
+        // A body or value that cannot be bound reaches PortalExceptionHandler in every environment, so it answers
+        // problem+json naming the field (by default only Development throws; Production answered an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddScoped<ClientOrigin>();
         builder.Services.AddScoped<ShellState>();
         builder.Services.AddSingleton<MarkdownRenderer>();
