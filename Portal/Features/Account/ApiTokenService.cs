@@ -80,8 +80,12 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> factory, 
     {
         var me = RequirePerson(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.PersonId == me, cancellationToken)
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId, cancellationToken)
             ?? throw new NotFoundException($"You have no token with id {tokenId}.");
+        if (token.PersonId != me)
+        {
+            throw await audit.NotYoursAsync(user, $"token {tokenId}", cancellationToken);
+        }
         if (token.RevokedAt is not null)
         {
             return;

@@ -24,6 +24,13 @@ public static class AuditTrail
     /// <summary>Records who (by handle and id) did what to what, in the caller's unit of work.</summary>
     public static void Audit(this PortalDbContext db, ClaimsPrincipal? user, DateTimeOffset at, string action, string target, string? detail = null) =>
         db.AuditEntries.Add(new AuditEntry { At = at, Actor = user.AuditName(), ActorId = user?.GetPersonId(), Action = action, Target = target, Detail = detail });
+
+    /// <summary>
+    /// The one shape of a refusal row, wherever it was decided (policy, service, a "not yours" 404, a page): who, the
+    /// method and path or the object refused, and why.
+    /// </summary>
+    public static AuditEntry Refusal(ClaimsPrincipal? user, string target, string reason) =>
+        new() { Actor = user.AuditName(), ActorId = user?.GetPersonId(), Action = AuditActions.AccessDenied, Target = target, Detail = reason };
 }
 
 /// <summary>Appends to and reads the audit log. Rows are never changed or deleted.</summary>
@@ -42,6 +49,35 @@ public sealed class AuditService(IDbContextFactory<PortalDbContext> factory, Tim
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Records a refusal and returns the 403 to throw: <c>throw await audit.DenyAsync(user, "schedule 4", "…")</c>. The row
+    /// commits on its own, whatever happens to the caller's unit of work.
+    /// </summary>
+    public async Task<AccessDeniedException> DenyAsync(ClaimsPrincipal? user, string target, string reason, CancellationToken cancellationToken = default)
+    {
+        await RecordAsync(AuditTrail.Refusal(user, target, reason), cancellationToken);
+        return new AccessDeniedException(reason);
+    }
+
+    /// <summary>Goes on when <paramref name="allowed"/>; otherwise records the refusal and throws its 403.</summary>
+    public async Task RequireAsync(bool allowed, ClaimsPrincipal? user, string target, string reason, CancellationToken cancellationToken = default)
+    {
+        if (!allowed)
+        {
+            throw await DenyAsync(user, target, reason, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records a refusal of something that is someone else's (a token, a feed, a notification) and returns the 404 to
+    /// throw: the caller is not told whether it exists.
+    /// </summary>
+    public async Task<NotFoundException> NotYoursAsync(ClaimsPrincipal? user, string target, CancellationToken cancellationToken = default)
+    {
+        await RecordAsync(AuditTrail.Refusal(user, target, "not yours"), cancellationToken);
+        return new NotFoundException($"There is no {target}.");
+    }
+
     /// <summary>Records what <paramref name="actor"/> did.</summary>
     public Task RecordAsync(ClaimsPrincipal actor, string action, string? target = null, string? detail = null, CancellationToken cancellationToken = default) =>
         RecordAsync(new AuditEntry { Actor = actor.AuditName(), ActorId = actor.GetPersonId(), Action = action, Target = target, Detail = detail }, cancellationToken);
@@ -51,8 +87,7 @@ public sealed class AuditService(IDbContextFactory<PortalDbContext> factory, Tim
     {
         if (!viewer.HasPortalRole(PortalRole.Admin))
         {
-            await RecordAsync(viewer, AuditActions.AccessDenied, "audit log", "lacks the required role", cancellationToken);
-            throw new AccessDeniedException("Only admins can read the audit log.");
+            throw await DenyAsync(viewer, "audit log", "Only admins can read the audit log.", cancellationToken);
         }
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var page = Math.Max(0, query.Page);

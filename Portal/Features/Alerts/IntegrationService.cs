@@ -8,6 +8,7 @@ using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using Portal.Features.Admin;
 
 namespace Portal.Features.Alerts;
 
@@ -31,7 +32,7 @@ public sealed record IntegrationKey(IntegrationView Integration, string Key);
 /// Admins create integrations, rotate their keys (the old key keeps working for a grace period) and disable them;
 /// ingestion finds an integration by the hash of the key a monitor sent.
 /// </summary>
-public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, IMemoryCache cache)
+public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, IMemoryCache cache, AuditService audit)
 {
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromHours(24);
 
@@ -52,7 +53,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
 
     public async Task<IntegrationKey> CreateAsync(ClaimsPrincipal user, NewIntegration input, CancellationToken cancellationToken = default)
     {
-        RequireAdmin(user);
+        await RequireAdminAsync(user, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var errors = new Dictionary<string, string[]>();
         var name = input.Name?.Trim() ?? "";
@@ -123,7 +124,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
     /// <summary>A new key; the old one keeps working for <paramref name="grace"/> (24 hours unless said otherwise).</summary>
     public async Task<IntegrationKey> RotateKeyAsync(ClaimsPrincipal user, int id, TimeSpan? grace = null, CancellationToken cancellationToken = default)
     {
-        RequireAdmin(user);
+        await RequireAdminAsync(user, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var integration = await db.Integrations.FirstOrDefaultAsync(i => i.Id == id, cancellationToken) ?? throw NotFound(id);
         if (integration.Provisioned)
@@ -143,7 +144,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
     /// <summary>Changes the mappings and switches; a provisioned integration is changed in configuration instead.</summary>
     public async Task<IntegrationView> UpdateAsync(ClaimsPrincipal user, int id, IntegrationSettings settings, CancellationToken cancellationToken = default)
     {
-        RequireAdmin(user);
+        await RequireAdminAsync(user, cancellationToken);
         var problems = new List<string>();
         var severityMap = IntegrationMappings.ParseSeverities(settings.SeverityMap, problems);
         var severityProblems = problems.ToArray();
@@ -179,7 +180,7 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
 
     public async Task<IntegrationView> SetEnabledAsync(ClaimsPrincipal user, int id, bool enabled, CancellationToken cancellationToken = default)
     {
-        RequireAdmin(user);
+        await RequireAdminAsync(user, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var integration = await db.Integrations.FirstOrDefaultAsync(i => i.Id == id, cancellationToken) ?? throw NotFound(id);
         integration.Enabled = enabled;
@@ -217,13 +218,8 @@ public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factor
         }
     }
 
-    private static void RequireAdmin(ClaimsPrincipal user)
-    {
-        if (!user.HasPortalRole(PortalRole.Admin))
-        {
-            throw new AccessDeniedException("Only admins manage integrations.");
-        }
-    }
+    private Task RequireAdminAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        audit.RequireAsync(user.HasPortalRole(PortalRole.Admin), user, "integrations", "Only admins manage integrations.", cancellationToken);
 
     private static NotFoundException NotFound(int id) => new($"There is no integration {id}.");
 

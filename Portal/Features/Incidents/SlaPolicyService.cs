@@ -7,6 +7,7 @@ using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using Portal.Features.Admin;
 
 namespace Portal.Features.Incidents;
 
@@ -19,7 +20,7 @@ public sealed record SlaPolicyChange(int? AcknowledgeMinutes, int? MitigateMinut
 /// The SLA targets per severity. Everyone may read them; admins change them. A change applies at once to every open
 /// incident's clocks (they are computed from the policy), and is audited with the old and new values.
 /// </summary>
-public sealed class SlaPolicyService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+public sealed class SlaPolicyService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditService audit)
 {
     public const string UpdatedAction = "sla.policy-updated";
 
@@ -34,7 +35,7 @@ public sealed class SlaPolicyService(IDbContextFactory<PortalDbContext> factory,
     {
         if (!user.HasPortalRole(PortalRole.Admin))
         {
-            throw new AccessDeniedException("Only admins change SLA policies.");
+            throw await audit.DenyAsync(user, $"SLA policy {severity}", "Only admins change SLA policies.", cancellationToken);
         }
         if (!Enum.IsDefined(severity))
         {

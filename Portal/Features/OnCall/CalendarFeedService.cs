@@ -22,7 +22,7 @@ public sealed record CalendarFeedView(int Id, int? ScheduleId, string What, Date
 /// schedule. The URL carries a random secret (stored hashed, shown once) because calendar apps cannot sign in;
 /// revoking a feed makes its URL answer 404 at once.
 /// </summary>
-public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditService audit)
 {
     public const string PathPrefix = "/ical/";
     public const int MaxFeedsPerPerson = 20;
@@ -66,8 +66,12 @@ public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> facto
     {
         var me = Me(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var feed = await db.CalendarFeeds.FirstOrDefaultAsync(f => f.Id == id && f.OwnerId == me, cancellationToken)
+        var feed = await db.CalendarFeeds.FirstOrDefaultAsync(f => f.Id == id, cancellationToken)
             ?? throw new NotFoundException($"You have no calendar feed #{id}.");
+        if (feed.OwnerId != me)
+        {
+            throw await audit.NotYoursAsync(user, $"calendar feed #{id}", cancellationToken);
+        }
         if (feed.RevokedAt is null)
         {
             feed.RevokedAt = clock.GetUtcNow();

@@ -21,7 +21,7 @@ public sealed class EscalationSignal : Background.ProcessorSignal;
 /// Escalation policies as code, and the escalation of triggered incidents: each due step is claimed through the
 /// escalation's version, so any number of nodes can process steps and each level is paged once.
 /// </summary>
-public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, NotificationService notifications, TimeProvider clock)
+public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, NotificationService notifications, TimeProvider clock, AuditService audit)
 {
     public const string Escalator = "Escalation";
 
@@ -70,9 +70,9 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
 
     public async Task DeleteAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)
     {
-        RequireManager(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var policy = await db.EscalationPolicies.FirstOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw Missing(id);
+        await RequireTeamAsync(db, user, policy.TeamId, $"escalation policy {id}", cancellationToken);
         var users = await db.EscalationPolicies.AsNoTracking().ToListAsync(cancellationToken);
         if (users.FirstOrDefault(p => p.Id != id && p.Levels.Any(l => l.Targets.Any(t => t.Kind == EscalationTargetKind.Policy && t.Id == id))) is { } other)
         {
@@ -88,13 +88,13 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
 
     private async Task<EscalationPolicyView> SaveAsync(ClaimsPrincipal user, int? id, EscalationPolicyDocument document, CancellationToken cancellationToken)
     {
-        RequireManager(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
         EscalationPolicy policy;
         if (id is { } existing)
         {
             policy = await db.EscalationPolicies.FirstOrDefaultAsync(p => p.Id == existing, cancellationToken) ?? throw Missing(existing);
+            await RequireTeamAsync(db, user, policy.TeamId, $"escalation policy {existing}", cancellationToken);
             if (document.Version is { } version && version != policy.Version)
             {
                 throw new ConflictException($"Someone changed \"{policy.Name}\" since you opened it (version {version}, now {policy.Version}). Reload it and make your change again.");
@@ -158,6 +158,14 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         if (errors.Count > 0)
         {
             throw new ValidationException(errors);
+        }
+        // The policy's (new) team, and every service it is put on, must be the caller's to manage: a policy on
+        // another team's service would take over who that team's incidents page.
+        var refused = $"escalation policy \"{document.Name!.Trim()}\"";
+        await RequireTeamAsync(db, user, teamId, refused, cancellationToken);
+        foreach (var service in services)
+        {
+            await RequireTeamAsync(db, user, service.OwningTeamId, $"{refused} on service {service.Slug}", cancellationToken);
         }
         var name = document.Name!.Trim();
         if (await db.EscalationPolicies.AnyAsync(p => p.Name == name && p.Id != (id ?? 0), cancellationToken))
@@ -432,13 +440,9 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
             [.. p.Levels.Select(l => new LevelDocument(l.DelayMinutes, [.. l.Targets.Select(t => Document(t, names))]))],
             names.ServicesByPolicy.GetValueOrDefault(p.Id) ?? [], p.Version);
 
-    private static void RequireManager(ClaimsPrincipal user)
-    {
-        if (!user.HasPortalRole(PortalRole.Manager))
-        {
-            throw new AccessDeniedException("Only managers and admins change escalation policies.");
-        }
-    }
+    private async Task RequireTeamAsync(PortalDbContext db, ClaimsPrincipal user, int? teamId, string target, CancellationToken cancellationToken) =>
+        await audit.RequireAsync(Permissions.MayManageTeam(await db.OrgAsync(cancellationToken), user.AsActor(), teamId), user, target,
+            "Only the team's managers, the managers above them and admins change its escalation policies.", cancellationToken);
 
     private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) => db.Audit(user, clock.GetUtcNow(), action, target, detail);
 

@@ -20,7 +20,7 @@ public sealed record NoticeDraft(NotificationKind Kind, string Title, string? Bo
 /// (<see cref="StageAsync"/>), so a notification exists exactly when the change it reports does; the live toast goes
 /// out after commit, and the dispatcher sends the channel deliveries.
 /// </summary>
-public sealed class NotificationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, DeliverySignal signal)
+public sealed class NotificationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, DeliverySignal signal, AuditService audit)
 {
     public const int MaxChannelsPerOwner = 10;
 
@@ -109,6 +109,10 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
         {
             if (!await db.Notifications.AnyAsync(n => n.Id == one && n.PersonId == me, cancellationToken))
             {
+                if (await db.Notifications.AnyAsync(n => n.Id == one, cancellationToken))
+                {
+                    throw await audit.NotYoursAsync(user, $"notification #{one}", cancellationToken);
+                }
                 throw new NotFoundException($"You have no notification #{one}.");
             }
             query = query.Where(n => n.Id == one);
@@ -156,10 +160,8 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
         {
             var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == request.Team.Trim().ToLower(), cancellationToken)
                 ?? throw new ValidationException("team", $"There is no team \"{request.Team}\".");
-            if (!user.HasPortalRole(PortalRole.Manager))
-            {
-                throw new AccessDeniedException("Only managers and admins add a team's channels.");
-            }
+            await audit.RequireAsync(Permissions.MayManageTeam(await db.OrgAsync(cancellationToken), user.AsActor(), team.Id), user, $"channels of team {team.Slug}",
+                "Only the team's managers, the managers above them and admins add its channels.", cancellationToken);
             teamId = team.Id;
         }
         var owned = teamId is { } t ? db.Channels.Where(c => c.TeamId == t) : db.Channels.Where(c => c.PersonId == me);
@@ -186,10 +188,11 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
         var me = Me(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException($"There is no channel #{id}.");
-        if (channel.PersonId != me && !(channel.TeamId is not null && user.HasPortalRole(PortalRole.Manager)) && !user.HasPortalRole(PortalRole.Admin))
-        {
-            throw new AccessDeniedException("Only the channel's owner, or for a team channel its managers, can remove it.");
-        }
+        // A person's channel is theirs (an admin may clean up); a team's channel is its managers'.
+        var allowed = channel.TeamId is { } team
+            ? Permissions.MayManageTeam(await db.OrgAsync(cancellationToken), user.AsActor(), team)
+            : channel.PersonId == me || user.HasPortalRole(PortalRole.Admin);
+        await audit.RequireAsync(allowed, user, $"channel {id}", "Only the channel's owner, or for a team channel its managers, can remove it.", cancellationToken);
         db.Channels.Remove(channel);
         db.Audit(user, clock.GetUtcNow(), "notifications.channel-removed", channel.Name);
         await db.SaveChangesAsync(cancellationToken);

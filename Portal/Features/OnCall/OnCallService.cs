@@ -17,7 +17,7 @@ namespace Portal.Features.OnCall;
 /// Schedules, overrides, and who is on call. Everyone signed in reads; managers and admins change schedules; an override
 /// is made by the person it puts on call, anyone above them, or an admin. Every change is audited.
 /// </summary>
-public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed feed, NotificationService notifications)
+public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed feed, NotificationService notifications, AuditService audit)
 {
     public const int MaxWindowDays = 400;
 
@@ -44,12 +44,12 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
 
     public async Task<ScheduleView> CreateAsync(ClaimsPrincipal user, ScheduleDocument document, CancellationToken cancellationToken = default)
     {
-        RequireManager(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var world = await WorldAsync(db, cancellationToken);
         var now = clock.GetUtcNow();
         var schedule = new Schedule { Name = "", CreatedAt = now };
         Apply(schedule, document, world);
+        await RequireTeamAsync(db, user, schedule.TeamId, $"schedule \"{schedule.Name}\"", cancellationToken);
         await RequireUniqueNameAsync(db, schedule.Name, null, cancellationToken);
         schedule.UpdatedAt = now;
         db.Schedules.Add(schedule);
@@ -60,15 +60,17 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
 
     public async Task<ScheduleView> UpdateAsync(ClaimsPrincipal user, int id, ScheduleDocument document, CancellationToken cancellationToken = default)
     {
-        RequireManager(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var schedule = await db.Schedules.FirstOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw Missing(id);
+        await RequireTeamAsync(db, user, schedule.TeamId, $"schedule {id}", cancellationToken);
         if (document.Version is { } version && version != schedule.Version)
         {
             throw new ConflictException($"Someone changed \"{schedule.Name}\" since you opened it (version {version}, now {schedule.Version}). Reload it and make your change again.");
         }
         var world = await WorldAsync(db, cancellationToken);
         Apply(schedule, document, world);
+        // Moving a schedule to another team needs the right over that team too.
+        await RequireTeamAsync(db, user, schedule.TeamId, $"schedule {id}", cancellationToken);
         await RequireUniqueNameAsync(db, schedule.Name, id, cancellationToken);
         schedule.Version++;
         schedule.UpdatedAt = clock.GetUtcNow();
@@ -86,9 +88,9 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
 
     public async Task DeleteAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)
     {
-        RequireManager(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var schedule = await db.Schedules.FirstOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw Missing(id);
+        await RequireTeamAsync(db, user, schedule.TeamId, $"schedule {id}", cancellationToken);
         db.Schedules.Remove(schedule);
         Audit(db, user, "oncall.schedule-deleted", schedule.Name, null);
         await db.SaveChangesAsync(cancellationToken);
@@ -165,7 +167,7 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         var handle = request.Person!.Trim();
         var person = world.ByHandle.GetValueOrDefault(handle) is { Active: true } found ? found
             : throw new ValidationException("person", $"There is no active person \"{handle}\".");
-        RequireMayOverride(world, user, person);
+        await RequireMayOverrideAsync(db, user, person, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -251,7 +253,7 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         var person = world.People[row.PersonId];
         if (row.CreatedById != user.GetPersonId())
         {
-            RequireMayOverride(world, user, person);
+            await RequireMayOverrideAsync(db, user, person, cancellationToken);
         }
         var schedule = await db.Schedules.Where(s => s.Id == row.ScheduleId).Select(s => s.Name).FirstAsync(cancellationToken);
         db.Overrides.Remove(row);
@@ -428,28 +430,14 @@ public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, Ti
         }
     }
 
-    private static void RequireManager(ClaimsPrincipal user)
-    {
-        if (!user.HasPortalRole(PortalRole.Manager))
-        {
-            throw new AccessDeniedException("Only managers and admins change schedules.");
-        }
-    }
+    private async Task RequireTeamAsync(PortalDbContext db, ClaimsPrincipal user, int? teamId, string target, CancellationToken cancellationToken) =>
+        await audit.RequireAsync(Permissions.MayManageTeam(await db.OrgAsync(cancellationToken), user.AsActor(), teamId), user, target,
+            "Only the schedule's team managers, the managers above them and admins change it.", cancellationToken);
 
     /// <summary>The person it puts on call, anyone above them in the reporting line, or an admin.</summary>
-    private static void RequireMayOverride(World world, ClaimsPrincipal user, Person person)
-    {
-        var me = user.GetPersonId();
-        if (me == person.Id || user.HasPortalRole(PortalRole.Admin))
-        {
-            return;
-        }
-        if (me is { } id && ManagerChain.IsAbove(id, person.Id, world.People.ToDictionary(p => p.Key, p => p.Value.ManagerId)))
-        {
-            return;
-        }
-        throw new AccessDeniedException($"Only {person.Name}, their manager or an admin can put {person.Name} on call or take them off.");
-    }
+    private async Task RequireMayOverrideAsync(PortalDbContext db, ClaimsPrincipal user, Person person, CancellationToken cancellationToken) =>
+        await audit.RequireAsync(Permissions.MayActFor(await db.OrgAsync(cancellationToken), user.AsActor(), person.Id), user, $"overrides of {person.Handle}",
+            $"Only {person.Name}, their manager or an admin can put {person.Name} on call or take them off.", cancellationToken);
 
     private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) => db.Audit(user, clock.GetUtcNow(), action, target, detail);
 

@@ -34,7 +34,7 @@ public enum SwapDecision
 /// where the schedule says so, a manager of the requester approves; then it becomes an override. Every step
 /// notifies the other people involved, and is audited.
 /// </summary>
-public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, ILiveFeed feed, TimeProvider clock)
+public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, ILiveFeed feed, TimeProvider clock, AuditService audit)
 {
     public async Task<SwapView> RequestAsync(ClaimsPrincipal user, SwapRequestInput input, CancellationToken cancellationToken = default)
     {
@@ -116,7 +116,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             case SwapDecision.Accept or SwapDecision.Decline:
                 if (me != swap.CoverId)
                 {
-                    throw new AccessDeniedException($"Only {cover.Name}, who was asked, can answer this swap.");
+                    throw await audit.DenyAsync(user, $"swap {id}", $"Only {cover.Name}, who was asked, can answer this swap.", cancellationToken);
                 }
                 RequireState(swap, SwapState.Requested);
                 if (decision == SwapDecision.Decline)
@@ -142,7 +142,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             case SwapDecision.Approve or SwapDecision.Reject:
                 if (!MayApprove(user, me, requester, people))
                 {
-                    throw new AccessDeniedException($"Only a manager of {requester.Name}, or an admin, approves their swaps.");
+                    throw await audit.DenyAsync(user, $"swap {id}", $"Only a manager of {requester.Name}, or an admin, approves their swaps.", cancellationToken);
                 }
                 RequireState(swap, SwapState.AwaitingApproval);
                 if (decision == SwapDecision.Reject)
@@ -160,7 +160,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             default:
                 if (me != swap.RequesterId)
                 {
-                    throw new AccessDeniedException($"Only {requester.Name}, who asked, can withdraw this swap.");
+                    throw await audit.DenyAsync(user, $"swap {id}", $"Only {requester.Name}, who asked, can withdraw this swap.", cancellationToken);
                 }
                 if (!swap.IsOpen)
                 {

@@ -20,6 +20,7 @@ public static class RcaModule
     public static void AddRcaModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<RcaService>();
+        builder.Services.AddScoped<ActionItemService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Rca").Get<RcaOptions>() ?? new RcaOptions());
         builder.Services.AddSingleton<RcaSignal>();
         builder.Services.AddHostedService<RcaProcessor>();
@@ -70,8 +71,17 @@ public static class RcaModule
             .WithSummary("Action items; filter by owner handle, team slug, or overdue.");
         actions.MapGet("/overdue", (RcaService rcas, string? owner, string? team, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, true, ct))
             .WithSummary("Overdue action items, per owner or team.");
-        actions.MapPost("/{id:int}/close", (ClaimsPrincipal user, RcaService rcas, int id, CloseRequest request, CancellationToken ct) => rcas.CloseActionAsync(user, id, request.Verification, ct))
-            .WithSummary("Closes an action item; a verification note is required.");
+        actions.MapPost("/{id:int}/close", (ClaimsPrincipal user, ActionItemService items, int id, CloseRequest request, CancellationToken ct) => items.CloseAsync(user, id, request.Verification, ct))
+            .WithSummary("Closes an action item; a verification note is required. The owner, the RCA's author, the owner's managers or an admin.");
+        actions.MapPut("/{id:int}", (ClaimsPrincipal user, ActionItemService items, int id, ActionChange change, CancellationToken ct) => items.UpdateAsync(user, id, change, ct))
+            .WithSummary("Changes an action item's title, owner, due date or priority; send the version you last saw.");
+        actions.MapPost("/{id:int}/reopen", (ClaimsPrincipal user, ActionItemService items, int id, CancellationToken ct) => items.ReopenAsync(user, id, ct))
+            .WithSummary("Opens a closed action item again.");
+        actions.MapDelete("/{id:int}", async (ClaimsPrincipal user, ActionItemService items, int id, CancellationToken ct) =>
+        {
+            await items.DeleteAsync(user, id, ct);
+            return Results.NoContent();
+        }).WithSummary("Deletes an action item.");
 
         app.MapGet("/api/recurrence-families", async (RcaService rcas, CancellationToken ct) =>
             (await rcas.FamiliesAsync(ct)).Select(f => new { f.Family.Id, f.Family.Key, f.Family.Title, incidents = f.Incidents }))

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.OnCall;
+using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -52,7 +53,7 @@ public sealed class RcaOptions
 }
 
 public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed feed,
-    RcaOptions options)
+    RcaOptions options, AuditService audit)
 {
     /// <summary>When an RCA of an incident is due under the configured policy (null when none is needed).</summary>
     public DateTimeOffset? DueAt(Severity severity, DateTimeOffset? resolvedAt) => RcaRules.DueAt(severity, resolvedAt, options.Sev1BusinessDays, options.Sev2BusinessDays);
@@ -172,10 +173,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var me = Me(user);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rca = await db.Rcas.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Missing(id);
-        if (rca.AuthorId != me && !rca.Reviewers.Contains(me) && !user.HasPortalRole(PortalRole.Manager))
-        {
-            throw new AccessDeniedException("Only the author, a reviewer or a manager edits an RCA.");
-        }
+        await RequireMayEditAsync(db, user, rca, cancellationToken);
         if (input.Version != rca.Version)
         {
             throw new ConflictException(await ChangedSinceAsync(db, rca, input.Version, cancellationToken));
@@ -254,7 +252,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rca = await db.Rcas.FirstOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw Missing(id);
         var actions = await db.ActionItems.CountAsync(a => a.RcaId == id, cancellationToken);
-        var why = RcaRules.WhyNot(rca.State, action, rca.AuthorId == me, rca.Reviewers.Contains(me), user.HasPortalRole(PortalRole.Manager),
+        var why = RcaRules.WhyNot(rca.State, action, rca.AuthorId == me, rca.Reviewers.Contains(me), await ManagesIncidentsAsync(db, user, rca.Id, cancellationToken),
             RcaRules.MissingSections(rca, actions), rca.Reviewers.Count);
         if (why is { } refusal)
         {
@@ -262,7 +260,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             {
                 RcaRefusal.Incomplete => new ValidationException("sections", refusal.Reason),
                 RcaRefusal.WrongState => new ConflictException(refusal.Reason),
-                _ => new AccessDeniedException(refusal.Reason),
+                _ => await audit.DenyAsync(user, $"RCA-{id} {action}", refusal.Reason, cancellationToken),
             };
         }
         if (action == RcaAction.RequestChanges && string.IsNullOrWhiteSpace(comment))
@@ -361,6 +359,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rca = await db.Rcas.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rcaId, cancellationToken) ?? throw Missing(rcaId);
+        await RequireMayEditAsync(db, user, rca, cancellationToken);
         var owner = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == input.Owner!.Trim() && p.Active, cancellationToken)
             ?? throw new ValidationException("owner", $"There is no active person \"{input.Owner}\".");
         var item = new ActionItem
@@ -371,27 +370,6 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         db.ActionItems.Add(item);
         await db.SaveChangesAsync(cancellationToken);
         return (await ActionsAsync(db, db.ActionItems.Where(a => a.Id == item.Id), cancellationToken))[0];
-    }
-
-    /// <summary>Closes an action item: only with a note saying how it was verified. Closing the last "prevent" item arms the recurrence check.</summary>
-    public async Task<ActionView> CloseActionAsync(ClaimsPrincipal user, int id, string? verification, CancellationToken cancellationToken = default)
-    {
-        var me = Me(user);
-        if (string.IsNullOrWhiteSpace(verification))
-        {
-            throw new ValidationException("verification", "Say how you verified it is done (a verification note is required to close an action item).");
-        }
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var item = await db.ActionItems.FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new NotFoundException($"There is no action item #{id}.");
-        if (item.Status == ActionStatus.Closed)
-        {
-            throw new ConflictException($"Action item #{id} is already closed.");
-        }
-        (item.Status, item.VerificationNote, item.ClosedAt, item.ClosedById) = (ActionStatus.Closed, verification.Trim(), clock.GetUtcNow(), me);
-        item.Version++;
-        db.AuditEntries.Add(new AuditEntry { At = item.ClosedAt.Value, Actor = user.AuditName(), ActorId = me, Action = "rca.action-closed", Target = $"RCA-{item.RcaId}", Detail = item.Title });
-        await db.SaveChangesAsync(cancellationToken);
-        return (await ActionsAsync(db, db.ActionItems.Where(a => a.Id == id), cancellationToken))[0];
     }
 
     /// <summary>Action items, optionally only one owner's, one team's, or the overdue ones.</summary>
@@ -578,7 +556,25 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
             .ToListAsync(cancellationToken) is var list ? [.. list.Select(f => f with { Key = IncidentNumber.Format(f.Number) })] : [];
     }
 
-    private async Task<List<ActionView>> ActionsAsync(PortalDbContext db, IQueryable<ActionItem> query, CancellationToken cancellationToken)
+    /// <summary>The RCA's author, a reviewer, a manager of one of its incidents' teams (or above), or an admin; else refused and audited.</summary>
+    private async Task RequireMayEditAsync(PortalDbContext db, ClaimsPrincipal user, RcaDocument rca, CancellationToken cancellationToken) =>
+        await audit.RequireAsync(Permissions.MayEditRca(await db.OrgAsync(cancellationToken), user.AsActor(), rca.AuthorId, rca.Reviewers,
+                await IncidentTeamsAsync(db, rca.Id, cancellationToken)),
+            user, $"RCA-{rca.Id}", "Only the author, a reviewer, the managers of its incidents' teams or an admin change an RCA.", cancellationToken);
+
+    /// <summary>Whether the caller manages one of the teams of the RCA's incidents (or is an admin): what lets a manager submit or publish.</summary>
+    private static async Task<bool> ManagesIncidentsAsync(PortalDbContext db, ClaimsPrincipal user, int rcaId, CancellationToken cancellationToken)
+    {
+        var org = await db.OrgAsync(cancellationToken);
+        var actor = user.AsActor();
+        return actor.IsAdmin || (await IncidentTeamsAsync(db, rcaId, cancellationToken)).OfType<int>().Any(t => Permissions.MayManageTeam(org, actor, t));
+    }
+
+    private static async Task<List<int?>> IncidentTeamsAsync(PortalDbContext db, int rcaId, CancellationToken cancellationToken) =>
+        await db.RcaIncidents.AsNoTracking().Where(x => x.RcaId == rcaId)
+            .Join(db.Incidents, x => x.IncidentNumber, i => i.Number, (x, i) => i.TeamId).Distinct().ToListAsync(cancellationToken);
+
+    internal async Task<List<ActionView>> ActionsAsync(PortalDbContext db, IQueryable<ActionItem> query, CancellationToken cancellationToken)
     {
         var items = await query.AsNoTracking().OrderBy(a => a.Status).ThenBy(a => a.DueDate).Take(500).ToListAsync(cancellationToken);
         var ownerIds = items.Select(a => a.OwnerId).Distinct().ToList();

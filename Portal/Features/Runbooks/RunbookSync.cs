@@ -7,6 +7,7 @@ using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
+using Portal.Features.Admin;
 
 namespace Portal.Features.Runbooks;
 
@@ -38,7 +39,7 @@ public sealed record ImportReport(List<ImportLine> Files)
 /// reported with its reason and not imported at all. Export writes every runbook canonically, so exporting what was
 /// just imported gives back the same bytes.
 /// </summary>
-public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, RunbookOptions options, TimeProvider clock)
+public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, RunbookOptions options, TimeProvider clock, AuditService audit)
 {
     public const string SyncAuthor = "Runbook import";
 
@@ -47,7 +48,7 @@ public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, Runb
 
     public async Task<ImportReport> ImportAsync(ClaimsPrincipal? user, string? folder = null, CancellationToken cancellationToken = default)
     {
-        RequireAdmin(user);
+        await RequireAdminAsync(user, cancellationToken);
         var from = folder ?? Folder;
         if (!Directory.Exists(from))
         {
@@ -79,7 +80,7 @@ public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, Runb
     /// <summary>Writes every runbook to the folder as "{slug}.md"; returns how many.</summary>
     public async Task<int> ExportAsync(ClaimsPrincipal? user, string? folder = null, CancellationToken cancellationToken = default)
     {
-        RequireAdmin(user);
+        await RequireAdminAsync(user, cancellationToken);
         var to = folder ?? Folder;
         Directory.CreateDirectory(to);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -175,11 +176,7 @@ public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, Runb
         RunbookFiles.Metadata(runbook, runbook.OwnerTeamId is { } t ? await db.Teams.Where(x => x.Id == t).Select(x => x.Slug).FirstAsync(cancellationToken) : null);
 
     /// <summary>Admins only; a null user is the portal itself (the demo seeder).</summary>
-    private static void RequireAdmin(ClaimsPrincipal? user)
-    {
-        if (user is not null && !user.HasPortalRole(PortalRole.Admin))
-        {
-            throw new AccessDeniedException("Only admins import and export runbooks.");
-        }
-    }
+    /// <summary>Admins only; no user at all is the portal itself (startup import).</summary>
+    private Task RequireAdminAsync(ClaimsPrincipal? user, CancellationToken cancellationToken) =>
+        audit.RequireAsync(user is null || user.HasPortalRole(PortalRole.Admin), user, "runbooks as code", "Only admins import and export runbooks.", cancellationToken);
 }

@@ -4,7 +4,6 @@ using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
-using Portal.Shared.Admin;
 using Portal.Shared.Team;
 
 namespace Portal.Features.Team;
@@ -67,7 +66,9 @@ public static class CoachingGate
     public static async Task<NotFoundException> DeniedAsync(PortalDbContext db, ClaimsPrincipal viewer, string target, DateTimeOffset now, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        db.Audit(viewer, now, AuditActions.AccessDenied, target, "not the person, nor above them in the reporting chain");
+        var refusal = AuditTrail.Refusal(viewer, target, "not the person, nor above them in the reporting chain");
+        refusal.At = now;
+        db.AuditEntries.Add(refusal);
         await db.SaveChangesAsync(cancellationToken);
         return new NotFoundException($"There is no {target} for you to see.");
     }

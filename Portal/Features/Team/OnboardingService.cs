@@ -19,7 +19,7 @@ public sealed record OnboardingStart(int TemplateId, DateOnly? StartDate);
 public sealed record TemplateInput(string? Name, PortalRole Role, IReadOnlyList<OnboardingStep>? Steps);
 
 /// <summary>Onboarding checklists: templates per role (access, shadow shifts, runbook reading, first on-call) and each new starter's progress.</summary>
-public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditService audit)
 {
     public async Task<IReadOnlyList<OnboardingTemplateView>> TemplatesAsync(CancellationToken cancellationToken = default)
     {
@@ -32,7 +32,7 @@ public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory
     {
         if (!viewer.HasPortalRole(PortalRole.Manager))
         {
-            throw new AccessDeniedException("Managers and admins write onboarding templates.");
+            throw await audit.DenyAsync(viewer, "onboarding templates", "Managers and admins write onboarding templates.", cancellationToken);
         }
         var name = PlanService.Required(input.Name, "name", 120);
         var steps = input.Steps ?? [];

@@ -40,6 +40,9 @@ public sealed partial class PersonPage
         _ => CoachingAccess.CanReadCoaching(_relation),
     });
 
+    /// <summary>A coaching section asked for by its address that the viewer may not see: the access-denied page, audited, not an empty page.</summary>
+    private bool RefusedSection => Section is not null && AllTabs.Any(t => t.Key == Section) && !Tabs.Any(t => t.Key == Section);
+
     private string CurrentSection => Tabs.Any(t => t.Key == Section) ? Section! : Tabs.FirstOrDefault().Key ?? "record";
 
     private int ActiveIndex => Tabs.Select(t => t.Key).ToList().IndexOf(CurrentSection);

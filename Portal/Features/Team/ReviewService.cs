@@ -54,7 +54,7 @@ public sealed record PeerRequestView(int Id, int ReviewId, string Person, string
 /// period sits beside it (frozen at sign-off).
 /// </summary>
 public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, OperationalRecordService records, NotificationService notifications, ILiveFeed feed,
-    TimeProvider clock)
+    TimeProvider clock, AuditService audit)
 {
     public static string Topic(int reviewId) => $"review:{reviewId}";
 
@@ -89,7 +89,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
     {
         if (!viewer.HasPortalRole(Shared.Team.PortalRole.Manager))
         {
-            throw new AccessDeniedException("Only managers and admins open review cycles.");
+            throw await audit.DenyAsync(viewer, "review cycles", "Only managers and admins open review cycles.", cancellationToken);
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -159,7 +159,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         var now = clock.GetUtcNow();
         if (subject.Relation != Relation.Self)
         {
-            throw new AccessDeniedException("Only the person writes their self-review.");
+            throw await audit.DenyAsync(viewer, $"review {id} (self)", "Only the person writes their self-review.", cancellationToken);
         }
         if (review.State != ReviewState.SelfReview)
         {
@@ -190,7 +190,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         var now = clock.GetUtcNow();
         if (subject.Relation != Relation.Manager)
         {
-            throw new AccessDeniedException("Only the person's managers write the manager review.");
+            throw await audit.DenyAsync(viewer, $"review {id} (manager)", "Only the person's managers write the manager review.", cancellationToken);
         }
         if (review.State is ReviewState.AwaitingSignOff or ReviewState.SignedOff)
         {
@@ -226,7 +226,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         var (review, cycle, subject) = await ReviewForAsync(db, viewer, id, cancellationToken);
         if (subject.Relation != Relation.Manager)
         {
-            throw new AccessDeniedException("Only the person's managers sign off a review.");
+            throw await audit.DenyAsync(viewer, $"review {id} (sign-off)", "Only the person's managers sign off a review.", cancellationToken);
         }
         if (review.State != ReviewState.AwaitingSignOff)
         {
@@ -261,7 +261,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         {
             if (subject.Relation != Relation.Manager)
             {
-                throw new AccessDeniedException("Only the person's managers reopen a self-review.");
+                throw await audit.DenyAsync(viewer, $"review {id} (reopen)", "Only the person's managers reopen a self-review.", cancellationToken);
             }
             if (review.State == ReviewState.AwaitingSignOff)
             {
@@ -274,7 +274,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
             var managerOf = await CoachingGate.ManagerMapAsync(db, cancellationToken);
             if (!viewer.HasPortalRole(Shared.Team.PortalRole.Admin) && !ManagerChain.IsAbove(viewer.GetPersonId()!.Value, review.ManagerId, managerOf))
             {
-                throw new AccessDeniedException("The manager review is reopened by the reviewing manager's own manager, or an admin.");
+                throw await audit.DenyAsync(viewer, $"review {id} (reopen)", "The manager review is reopened by the reviewing manager's own manager, or an admin.", cancellationToken);
             }
             review.ManagerDueOverride = input.Until;
             if (review.State == ReviewState.AwaitingSignOff)
@@ -302,6 +302,8 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         {
             throw new ConflictException("Peer feedback for this review is closed.");
         }
+        await audit.RequireAsync(Permissions.MayChoosePeers(await db.OrgAsync(cancellationToken), viewer.AsActor(), review.PersonId), viewer, $"review {id} (peers)",
+            "Peers are chosen by the managers above the person reviewed, or an admin.", cancellationToken);
         var handle = input.Peer?.Trim().ToLowerInvariant();
         var peer = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == handle && p.Active, cancellationToken)
             ?? throw new ValidationException("peer", $"There is no one with the handle '{input.Peer}'.");

@@ -6,6 +6,7 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Rca;
 using Portal.Shared.Team;
+using Portal.Features.Admin;
 
 namespace Portal.Features.Team;
 
@@ -29,7 +30,7 @@ public sealed record TeamHealth(DateTimeOffset From, DateTimeOffset To, int Peop
 /// A manager's view of their people: on-call load spread, 1:1s overdue or never set up, review deadlines coming or
 /// missed, overdue RCA action items and onboarding progress. States and figures only: no notes, no review text.
 /// </summary>
-public sealed class TeamHealthService(IDbContextFactory<PortalDbContext> factory, OnCallLoadService load, TimeProvider clock)
+public sealed class TeamHealthService(IDbContextFactory<PortalDbContext> factory, OnCallLoadService load, TimeProvider clock, AuditService audit)
 {
     public static readonly TimeSpan DeadlineHorizon = TimeSpan.FromDays(14);
 
@@ -38,7 +39,7 @@ public sealed class TeamHealthService(IDbContextFactory<PortalDbContext> factory
     {
         if (!viewer.HasPortalRole(PortalRole.Manager))
         {
-            throw new AccessDeniedException("Team health is for managers and admins.");
+            throw await audit.DenyAsync(viewer, "team health", "Team health is for managers and admins.", cancellationToken);
         }
         if (days is < 7 or > 180)
         {

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Portal.Features.Admin;
-using Portal.Shared.Admin;
 
 namespace Portal.Infrastructure.Auth;
 
@@ -22,14 +21,8 @@ internal sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlew
         if (denied && !tokenAlreadyAudited)
         {
             var audit = context.RequestServices.GetRequiredService<AuditService>();
-            await audit.RecordAsync(new AuditEntry
-            {
-                Actor = context.User.AuditName(),
-                ActorId = context.User.GetPersonId(),
-                Action = AuditActions.AccessDenied,
-                Target = $"{context.Request.Method} {context.Request.Path}",
-                Detail = authorizeResult.Forbidden ? "lacks the required role" : "not signed in",
-            }, context.RequestAborted);
+            await audit.RecordAsync(AuditTrail.Refusal(context.User, $"{context.Request.Method} {context.Request.Path}",
+                authorizeResult.Forbidden ? "lacks the required role" : "not signed in"), context.RequestAborted);
         }
         await _inner.HandleAsync(next, context, policy, authorizeResult);
     }
