@@ -31,7 +31,8 @@ internal static class WbrScenario
             await QueueScenario.PrepareAsync(factory, count);
             var clock = TimeProvider.System;
             var feed = new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance);
-            var oncall = new OnCallService(factory, clock, feed, new NotificationService(factory, feed, clock, new DeliverySignal()));
+            var audit = new Portal.Features.Admin.AuditService(factory, clock, new Portal.Infrastructure.Web.ClientOrigin());
+            var oncall = new OnCallService(factory, clock, feed, new NotificationService(factory, feed, clock, new DeliverySignal(), audit), audit);
             var metrics = new MetricsService(factory, oncall, new MetricsOptions(), clock);
             var packs = new ReviewPackService(factory, metrics, clock);
             var week = ReportingCalendar.Shift(ReportingCalendar.WeekOf(clock.GetUtcNow(), metrics.Zone), -1, metrics.Zone).Name;
