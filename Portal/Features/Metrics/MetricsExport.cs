@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Portal.Shared.Metrics;
 
 namespace Portal.Features.Metrics;
 
@@ -116,19 +119,26 @@ public static class MetricsExport
         }
     }
 
+    /// <summary>
+    /// A table as CSV: CsvHelper quotes (RFC 4180, CRLF), and every cell is neutralised first so that none can run as a
+    /// formula in a spreadsheet (<see cref="CsvCells"/>).
+    /// </summary>
     public static string Csv(IReadOnlyList<string> header, IEnumerable<string[]> rows)
     {
-        var csv = new StringBuilder();
-        csv.Append(string.Join(',', header.Select(Quote))).Append("\r\n");
-        foreach (var row in rows)
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }))
         {
-            csv.Append(string.Join(',', row.Select(Quote))).Append("\r\n");
+            foreach (var row in rows.Prepend([.. header]))
+            {
+                foreach (var cell in row)
+                {
+                    csv.WriteField(CsvCells.Neutralise(cell));
+                }
+                csv.NextRecord();
+            }
         }
-        return csv.ToString();
+        return text.ToString();
     }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     public static string Number(double? value) => value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) : "";
 
