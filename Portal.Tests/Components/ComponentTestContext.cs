@@ -41,6 +41,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.OnCall.HandoffService>();
         Services.AddScoped<Portal.Features.Runbooks.RunbookService>();
         Services.AddScoped<Portal.Features.Rca.RcaService>();
+        Services.AddScoped<Portal.Features.Rca.ActionItemService>();
         Services.AddSingleton(new Portal.Features.Rca.RcaOptions());
         Services.AddScoped<Portal.Features.Runbooks.RunbookSync>();
         Services.AddSingleton(new Portal.Features.Runbooks.RunbookOptions());

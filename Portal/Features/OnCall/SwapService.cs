@@ -116,7 +116,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             case SwapDecision.Accept or SwapDecision.Decline:
                 if (me != swap.CoverId)
                 {
-                    throw await audit.DenyAsync(user, $"swap {id}", $"Only {cover.Name}, who was asked, can answer this swap.", cancellationToken);
+                    throw await DenyAsync(transaction, user, id, $"Only {cover.Name}, who was asked, can answer this swap.", cancellationToken);
                 }
                 RequireState(swap, SwapState.Requested);
                 if (decision == SwapDecision.Decline)
@@ -142,7 +142,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             case SwapDecision.Approve or SwapDecision.Reject:
                 if (!MayApprove(user, me, requester, people))
                 {
-                    throw await audit.DenyAsync(user, $"swap {id}", $"Only a manager of {requester.Name}, or an admin, approves their swaps.", cancellationToken);
+                    throw await DenyAsync(transaction, user, id, $"Only a manager of {requester.Name}, or an admin, approves their swaps.", cancellationToken);
                 }
                 RequireState(swap, SwapState.AwaitingApproval);
                 if (decision == SwapDecision.Reject)
@@ -160,7 +160,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
             default:
                 if (me != swap.RequesterId)
                 {
-                    throw await audit.DenyAsync(user, $"swap {id}", $"Only {requester.Name}, who asked, can withdraw this swap.", cancellationToken);
+                    throw await DenyAsync(transaction, user, id, $"Only {requester.Name}, who asked, can withdraw this swap.", cancellationToken);
                 }
                 if (!swap.IsOpen)
                 {
@@ -188,6 +188,17 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
         await transaction.CommitAsync(cancellationToken);
         await AfterAsync(schedule.Id, notices, cancellationToken);
         return View(swap, schedule.Name, people, user);
+    }
+
+    /// <summary>
+    /// Ends the decision's transaction (on SQLite it holds the write lock) before the refusal is recorded on a
+    /// connection of its own, then returns the 403 to throw.
+    /// </summary>
+    private async Task<AccessDeniedException> DenyAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, ClaimsPrincipal user, int id, string reason,
+        CancellationToken cancellationToken)
+    {
+        await transaction.RollbackAsync(cancellationToken);
+        return await audit.DenyAsync(user, $"swap {id}", reason, cancellationToken);
     }
 
     /// <summary>The swaps the caller asked for, was asked to cover, or may approve: open ones, and those decided in the last two weeks.</summary>
