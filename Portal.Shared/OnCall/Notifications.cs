@@ -67,6 +67,9 @@ public sealed class NotificationChannel
     /// <summary>The webhook URL, or the email address.</summary>
     public required string Target { get; set; }
 
+    /// <summary>A webhook's signing secret, encrypted with the portal's Data Protection keys; null for channels that do not sign.</summary>
+    public string? Secret { get; set; }
+
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
 }

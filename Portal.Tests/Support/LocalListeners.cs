@@ -76,6 +76,9 @@ public sealed class WebhookListener : LoopbackListener
 
     public ConcurrentQueue<(string Path, string Body, DateTime At)> Requests { get; } = new();
 
+    /// <summary>The <c>X-Portal-Signature</c> header of each request, in order (empty when it had none).</summary>
+    public ConcurrentQueue<string> Signatures { get; } = new();
+
     private int _count;
 
     // HTTP/1.1 by hand: one request per connection, enough for a webhook POST with a Content-Length.
@@ -84,9 +87,14 @@ public sealed class WebhookListener : LoopbackListener
         var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
         var requestLine = await reader.ReadLineAsync(Stop.Token) ?? "";
         var length = 0;
+        var signature = "";
         string? line;
         while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync(Stop.Token)))
         {
+            if (line.StartsWith("X-Portal-Signature:", StringComparison.OrdinalIgnoreCase))
+            {
+                signature = line["X-Portal-Signature:".Length..].Trim();
+            }
             if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
             {
                 length = int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -99,6 +107,7 @@ public sealed class WebhookListener : LoopbackListener
             read += n;
         }
         var number = Interlocked.Increment(ref _count);
+        Signatures.Enqueue(signature);
         Requests.Enqueue((requestLine.Split(' ').ElementAtOrDefault(1) ?? "", new string(buffer, 0, read), DateTime.UtcNow));
         var (status, delay) = Answer(number);
         if (delay > TimeSpan.Zero)

@@ -68,6 +68,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         // Keep test output readable; warnings and errors still show, and errors fail the test.
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:Console:FormatterName"] = "simple";
+        // The tests' webhook receivers listen on loopback, which outbound calls may reach only when allowed; the tests of
+        // that rule set this to "" again.
+        _settings["Notifications:AllowedOutboundRanges:0"] = "127.0.0.0/8";
         // People and services, but an empty incident queue, unless a test asks for the history.
         _settings["Demo:History"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -32,7 +32,8 @@ internal static class WbrScenario
             var clock = TimeProvider.System;
             var feed = new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance);
             var audit = new Portal.Features.Admin.AuditService(factory, clock, new Portal.Infrastructure.Web.ClientOrigin());
-            var oncall = new OnCallService(factory, clock, feed, new NotificationService(factory, feed, clock, new DeliverySignal(), audit), audit);
+            var oncall = new OnCallService(factory, clock, feed, new NotificationService(factory, feed, clock, new DeliverySignal(), audit,
+                new Portal.Shared.OnCall.OutboundAddresses(), new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), audit);
             var metrics = new MetricsService(factory, oncall, new MetricsOptions(), clock);
             var packs = new ReviewPackService(factory, metrics, clock);
             var week = ReportingCalendar.Shift(ReportingCalendar.WeekOf(clock.GetUtcNow(), metrics.Zone), -1, metrics.Zone).Name;

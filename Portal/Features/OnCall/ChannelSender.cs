@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MailKit.Net.Smtp;
+using Microsoft.AspNetCore.DataProtection;
 using MailKit.Security;
 using MimeKit;
 using Polly.Registry;
@@ -23,6 +24,9 @@ public sealed class NotificationOptions
 
     /// <summary>How long one try may take before it counts as failed.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Address ranges inside the network that webhooks may still reach (e.g. "10.20.0.0/16"); none by default.</summary>
+    public string[] AllowedOutboundRanges { get; set; } = [];
 
     /// <summary>How often the dispatcher looks for deliveries when nothing wakes it.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -52,8 +56,15 @@ public sealed record DeliveryOutcome(bool Delivered, int Attempts, string? Error
 /// Sends one message to one channel, retrying with exponential backoff: webhooks through the HTTP client's
 /// resilience handler, email through a resilience pipeline around MailKit.
 /// </summary>
-public sealed class ChannelSender(IHttpClientFactory http, ResiliencePipelineProvider<string> pipelines, NotificationOptions options, TimeProvider clock)
+public sealed class ChannelSender(IHttpClientFactory http, ResiliencePipelineProvider<string> pipelines, NotificationOptions options, TimeProvider clock,
+    IDataProtectionProvider protection)
 {
+    /// <summary>The header of a signed webhook: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;</c>.</summary>
+    public const string SignatureHeader = "X-Portal-Signature";
+
+    /// <summary>What encrypts webhook secrets at rest.</summary>
+    public const string SecretPurpose = "Portal.Notifications.WebhookSecret";
+
     public const string HttpClientName = "notifications";
     public const string SmtpPipeline = "notifications-smtp";
     internal static readonly HttpRequestOptionsKey<AttemptCount> Attempts = new("portal.attempts");
@@ -117,10 +128,16 @@ public sealed class ChannelSender(IHttpClientFactory http, ResiliencePipelinePro
     private async Task<DeliveryOutcome> PostAsync(NotificationChannel channel, Delivery delivery, string? link, CancellationToken cancellationToken)
     {
         var count = new AttemptCount();
+        var now = clock.GetUtcNow();
+        var body = Payload(channel.Kind, delivery, link, now);
         using var request = new HttpRequestMessage(HttpMethod.Post, channel.Target)
         {
-            Content = new StringContent(Payload(channel.Kind, delivery, link, clock.GetUtcNow()), Encoding.UTF8, "application/json"),
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
+        if (channel.Secret is { } secret)
+        {
+            request.Headers.Add(SignatureHeader, WebhookSignature.Header(protection.CreateProtector(SecretPurpose).Unprotect(secret), now, body));
+        }
         request.Options.Set(Attempts, count);
         try
         {

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
@@ -20,7 +21,8 @@ public sealed record NoticeDraft(NotificationKind Kind, string Title, string? Bo
 /// (<see cref="StageAsync"/>), so a notification exists exactly when the change it reports does; the live toast goes
 /// out after commit, and the dispatcher sends the channel deliveries.
 /// </summary>
-public sealed class NotificationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, DeliverySignal signal, AuditService audit)
+public sealed class NotificationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, DeliverySignal signal, AuditService audit,
+    OutboundAddresses outbound, IDataProtectionProvider protection)
 {
     public const int MaxChannelsPerOwner = 10;
 
@@ -150,6 +152,10 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
         {
             errors["target"] = [why];
         }
+        else if (request.Kind != ChannelKind.Email && await OutboundGuard.WhyNotAsync(outbound, new Uri(target), cancellationToken) is { } inward)
+        {
+            errors["target"] = [inward];
+        }
         if (errors.Count > 0)
         {
             throw new ValidationException(errors);
@@ -169,9 +175,12 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
         {
             throw new ValidationException("target", $"At most {MaxChannelsPerOwner} channels each; remove one first.");
         }
+        // A generic webhook is signed; its secret is shown in this answer only, and kept encrypted.
+        var secret = request.Kind == ChannelKind.Webhook ? WebhookSignature.NewSecret() : null;
         var channel = new NotificationChannel
         {
             PersonId = teamId is null ? me : null, TeamId = teamId, Kind = request.Kind, Name = name!, Target = target, CreatedAt = clock.GetUtcNow(),
+            Secret = secret is null ? null : protection.CreateProtector(ChannelSender.SecretPurpose).Protect(secret),
         };
         db.Channels.Add(channel);
         db.AuditEntries.Add(new AuditEntry
@@ -180,7 +189,7 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
             Detail = $"{request.Kind} {Hint(request.Kind, target)}" + (teamId is null ? "" : $" for team {request.Team}"),
         });
         await db.SaveChangesAsync(cancellationToken);
-        return (await ViewsAsync(db, [channel], cancellationToken))[0];
+        return (await ViewsAsync(db, [channel], cancellationToken))[0] with { Secret = secret };
     }
 
     public async Task DeleteChannelAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken = default)

@@ -65,6 +65,7 @@ public sealed record NotificationView(long Id, NotificationKind Kind, string Tit
 public sealed record ChannelRequest(ChannelKind Kind, string? Name, [property: MaxLength(2000)] string? Target, string? Team = null);
 
 /// <summary>An outbound channel; the target is shown in part (webhook URLs carry secrets).</summary>
-public sealed record ChannelView(int Id, ChannelKind Kind, string Name, string TargetHint, string? Team, string? Person, bool Enabled);
+/// <summary>An outbound channel; a new webhook's <see cref="Secret"/> (to verify its signatures) is in the answer that creates it, and never again.</summary>
+public sealed record ChannelView(int Id, ChannelKind Kind, string Name, string TargetHint, string? Team, string? Person, bool Enabled, string? Secret = null);
 
 public sealed record DeliveryView(long Id, string Channel, ChannelKind Kind, string Title, DeliveryState State, int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);

@@ -6,6 +6,7 @@ using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
+using Portal.Shared.OnCall;
 using Portal.Shared;
 
 namespace Portal.Features.OnCall;
@@ -28,6 +29,13 @@ public static class OnCallModule
         builder.Services.AddSingleton(builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
         var notifications = builder.Configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions();
         builder.Services.AddSingleton(notifications);
+        var rangeProblems = new List<string>();
+        var outbound = OutboundAddresses.Parse(notifications.AllowedOutboundRanges.Where(r => !string.IsNullOrWhiteSpace(r)), rangeProblems);
+        if (rangeProblems.Count > 0)
+        {
+            throw new InvalidOperationException("Notifications:AllowedOutboundRanges: " + string.Join(" ", rangeProblems));
+        }
+        builder.Services.AddSingleton(outbound);
         builder.Services.AddHostedService<EscalationProcessor>();
         builder.Services.AddHostedService<DeliveryDispatcher>();
 
@@ -37,7 +45,9 @@ public static class OnCallModule
         // Polly logs every try of a delivery, the last failed one as an error; a receiver that is down is not the
         // portal's error. DeliveryService logs one warning per failed delivery, and the delivery records it.
         builder.Logging.AddFilter("Polly", LogLevel.Critical);
-        var http = builder.Services.AddHttpClient(ChannelSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Every connection goes only to addresses the outbound rules allow, and a redirect is not followed (it could point inward).
+        var http = builder.Services.AddHttpClient(ChannelSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectCallback = OutboundGuard.Connect(outbound) });
         http.AddResilienceHandler("notifications-retry", pipeline => pipeline
                 .AddRetry(new HttpRetryStrategyOptions
                 {

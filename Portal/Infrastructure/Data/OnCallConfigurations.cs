@@ -81,6 +81,7 @@ internal sealed class NotificationChannelConfiguration : IEntityTypeConfiguratio
         builder.ToTable("Channels");
         builder.Property(c => c.Name).HasMaxLength(120);
         builder.Property(c => c.Target).HasMaxLength(2000);
+        builder.Property(c => c.Secret).HasMaxLength(1000);
         builder.HasOne<Shared.Team.Person>().WithMany().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Shared.Team.Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Cascade);
     }

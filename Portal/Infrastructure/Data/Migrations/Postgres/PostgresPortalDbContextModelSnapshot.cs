@@ -897,6 +897,10 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.Property<int?>("PersonId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Secret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasMaxLength(2000)
