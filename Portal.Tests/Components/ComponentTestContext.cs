@@ -46,6 +46,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.Runbooks.RunbookSync>();
         Services.AddSingleton(new Portal.Features.Runbooks.RunbookOptions());
         Services.AddScoped<Portal.Features.OnCall.NotificationService>();
+        Services.AddSingleton(new Portal.Shared.OnCall.OutboundAddresses());
+        Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
         Services.AddSingleton<Portal.Features.OnCall.DeliverySignal>();
         Services.AddMemoryCache();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);

@@ -176,14 +176,16 @@ public sealed class CoachingAuthorisationTests(CoachingWorld world) : IClassFixt
         Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == CoachingGate.ReadAction && a.Actor == CoachingWorld.Target.Handle, Ct));
     }
 
-    // Pages: what the server renders for each viewer (the same services decide).
+    // Pages: what the server renders for each viewer (the same services decide). A section asked for by its address that
+    // the viewer may not see is the access-denied page (audited), not another section or an empty page.
     public static TheoryData<string, string, string, string?> PageCases() => new()
     {
         { "self", "/team/{E}/one-on-ones", "data-testid=\"oneonone-series\"", null },
         { "manager", "/team/{E}/one-on-ones", "data-testid=\"oneonone-series\"", null },
-        { "other-manager", "/team/{E}/one-on-ones", "data-testid=\"person-private\"", "oneonone-series" },
-        { "peer", "/team/{E}/plans", "data-testid=\"person-private\"", "data-testid=\"plan\"" },
-        { "outside-admin", "/team/{E}/plans", "data-testid=\"record-figures\"", "data-testid=\"plan\"" },
+        { "other-manager", "/team/{E}/one-on-ones", "data-testid=\"access-denied\"", "oneonone-series" },
+        { "peer", "/team/{E}/plans", "data-testid=\"access-denied\"", "data-testid=\"plan\"" },
+        { "outside-admin", "/team/{E}/plans", "data-testid=\"access-denied\"", "data-testid=\"plan\"" },
+        { "peer", "/team/{E}", "data-testid=\"person-private\"", "data-testid=\"plan\"" },
         { "manager", "/team/{E}/plans", "data-testid=\"plan\"", null },
         { "self", "/team/reviews/{rid}", "data-testid=\"review-title\"", null },
         { "manager", "/team/reviews/{rid}", "data-testid=\"review-title\"", null },
@@ -192,7 +194,7 @@ public sealed class CoachingAuthorisationTests(CoachingWorld world) : IClassFixt
         { "outside-admin", "/team/reviews/{rid}", "data-testid=\"review-missing\"", "review-title" },
         { "outside-admin", "/team/{E}/reviews", "data-testid=\"person-reviews\"", "open-review" },
         { "self", "/team/{E}/onboarding", "data-testid=\"onboarding-progress\"", null },
-        { "peer", "/team/{E}/onboarding", "data-testid=\"person-private\"", "onboarding-step" },
+        { "peer", "/team/{E}/onboarding", "data-testid=\"access-denied\"", "onboarding-step" },
         { "manager", "/team/health", "data-testid=\"health-load\"", null },
     };
 
