@@ -137,8 +137,9 @@ public sealed class PortalProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or one probe took longer than its 5 s on a busy machine: ask again until the deadline.
             }
             await Task.Delay(200);
         }

@@ -36,7 +36,6 @@ public sealed class AuthorisationMatrixTests : IAsyncDisposable
     private static readonly DemoPerson Head = World.People.Single(p => p.Role == PortalRole.Admin);
 
     private readonly PortalFactory _portal = new(settings: new Dictionary<string, string?> { ["RateLimits:ApiPerMinute"] = "100000" });
-    private readonly Dictionary<string, HttpClient> _clients = [];
     private int _serial;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -303,14 +302,7 @@ public sealed class AuthorisationMatrixTests : IAsyncDisposable
         return Id(await PostAsync(author, $"/api/rcas/{rca}/action-items", Action(Eu[1].Handle)));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var client in _clients.Values)
-        {
-            client.Dispose();
-        }
-        await _portal.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
 
     /// <summary>Finds the EU team's schedule for the override rows before any test uses it.</summary>
     public AuthorisationMatrixTests()

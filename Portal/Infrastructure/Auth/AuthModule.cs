@@ -52,6 +52,14 @@ public static class AuthModule
                     await inner(context);
                     await EntraSignIn.AttachPersonAsync(context.HttpContext, context.Principal, interactive: true);
                 };
+                // A sign-in that comes back refused (a token for another audience or issuer, expired, or no longer
+                // matching its nonce) is audited and shown as a page that says so, not as an error.
+                o.Events.OnRemoteFailure = async context =>
+                {
+                    await EntraSignIn.RecordRefusalAsync(context.HttpContext, "Entra sign-in", context.Failure);
+                    context.Response.Redirect("/account/signin-failed");
+                    context.HandleResponse();
+                };
             });
             builder.Services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
             {
@@ -65,6 +73,9 @@ public static class AuthModule
                     }
                     await EntraSignIn.AttachPersonAsync(context.HttpContext, context.Principal, interactive: false);
                 };
+                // The door's audit leaves a presented token to its handler: this is the handler's record for Entra tokens.
+                o.Events.OnAuthenticationFailed = context =>
+                    EntraSignIn.RecordRefusalAsync(context.HttpContext, $"{context.Request.Method} {context.Request.Path}", context.Exception);
             });
         }
         else

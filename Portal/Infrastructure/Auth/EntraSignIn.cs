@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.Tokens;
 using Portal.Features.Admin;
 using Portal.Features.Team;
 using Portal.Shared.Admin;
@@ -39,4 +40,20 @@ internal static class EntraSignIn
             }, http.RequestAborted);
         }
     }
+
+    /// <summary>Records a refused Entra token or sign-in, saying why in words.</summary>
+    public static Task RecordRefusalAsync(HttpContext http, string target, Exception? failure) =>
+        http.RequestServices.GetRequiredService<AuditService>().RecordAsync(AuditTrail.Refusal(null, target, "Entra token refused: " + Reason(failure)), http.RequestAborted);
+
+    internal static string Reason(Exception? failure) => failure switch
+    {
+        SecurityTokenExpiredException => "it has expired",
+        SecurityTokenInvalidAudienceException => "it is for another audience",
+        SecurityTokenInvalidIssuerException => "it comes from another issuer",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "its signature does not verify",
+        SecurityTokenNotYetValidException => "it is not valid yet",
+        null => "no reason given",
+        _ when failure.InnerException is { } inner && Reason(inner) is var why && why != Reason(null) && inner is SecurityTokenException => why,
+        _ => failure.GetType().Name + ": " + failure.Message.Split('\n')[0],
+    };
 }
