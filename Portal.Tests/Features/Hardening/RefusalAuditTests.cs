@@ -95,6 +95,7 @@ public sealed class RefusalAuditTests : IAsyncDisposable
         var html = await outsider.GetStringAsync(Url($"/team/{Eu[0].Handle}/one-on-ones"), Ct);
 
         Assert.Contains("data-testid=\"access-denied\"", html, StringComparison.Ordinal);
+        Assert.Contains("1:1s are private", html, StringComparison.Ordinal);
         await AssertAuditedAsync(UsEngineer.Handle, $"/team/{Eu[0].Handle}/one-on-ones", "private");
     }
 

@@ -43,6 +43,9 @@ public sealed partial class PersonPage
     /// <summary>A coaching section asked for by its address that the viewer may not see: the access-denied page, audited, not an empty page.</summary>
     private bool RefusedSection => Section is not null && AllTabs.Any(t => t.Key == Section) && !Tabs.Any(t => t.Key == Section);
 
+    /// <summary>The refused section as its tab names it ("1:1s", "development plans").</summary>
+    private string RefusedLabel => AllTabs.First(t => t.Key == Section).Label.ToLowerInvariant();
+
     private string CurrentSection => Tabs.Any(t => t.Key == Section) ? Section! : Tabs.FirstOrDefault().Key ?? "record";
 
     private int ActiveIndex => Tabs.Select(t => t.Key).ToList().IndexOf(CurrentSection);
