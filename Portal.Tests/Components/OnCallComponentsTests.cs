@@ -69,6 +69,8 @@ public class OnCallComponentsTests : ComponentTestContext
         page.Find("form").Submit();
         page.WaitForAssertion(() => Assert.Contains("https://hooks.example.com/…", page.Find("[data-testid=channels]").TextContent, StringComparison.Ordinal));
         Assert.DoesNotContain("secret", page.Find("[data-testid=channels]").TextContent, StringComparison.Ordinal);
+        // The webhook's signing secret is shown once, under the form: 32 random bytes, base64url.
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", page.Find("[data-testid=channel-secret] code").TextContent.Trim());
     }
 
     [Fact]

@@ -100,6 +100,19 @@ public sealed class RefusalAuditTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task APersonOpeningTheirOwnSectionsIsNeverRefusedNorRecordedAsRefused()
+    {
+        using var self = await _portal.SignedInClientAsync(Eu[0].Handle);
+        foreach (var section in new[] { "one-on-ones", "plans", "reviews", "onboarding" })
+        {
+            var html = await self.GetStringAsync(Url($"/team/{Eu[0].Handle}/{section}"), Ct);
+            Assert.DoesNotContain("data-testid=\"access-denied\"", html, StringComparison.Ordinal);
+        }
+        await using var db = await _portal.Db.CreateDbContextAsync(Ct);
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == AuditActions.AccessDenied && a.Actor == Eu[0].Handle, Ct));
+    }
+
+    [Fact]
     public async Task ACoachingRecordAskedForOverTheApiFromOutsideTheChainIsAudited()
     {
         using var outsider = await _portal.SignedInClientAsync(UsEngineer.Handle);

@@ -31,6 +31,7 @@ public sealed partial class NotificationsPage
     private List<ChannelView> _channels = [];
     private Draft _draft = new();
     private string? _error;
+    private (string Channel, string Value)? _secret;
     private IDisposable? _subscription;
 
     protected override async Task OnInitializedAsync()
@@ -73,11 +74,12 @@ public sealed partial class NotificationsPage
 
     private async Task Add()
     {
-        _error = null;
+        (_error, _secret) = (null, null);
         try
         {
             var added = await Notifications.AddChannelAsync(_user, new ChannelRequest(_draft.Kind, _draft.Name, _draft.Target, _draft.ForTeam ? Shell.Me?.TeamSlug : null));
             Snackbar.Add($"Channel \"{added.Name}\" added.", Severity.Success);
+            _secret = added.Secret is { } value ? (added.Name, value) : null;
             _draft = new Draft { Kind = _draft.Kind };
             _channels = await Notifications.ChannelsAsync(_user);
         }

@@ -56,9 +56,12 @@ public sealed partial class PersonPage
         var user = (await AuthState.GetAuthenticationStateAsync()).User;
         if (_person?.Handle != Handle.ToLowerInvariant())
         {
-            _person = await People.FindAsync(Handle);
-            _missing = _person is null;
-            if (_person is null)
+            // The person is shown only once the viewer's relation to them is known: a render between these awaits
+            // would otherwise judge the sections with no relation, and refuse (and audit) a viewer who may see them.
+            _person = null;
+            var person = await People.FindAsync(Handle);
+            _missing = person is null;
+            if (person is null)
             {
                 return;
             }
@@ -71,8 +74,9 @@ public sealed partial class PersonPage
                 _missing = true;
                 return;
             }
-            _onCall = [.. (await OnCall.ForPersonNowAsync(_person.Handle)).Where(o => o.Person is not null)];
-            _crumbs = [new("Team", "/team"), new(_person.Name, null, disabled: true)];
+            _onCall = [.. (await OnCall.ForPersonNowAsync(person.Handle)).Where(o => o.Person is not null)];
+            _crumbs = [new("Team", "/team"), new(person.Name, null, disabled: true)];
+            _person = person;
         }
     }
 
