@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Components.Layout;
 using Portal.Features.Account;
-using Portal.Features.Admin;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Demo;
@@ -55,7 +54,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Portal.Shared.Live.IPresence, Portal.Infrastructure.Live.InMemoryPresence>();
         Services.AddScoped<ShellState>();
         Services.AddScoped<ClientOrigin>();
-        Services.AddScoped<AuditService>();
+        Services.AddScoped<AuditWriter>();
+        Services.AddScoped<Portal.Features.Admin.AuditService>();
         Services.AddScoped<PeopleService>();
         Services.AddScoped<OperationalRecordService>();
         Services.AddScoped<OneOnOneService>();

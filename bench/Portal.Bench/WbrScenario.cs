@@ -31,7 +31,7 @@ internal static class WbrScenario
             await QueueScenario.PrepareAsync(factory, count);
             var clock = TimeProvider.System;
             var feed = new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance);
-            var audit = new Portal.Features.Admin.AuditService(factory, clock, new Portal.Infrastructure.Web.ClientOrigin());
+            var audit = new Portal.Infrastructure.Auth.AuditWriter(factory, clock, new Portal.Infrastructure.Web.ClientOrigin());
             var oncall = new OnCallService(factory, clock, feed, new NotificationService(factory, feed, clock, new DeliverySignal(), audit,
                 new Portal.Shared.OnCall.OutboundAddresses(), new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), audit);
             var metrics = new MetricsService(factory, oncall, new MetricsOptions(), clock);

@@ -64,10 +64,11 @@ public sealed class AuditTests : IAsyncDisposable
     [Fact]
     public async Task PagesSplitTheLogWithoutOverlap()
     {
-        var audit = ServiceScope().GetRequiredService<AuditService>();
+        var scope = ServiceScope();
+        var (writer, audit) = (scope.GetRequiredService<Portal.Infrastructure.Auth.AuditWriter>(), scope.GetRequiredService<AuditService>());
         for (var i = 0; i < 7; i++)
         {
-            await audit.RecordAsync(new AuditEntry { Actor = "system", Action = "test.paging", Target = $"row {i}" }, Ct);
+            await writer.RecordAsync(new AuditEntry { Actor = "system", Action = "test.paging", Target = $"row {i}" }, Ct);
             _portal.Clock.Advance(TimeSpan.FromSeconds(1));
         }
         var admin = Principal(PortalRole.Admin);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
-using Portal.Features.Admin;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
@@ -37,7 +36,7 @@ public static class AccountModule
                 : Results.LocalRedirect($"/account/demo?returnUrl={Uri.EscapeDataString(target)}");
         }).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).ExcludeFromDescription();
 
-        app.MapPost("/account/signout", async (HttpContext context, SignInModes modes, AuditService audit, [FromForm] string? returnUrl) =>
+        app.MapPost("/account/signout", async (HttpContext context, SignInModes modes, AuditWriter audit, [FromForm] string? returnUrl) =>
         {
             if (context.User.GetPersonId() is not null)
             {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -15,7 +14,7 @@ public sealed record ApiTokenView(int Id, string Name, string Prefix, DateTimeOf
 public sealed record CreatedApiToken(ApiTokenView Token, string Secret);
 
 /// <summary>A person's own personal access tokens.</summary>
-public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> factory, AuditService audit, TimeProvider clock)
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock)
 {
     public const int MaxNameLength = 100;
     public const int MaxActiveTokens = 20;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Portal.Features.Admin;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
@@ -10,7 +9,7 @@ using Portal.Shared.Admin;
 namespace Portal.Features.Account;
 
 /// <summary>Demo sign-in: signs in as any seeded person, only where demo sign-in is on.</summary>
-public sealed class DemoSignInService(SignInModes modes, PeopleService people, AuditService audit)
+public sealed class DemoSignInService(SignInModes modes, PeopleService people, AuditWriter audit)
 {
     public bool Enabled => modes.Demo;
 

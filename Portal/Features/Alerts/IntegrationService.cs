@@ -8,7 +8,6 @@ using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
-using Portal.Features.Admin;
 
 namespace Portal.Features.Alerts;
 
@@ -32,7 +31,7 @@ public sealed record IntegrationKey(IntegrationView Integration, string Key);
 /// Admins create integrations, rotate their keys (the old key keeps working for a grace period) and disable them;
 /// ingestion finds an integration by the hash of the key a monitor sent.
 /// </summary>
-public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, IMemoryCache cache, AuditService audit)
+public sealed class IntegrationService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, IMemoryCache cache, AuditWriter audit)
 {
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromHours(24);
 

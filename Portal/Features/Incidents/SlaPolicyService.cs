@@ -7,7 +7,6 @@ using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
-using Portal.Features.Admin;
 
 namespace Portal.Features.Incidents;
 
@@ -20,7 +19,7 @@ public sealed record SlaPolicyChange(int? AcknowledgeMinutes, int? MitigateMinut
 /// The SLA targets per severity. Everyone may read them; admins change them. A change applies at once to every open
 /// incident's clocks (they are computed from the policy), and is audited with the old and new values.
 /// </summary>
-public sealed class SlaPolicyService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditService audit)
+public sealed class SlaPolicyService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditWriter audit)
 {
     public const string UpdatedAction = "sla.policy-updated";
 

@@ -4,7 +4,6 @@ using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using NodaTime;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -22,7 +21,7 @@ public sealed record CalendarFeedView(int Id, int? ScheduleId, string What, Date
 /// schedule. The URL carries a random secret (stored hashed, shown once) because calendar apps cannot sign in;
 /// revoking a feed makes its URL answer 404 at once.
 /// </summary>
-public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditService audit)
+public sealed class CalendarFeedService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditWriter audit)
 {
     public const string PathPrefix = "/ical/";
     public const int MaxFeedsPerPerson = 20;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -21,7 +20,7 @@ public sealed class EscalationSignal : Background.ProcessorSignal;
 /// Escalation policies as code, and the escalation of triggered incidents: each due step is claimed through the
 /// escalation's version, so any number of nodes can process steps and each level is paged once.
 /// </summary>
-public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, NotificationService notifications, TimeProvider clock, AuditService audit)
+public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, NotificationService notifications, TimeProvider clock, AuditWriter audit)
 {
     public const string Escalator = "Escalation";
 

@@ -2,7 +2,6 @@ using System.Net.Mail;
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -21,7 +20,7 @@ public sealed record NoticeDraft(NotificationKind Kind, string Title, string? Bo
 /// (<see cref="StageAsync"/>), so a notification exists exactly when the change it reports does; the live toast goes
 /// out after commit, and the dispatcher sends the channel deliveries.
 /// </summary>
-public sealed class NotificationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, DeliverySignal signal, AuditService audit,
+public sealed class NotificationService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, DeliverySignal signal, AuditWriter audit,
     OutboundAddresses outbound, IDataProtectionProvider protection)
 {
     public const int MaxChannelsPerOwner = 10;

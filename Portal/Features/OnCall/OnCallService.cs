@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using NodaTime;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -17,7 +16,7 @@ namespace Portal.Features.OnCall;
 /// Schedules, overrides, and who is on call. Everyone signed in reads; managers and admins change schedules; an override
 /// is made by the person it puts on call, anyone above them, or an admin. Every change is audited.
 /// </summary>
-public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed feed, NotificationService notifications, AuditService audit)
+public sealed class OnCallService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, ILiveFeed feed, NotificationService notifications, AuditWriter audit)
 {
     public const int MaxWindowDays = 400;
 

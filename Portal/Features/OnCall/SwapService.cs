@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using NodaTime;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -34,7 +33,7 @@ public enum SwapDecision
 /// where the schedule says so, a manager of the requester approves; then it becomes an override. Every step
 /// notifies the other people involved, and is audited.
 /// </summary>
-public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, ILiveFeed feed, TimeProvider clock, AuditService audit)
+public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, ILiveFeed feed, TimeProvider clock, AuditWriter audit)
 {
     public async Task<SwapView> RequestAsync(ClaimsPrincipal user, SwapRequestInput input, CancellationToken cancellationToken = default)
     {

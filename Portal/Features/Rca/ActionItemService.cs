@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -16,7 +15,7 @@ public sealed record ActionChange(string? Title, string? Owner, DateOnly? DueDat
 /// Closing, editing, reopening and deleting action items. Each is allowed to the item's owner, the RCA's author, the
 /// owner's managers and admins (<see cref="Permissions.MayChangeActionItem"/>); anyone else is refused and audited.
 /// </summary>
-public sealed class ActionItemService(IDbContextFactory<PortalDbContext> factory, RcaService rcas, AuditService audit, TimeProvider clock)
+public sealed class ActionItemService(IDbContextFactory<PortalDbContext> factory, RcaService rcas, AuditWriter audit, TimeProvider clock)
 {
     /// <summary>Closes an action item: only with a note saying how it was verified.</summary>
     public async Task<ActionView> CloseAsync(ClaimsPrincipal user, int id, string? verification, CancellationToken cancellationToken = default)

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.OnCall;
-using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -53,7 +52,7 @@ public sealed class RcaOptions
 }
 
 public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed feed,
-    RcaOptions options, AuditService audit)
+    RcaOptions options, AuditWriter audit)
 {
     /// <summary>When an RCA of an incident is due under the configured policy (null when none is needed).</summary>
     public DateTimeOffset? DueAt(Severity severity, DateTimeOffset? resolvedAt) => RcaRules.DueAt(severity, resolvedAt, options.Sev1BusinessDays, options.Sev2BusinessDays);

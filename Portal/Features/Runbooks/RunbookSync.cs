@@ -7,7 +7,6 @@ using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
-using Portal.Features.Admin;
 
 namespace Portal.Features.Runbooks;
 
@@ -39,7 +38,7 @@ public sealed record ImportReport(List<ImportLine> Files)
 /// reported with its reason and not imported at all. Export writes every runbook canonically, so exporting what was
 /// just imported gives back the same bytes.
 /// </summary>
-public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, RunbookOptions options, TimeProvider clock, AuditService audit)
+public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, RunbookOptions options, TimeProvider clock, AuditWriter audit)
 {
     public const string SyncAuthor = "Runbook import";
 

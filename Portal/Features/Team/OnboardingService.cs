@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -19,7 +18,7 @@ public sealed record OnboardingStart(int TemplateId, DateOnly? StartDate);
 public sealed record TemplateInput(string? Name, PortalRole Role, IReadOnlyList<OnboardingStep>? Steps);
 
 /// <summary>Onboarding checklists: templates per role (access, shadow shifts, runbook reading, first on-call) and each new starter's progress.</summary>
-public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditService audit)
+public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, AuditWriter audit)
 {
     public async Task<IReadOnlyList<OnboardingTemplateView>> TemplatesAsync(CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -24,7 +23,7 @@ public sealed record TeamView(int Id, string Slug, string Name, RegionCode Regio
 public sealed record ServiceView(int Id, string Slug, string Name, string? Description, ServiceTier Tier, string? TeamSlug, string? TeamName);
 
 /// <summary>People, teams and the service catalogue: who is who, and who owns what.</summary>
-public sealed class PeopleService(IDbContextFactory<PortalDbContext> factory, AuditService audit, TimeProvider clock)
+public sealed class PeopleService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock)
 {
     public async Task<IReadOnlyList<PersonView>> ListAsync(RegionCode? region = null, string? teamSlug = null, CancellationToken cancellationToken = default)
     {

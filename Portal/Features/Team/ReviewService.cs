@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Admin;
 using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
@@ -54,7 +53,7 @@ public sealed record PeerRequestView(int Id, int ReviewId, string Person, string
 /// period sits beside it (frozen at sign-off).
 /// </summary>
 public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, OperationalRecordService records, NotificationService notifications, ILiveFeed feed,
-    TimeProvider clock, AuditService audit)
+    TimeProvider clock, AuditWriter audit)
 {
     public static string Topic(int reviewId) => $"review:{reviewId}";
 

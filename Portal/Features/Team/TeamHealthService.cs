@@ -6,7 +6,6 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Rca;
 using Portal.Shared.Team;
-using Portal.Features.Admin;
 
 namespace Portal.Features.Team;
 
@@ -30,7 +29,7 @@ public sealed record TeamHealth(DateTimeOffset From, DateTimeOffset To, int Peop
 /// A manager's view of their people: on-call load spread, 1:1s overdue or never set up, review deadlines coming or
 /// missed, overdue RCA action items and onboarding progress. States and figures only: no notes, no review text.
 /// </summary>
-public sealed class TeamHealthService(IDbContextFactory<PortalDbContext> factory, OnCallLoadService load, TimeProvider clock, AuditService audit)
+public sealed class TeamHealthService(IDbContextFactory<PortalDbContext> factory, OnCallLoadService load, TimeProvider clock, AuditWriter audit)
 {
     public static readonly TimeSpan DeadlineHorizon = TimeSpan.FromDays(14);
 

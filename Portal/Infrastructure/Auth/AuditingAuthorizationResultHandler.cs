@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Portal.Features.Admin;
 
 namespace Portal.Infrastructure.Auth;
 
@@ -20,7 +19,7 @@ internal sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlew
         var tokenAlreadyAudited = authorizeResult.Challenged && !string.IsNullOrEmpty(ApiTokenAuthenticationHandler.PresentedToken(context));
         if (denied && !tokenAlreadyAudited)
         {
-            var audit = context.RequestServices.GetRequiredService<AuditService>();
+            var audit = context.RequestServices.GetRequiredService<AuditWriter>();
             await audit.RecordAsync(AuditTrail.Refusal(context.User, $"{context.Request.Method} {context.Request.Path}",
                 authorizeResult.Forbidden ? "lacks the required role" : "not signed in"), context.RequestAborted);
         }

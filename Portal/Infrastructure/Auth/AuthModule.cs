@@ -20,6 +20,7 @@ public static class AuthModule
             throw new InvalidOperationException(SignInModes.NotConfiguredMessage);
         }
         builder.Services.AddSingleton(modes);
+        builder.Services.AddScoped<AuditWriter>();
 
         var auth = builder.Services.AddAuthentication(o =>
         {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
-using Portal.Features.Admin;
 using Portal.Features.Team;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
@@ -31,7 +30,7 @@ internal static class EntraSignIn
         principal.AddIdentity(PortalClaims.IdentityFor(person));
         if (interactive)
         {
-            await http.RequestServices.GetRequiredService<AuditService>().RecordAsync(new AuditEntry
+            await http.RequestServices.GetRequiredService<AuditWriter>().RecordAsync(new AuditEntry
             {
                 Actor = person.Handle,
                 ActorId = person.Id,
@@ -43,7 +42,7 @@ internal static class EntraSignIn
 
     /// <summary>Records a refused Entra token or sign-in, saying why in words.</summary>
     public static Task RecordRefusalAsync(HttpContext http, string target, Exception? failure) =>
-        http.RequestServices.GetRequiredService<AuditService>().RecordAsync(AuditTrail.Refusal(null, target, "Entra token refused: " + Reason(failure)), http.RequestAborted);
+        http.RequestServices.GetRequiredService<AuditWriter>().RecordAsync(AuditTrail.Refusal(null, target, "Entra token refused: " + Reason(failure)), http.RequestAborted);
 
     internal static string Reason(Exception? failure) => failure switch
     {

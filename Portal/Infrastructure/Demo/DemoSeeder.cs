@@ -188,7 +188,7 @@ public sealed class DemoSeeder(
         {
             return;
         }
-        var report = await new Features.Runbooks.RunbookSync(factory, new Features.Runbooks.RunbookOptions(), clock, new Features.Admin.AuditService(factory, clock, new Web.ClientOrigin())).ImportAsync(null, RunbookFolder, cancellationToken);
+        var report = await new Features.Runbooks.RunbookSync(factory, new Features.Runbooks.RunbookOptions(), clock, new Infrastructure.Auth.AuditWriter(factory, clock, new Web.ClientOrigin())).ImportAsync(null, RunbookFolder, cancellationToken);
         foreach (var bad in report.Files.Where(f => f.Outcome == Features.Runbooks.ImportOutcome.Invalid))
         {
             logger.LogWarning("Demo runbook {File} was not imported: {Reason}", bad.File, bad.Reason);
