@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
@@ -27,6 +28,9 @@ public static class InputRules
     public const int MaxItems = 200;
 
     private const int MaxDepth = 32;
+
+    // Every API call walks its request: each type's properties are looked up once.
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ReadableProperties = new();
 
     /// <summary>The longest text <paramref name="member"/> takes.</summary>
     public static int MaxLengthOf(ICustomAttributeProvider? member) =>
@@ -128,12 +132,9 @@ public static class InputRules
         {
             return;
         }
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var property in ReadableProperties.GetOrAdd(type, t => [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                     .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)]))
         {
-            if (property.GetIndexParameters().Length > 0 || !property.CanRead)
-            {
-                continue;
-            }
             var childPath = (path.Length == 0 ? "" : path + ".") + JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             Walk(property.GetValue(value), childPath, property, errors, depth + 1);
         }

@@ -161,10 +161,10 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         // The policy's (new) team, and every service it is put on, must be the caller's to manage: a policy on
         // another team's service would take over who that team's incidents page.
         var refused = $"escalation policy \"{document.Name!.Trim()}\"";
-        await RequireTeamAsync(db, user, teamId, refused, cancellationToken);
-        foreach (var service in services)
+        var org = await db.OrgAsync(cancellationToken);
+        foreach (var (team, target) in services.Select(s => (s.OwningTeamId, $"{refused} on service {s.Slug}")).Prepend((teamId, refused)))
         {
-            await RequireTeamAsync(db, user, service.OwningTeamId, $"{refused} on service {service.Slug}", cancellationToken);
+            await audit.RequireAsync(Permissions.MayManageTeam(org, user.AsActor(), team), user, target, TeamRule, cancellationToken);
         }
         var name = document.Name!.Trim();
         if (await db.EscalationPolicies.AnyAsync(p => p.Name == name && p.Id != (id ?? 0), cancellationToken))
@@ -440,8 +440,9 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
             names.ServicesByPolicy.GetValueOrDefault(p.Id) ?? [], p.Version);
 
     private async Task RequireTeamAsync(PortalDbContext db, ClaimsPrincipal user, int? teamId, string target, CancellationToken cancellationToken) =>
-        await audit.RequireAsync(Permissions.MayManageTeam(await db.OrgAsync(cancellationToken), user.AsActor(), teamId), user, target,
-            "Only the team's managers, the managers above them and admins change its escalation policies.", cancellationToken);
+        await audit.RequireAsync(Permissions.MayManageTeam(await db.OrgAsync(cancellationToken), user.AsActor(), teamId), user, target, TeamRule, cancellationToken);
+
+    private const string TeamRule = "Only the team's managers, the managers above them and admins change its escalation policies.";
 
     private void Audit(PortalDbContext db, ClaimsPrincipal user, string action, string target, string? detail) => db.Audit(user, clock.GetUtcNow(), action, target, detail);
 

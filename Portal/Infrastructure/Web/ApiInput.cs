@@ -13,9 +13,13 @@ namespace Portal.Infrastructure.Web;
 /// </summary>
 internal sealed class InputRulesFilter : IEndpointFilter
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, ParameterInfo[]> Parameters = new();
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var parameters = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>()?.GetParameters() ?? [];
+        var parameters = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>() is { } handler
+            ? Parameters.GetOrAdd(handler, h => h.GetParameters())
+            : [];
         var services = context.HttpContext.RequestServices.GetRequiredService<IServiceProviderIsService>();
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < context.Arguments.Count; i++)
