@@ -11,6 +11,7 @@ using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Demo;
 using Portal.Tests.Support;
+using Portal.Features.Directory;
 
 namespace Portal.Tests.Components;
 
@@ -44,10 +45,10 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(new Portal.Features.Rca.RcaOptions());
         Services.AddScoped<Portal.Features.Runbooks.RunbookSync>();
         Services.AddSingleton(new Portal.Features.Runbooks.RunbookOptions());
-        Services.AddScoped<Portal.Features.OnCall.NotificationService>();
+        Services.AddScoped<Portal.Features.Notifications.NotificationService>();
         Services.AddSingleton(new Portal.Shared.OnCall.OutboundAddresses());
         Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
-        Services.AddSingleton<Portal.Features.OnCall.DeliverySignal>();
+        Services.AddSingleton<Portal.Features.Notifications.DeliverySignal>();
         Services.AddMemoryCache();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();

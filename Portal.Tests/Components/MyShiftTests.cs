@@ -2,8 +2,8 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Layout;
 using Portal.Features.Home;
-using Portal.Features.Team;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Tests.Components;
 

@@ -8,6 +8,7 @@ using Portal.Features.OnCall;
 using Portal.Infrastructure.Data;
 using Portal.Infrastructure.Live;
 using Portal.Shared.Metrics;
+using Portal.Features.Notifications;
 
 namespace Portal.Bench;
 

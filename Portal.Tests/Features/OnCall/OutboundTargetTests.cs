@@ -2,12 +2,12 @@ using System.Net;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.OnCall;
 using Portal.Shared.Admin;
 using Portal.Shared.Demo;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
 using Portal.Tests.Support;
+using Portal.Features.Notifications;
 
 namespace Portal.Tests.Features.OnCall;
 

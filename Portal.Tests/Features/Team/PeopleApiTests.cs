@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.Team;
 using Portal.Shared.Admin;
 using Portal.Shared.Demo;
 using Portal.Shared.Team;
 using Portal.Tests.Support;
+using Portal.Features.Directory;
 using static Portal.Tests.Support.HttpExtensions;
 
 namespace Portal.Tests.Features.Team;

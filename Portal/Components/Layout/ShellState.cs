@@ -1,8 +1,8 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
-using Portal.Features.Team;
 using Portal.Shared.Admin;
+using Portal.Features.Directory;
 
 namespace Portal.Components.Layout;
 

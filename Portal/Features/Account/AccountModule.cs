@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
-using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Account;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
-using Portal.Features.Team;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Account;
 

@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Admin;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Account;
 

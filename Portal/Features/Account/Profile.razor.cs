@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Components.Layout;
-using Portal.Features.Team;
 using Portal.Shared;
 using Portal.Shared.Admin;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Account;
 

@@ -1,7 +1,7 @@
 using Portal.Components.Layout;
-using Portal.Features.Team;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Home;
 

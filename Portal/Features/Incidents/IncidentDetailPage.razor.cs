@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Features.Alerts;
 using Portal.Features.OnCall;
-using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Severity = Portal.Shared.Incidents.Severity;
+using Portal.Features.Directory;
+using Portal.Features.Notifications;
 
 namespace Portal.Features.Incidents;
 

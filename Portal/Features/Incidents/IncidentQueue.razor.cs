@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using Portal.Components.Layout;
-using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 using Severity = Portal.Shared.Incidents.Severity;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Incidents;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Components.Layout;
-using Portal.Features.Team;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Metrics;
 

@@ -10,6 +10,7 @@ using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
+using Portal.Features.Notifications;
 
 namespace Portal.Features.OnCall;
 

@@ -8,6 +8,7 @@ using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
+using Portal.Features.Notifications;
 
 namespace Portal.Features.OnCall;
 

@@ -1,7 +1,6 @@
 using Portal.Shared.Admin;
 using Portal.Shared.OnCall;
 using Portal.Shared;
-using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 
 namespace Portal.Features.OnCall;
 
@@ -59,13 +58,3 @@ public sealed record EscalationPolicyView(
 
 /// <summary>Where an incident's escalation stands.</summary>
 public sealed record EscalationStatus(long Incident, int PolicyId, string Policy, EscalationState State, int Level, int Levels, int Round, DateTimeOffset? NextAt);
-
-public sealed record NotificationView(long Id, NotificationKind Kind, string Title, string? Body, string? Link, long? Incident, DateTimeOffset CreatedAt, bool Read);
-
-public sealed record ChannelRequest(ChannelKind Kind, string? Name, [property: MaxLength(2000)] string? Target, string? Team = null);
-
-/// <summary>An outbound channel; the target is shown in part (webhook URLs carry secrets).</summary>
-/// <summary>An outbound channel; a new webhook's <see cref="Secret"/> (to verify its signatures) is in the answer that creates it, and never again.</summary>
-public sealed record ChannelView(int Id, ChannelKind Kind, string Name, string TargetHint, string? Team, string? Person, bool Enabled, string? Secret = null);
-
-public sealed record DeliveryView(long Id, string Channel, ChannelKind Kind, string Title, DeliveryState State, int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);

@@ -6,11 +6,11 @@ using MudBlazor;
 using NodaTime;
 using NodaTime.Text;
 using Portal.Components.Layout;
-using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
+using Portal.Features.Directory;
 
 namespace Portal.Features.OnCall;
 

@@ -8,6 +8,7 @@ using Portal.Shared;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
+using Portal.Features.Notifications;
 
 namespace Portal.Features.OnCall;
 

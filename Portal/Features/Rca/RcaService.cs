@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -11,6 +10,7 @@ using Portal.Shared.Rca;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
 using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
+using Portal.Features.Notifications;
 
 namespace Portal.Features.Rca;
 

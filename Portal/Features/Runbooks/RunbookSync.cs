@@ -49,13 +49,13 @@ public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, Runb
     {
         await RequireAdminAsync(user, cancellationToken);
         var from = folder ?? Folder;
-        if (!Directory.Exists(from))
+        if (!System.IO.Directory.Exists(from))
         {
             throw new ConflictException($"The runbook folder \"{from}\" does not exist.");
         }
         var lines = new List<ImportLine>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Directory.GetFiles(from, "*.md").Order(StringComparer.Ordinal))
+        foreach (var path in System.IO.Directory.GetFiles(from, "*.md").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
             var (file, error) = RunbookFiles.Parse(await File.ReadAllTextAsync(path, cancellationToken));
@@ -81,7 +81,7 @@ public sealed class RunbookSync(IDbContextFactory<PortalDbContext> factory, Runb
     {
         await RequireAdminAsync(user, cancellationToken);
         var to = folder ?? Folder;
-        Directory.CreateDirectory(to);
+        System.IO.Directory.CreateDirectory(to);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Slug, cancellationToken);
         var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Handle, cancellationToken);

@@ -5,6 +5,7 @@ using Portal.Components.Layout;
 using Portal.Features.OnCall;
 using Portal.Shared;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 

@@ -1,13 +1,13 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
+using Portal.Features.Notifications;
 
 namespace Portal.Features.Team;
 

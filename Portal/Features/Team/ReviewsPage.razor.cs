@@ -6,6 +6,7 @@ using Portal.Components.Common;
 using Portal.Components.Layout;
 using Portal.Infrastructure.Auth;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 

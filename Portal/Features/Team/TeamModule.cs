@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
-using Portal.Shared.Admin;
 using Portal.Shared.Team;
 using Portal.Shared;
 
@@ -11,7 +10,6 @@ public static class TeamModule
 {
     public static void AddTeamModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<PeopleService>();
         builder.Services.AddScoped<OperationalRecordService>();
         builder.Services.AddScoped<OneOnOneService>();
         builder.Services.AddScoped<PlanService>();
@@ -23,26 +21,6 @@ public static class TeamModule
     public static void MapTeamModule(this WebApplication app)
     {
         var api = app.MapApi("/api", PortalPolicies.Engineer, "People and teams");
-        api.MapGet("/people", async (PeopleService people, string? region, string? team, CancellationToken ct) =>
-        {
-            RegionCode? code = null;
-            if (!string.IsNullOrWhiteSpace(region))
-            {
-                if (!Regions.TryParse(region, out var parsed))
-                {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["region"] = [Regions.NotARegion(region)] });
-                }
-                code = parsed;
-            }
-            return Results.Ok((await people.ListAsync(code, team, ct)).Select(PublicPerson.From));
-        }).WithSummary("People, optionally by region code and team slug.");
-        api.MapGet("/people/{handle}", async (PeopleService people, string handle, CancellationToken ct) =>
-            await people.FindAsync(handle, ct) is { } p
-                ? Results.Ok(PublicPerson.From(p))
-                : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no one with the handle '{handle}'."));
-        api.MapGet("/teams", (PeopleService people, CancellationToken ct) => people.TeamsAsync(ct));
-        api.MapGet("/services", (PeopleService people, CancellationToken ct) => people.ServicesAsync(ct));
-        api.MapGet("/regions", () => Regions.All.Select(r => new { code = r.Code, r.Name, timeZone = r.DefaultTimeZone }));
         MapCoaching(api);
     }
 
@@ -151,11 +129,3 @@ public static class TeamModule
 public sealed record DoneInput(bool Done);
 
 public sealed record TextInput([property: MultiLine] string? Text);
-
-/// <summary>A person as other people may see them (no preferences).</summary>
-public sealed record PublicPerson(string Handle, string Name, string Email, Shared.Team.PortalRole Role, string? Level,
-    string? Team, RegionCode Region, string TimeZone, string? Manager)
-{
-    public static PublicPerson From(PersonView p) =>
-        new(p.Handle, p.Name, p.Email, p.Role, p.Level, p.TeamSlug, p.Region, p.TimeZone, p.ManagerHandle);
-}

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
-using Portal.Features.Team;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Infrastructure.Auth;
 

@@ -5,8 +5,9 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
+using Portal.Features.Team;
 
-namespace Portal.Features.Team;
+namespace Portal.Features.Directory;
 
 /// <summary>A person as pages and the API show them.</summary>
 public sealed record PersonView(

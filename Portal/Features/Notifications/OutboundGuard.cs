@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Portal.Shared.OnCall;
 
-namespace Portal.Features.OnCall;
+namespace Portal.Features.Notifications;
 
 /// <summary>
 /// Holds outbound calls to <see cref="OutboundAddresses"/>: at save, a target named by address, "localhost", or a name

@@ -8,7 +8,7 @@ using Portal.Shared;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 
-namespace Portal.Features.OnCall;
+namespace Portal.Features.Notifications;
 
 public sealed partial class NotificationsPage
 {

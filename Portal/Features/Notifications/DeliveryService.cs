@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Infrastructure.Data;
 using Portal.Shared.OnCall;
 
-namespace Portal.Features.OnCall;
+namespace Portal.Features.Notifications;
 
 /// <summary>
 /// Sends due deliveries. Each is claimed through its version with a lease before it is sent, so several nodes never

@@ -1,6 +1,6 @@
-using Portal.Features.OnCall;
+using Portal.Background;
 
-namespace Portal.Background;
+namespace Portal.Features.OnCall;
 
 /// <summary>The <c>Escalation</c> section.</summary>
 public sealed class EscalationOptions
@@ -20,16 +20,5 @@ public sealed class EscalationProcessor(IServiceScopeFactory scopes, EscalationS
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<EscalationService>().ProcessDueAsync(cancellationToken);
-    }
-}
-
-/// <summary>Sends outbound notifications (webhooks, Slack, Teams, email) outside any user's circuit.</summary>
-public sealed class DeliveryDispatcher(IServiceScopeFactory scopes, DeliverySignal signal, TimeProvider clock, NotificationOptions options, ILogger<DeliveryDispatcher> logger)
-    : PollingProcessor(signal, clock, options.ScanInterval, logger)
-{
-    protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DeliveryService>().DeliverDueAsync(cancellationToken);
     }
 }

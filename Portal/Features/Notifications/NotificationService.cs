@@ -10,7 +10,7 @@ using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
 
-namespace Portal.Features.OnCall;
+namespace Portal.Features.Notifications;
 
 /// <summary>One thing to tell people: staged inside the change that causes it, published after that change commits.</summary>
 public sealed record NoticeDraft(NotificationKind Kind, string Title, string? Body = null, string? Link = null, long? Incident = null);

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Retry;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Web;
+using Portal.Shared.OnCall;
+
+namespace Portal.Features.Notifications;
+
+/// <summary>
+/// The notification centre (the bell, the notifications page), outbound channels and their deliveries. Every module
+/// tells people things through <see cref="NotificationService.StageAsync"/>, inside its own change.
+/// </summary>
+public static class NotificationsModule
+{
+    public static void AddNotificationsModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<NotificationService>();
+        builder.Services.AddScoped<DeliveryService>();
+        builder.Services.AddSingleton<ChannelSender>();
+        builder.Services.AddSingleton<DeliverySignal>();
+        var notifications = builder.Configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions();
+        builder.Services.AddSingleton(notifications);
+        var rangeProblems = new List<string>();
+        var outbound = OutboundAddresses.Parse(notifications.AllowedOutboundRanges.Where(r => !string.IsNullOrWhiteSpace(r)), rangeProblems);
+        if (rangeProblems.Count > 0)
+        {
+            throw new InvalidOperationException("Notifications:AllowedOutboundRanges: " + string.Join(" ", rangeProblems));
+        }
+        builder.Services.AddSingleton(outbound);
+        builder.Services.AddHostedService<DeliveryDispatcher>();
+
+        // Outbound webhooks: each try has its own timeout; 5xx, 408, 429, timeouts and network errors are tried again
+        // with exponential backoff; what is still failing after the last try is recorded as failed.
+        builder.Services.AddTransient<AttemptCounter>();
+        // Polly logs every try of a delivery, the last failed one as an error; a receiver that is down is not the
+        // portal's error. DeliveryService logs one warning per failed delivery, and the delivery records it.
+        builder.Logging.AddFilter("Polly", LogLevel.Critical);
+        // Every connection goes only to addresses the outbound rules allow, and a redirect is not followed (it could point inward).
+        var http = builder.Services.AddHttpClient(ChannelSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectCallback = OutboundGuard.Connect(outbound) });
+        http.AddResilienceHandler("notifications-retry", pipeline => pipeline
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = Math.Max(0, notifications.MaxAttempts - 1), Delay = notifications.FirstRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                })
+                .AddTimeout(notifications.AttemptTimeout));
+        // Added after the resilience handler, so it sits inside it and sees every try.
+        http.AddHttpMessageHandler<AttemptCounter>();
+        builder.Services.AddResiliencePipeline(ChannelSender.SmtpPipeline, pipeline => pipeline
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, notifications.MaxAttempts - 1), Delay = notifications.FirstRetryDelay,
+                BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            })
+            .AddTimeout(notifications.AttemptTimeout));
+    }
+
+    public static void MapNotificationsModule(this WebApplication app)
+    {
+        var inbox = app.MapApi("/api/notifications", PortalPolicies.Engineer, "Notifications");
+        inbox.MapGet("", (ClaimsPrincipal user, NotificationService notifications, bool? unread, int? limit, CancellationToken ct) =>
+            notifications.ListAsync(user, unread ?? false, limit ?? 50, ct))
+            .WithSummary("Your notifications, newest first.");
+        inbox.MapPost("/read", async (ClaimsPrincipal user, NotificationService notifications, long? id, CancellationToken ct) =>
+            Results.Ok(new { marked = await notifications.MarkReadAsync(user, id, ct) }))
+            .WithSummary("Marks one notification (id) or all of yours read.");
+        inbox.MapGet("/channels", (ClaimsPrincipal user, NotificationService notifications, CancellationToken ct) => notifications.ChannelsAsync(user, ct))
+            .WithSummary("Your outbound channels and your team's.");
+        inbox.MapPost("/channels", async (ClaimsPrincipal user, NotificationService notifications, ChannelRequest request, CancellationToken ct) =>
+        {
+            var created = await notifications.AddChannelAsync(user, request, ct);
+            return Results.Created($"/api/notifications/channels/{created.Id}", created);
+        }).WithSummary("Adds a webhook, Slack, Teams or email channel for you, or for a team (managers).");
+        inbox.MapDelete("/channels/{id:int}", async (ClaimsPrincipal user, NotificationService notifications, int id, CancellationToken ct) =>
+        {
+            await notifications.DeleteChannelAsync(user, id, ct);
+            return Results.NoContent();
+        }).WithSummary("Removes a channel.");
+    }
+}
