@@ -8,6 +8,7 @@ using Portal.Shared.Team;
 using Portal.Tests.Support;
 using static Portal.Tests.Support.HttpExtensions;
 
+
 namespace Portal.Tests.Features.OnCall;
 
 /// <summary>Outbound channels against a webhook receiver and an SMTP server started by the test, on loopback.</summary>

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Team;
 using Portal.Shared.Admin;
 using static Portal.Tests.Support.HttpExtensions;
+using Portal.Features.Directory;
 
 namespace Portal.Tests.Features.Team;
 
@@ -163,17 +163,17 @@ public sealed class CoachingAuthorisationTests(CoachingWorld world) : IClassFixt
     {
         var manager = await world.ClientAsync(CoachingWorld.OwnManager.Handle);
         await using var db = await world.Portal.Db.CreateDbContextAsync(Ct);
-        var before = await db.AuditEntries.CountAsync(a => a.Action == CoachingGate.ReadAction && a.Actor == CoachingWorld.OwnManager.Handle, Ct);
+        var before = await db.AuditEntries.CountAsync(a => a.Action == ReportingLines.ReadAction && a.Actor == CoachingWorld.OwnManager.Handle, Ct);
 
         Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync(Url($"/api/people/{CoachingWorld.Target.Handle}/one-on-ones"), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync(Url($"/api/reviews/{world.Review}"), Ct)).StatusCode);
 
-        var rows = await db.AuditEntries.Where(a => a.Action == CoachingGate.ReadAction && a.Actor == CoachingWorld.OwnManager.Handle).OrderBy(a => a.Id).Skip(before).ToListAsync(Ct);
+        var rows = await db.AuditEntries.Where(a => a.Action == ReportingLines.ReadAction && a.Actor == CoachingWorld.OwnManager.Handle).OrderBy(a => a.Id).Skip(before).ToListAsync(Ct);
         Assert.Equal([$"1:1 notes of {CoachingWorld.Target.Handle}", $"review {world.Review} of {CoachingWorld.Target.Handle}"], rows.Select(r => r.Target));
         // Reading one's own records is not an event worth a row.
         var self = await world.ClientAsync(CoachingWorld.Target.Handle);
         await self.GetAsync(Url($"/api/people/{CoachingWorld.Target.Handle}/one-on-ones"), Ct);
-        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == CoachingGate.ReadAction && a.Actor == CoachingWorld.Target.Handle, Ct));
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == ReportingLines.ReadAction && a.Actor == CoachingWorld.Target.Handle, Ct));
     }
 
     // Pages: what the server renders for each viewer (the same services decide). A section asked for by its address that

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Portal.Shared.Alerts;
 
+
 namespace Portal.Tests.Shared.Alerts;
 
 public class CloudWatchSnsTests

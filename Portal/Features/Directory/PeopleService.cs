@@ -5,7 +5,6 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
-using Portal.Features.Team;
 
 namespace Portal.Features.Directory;
 
@@ -63,7 +62,7 @@ public sealed class PeopleService(IDbContextFactory<PortalDbContext> factory, Au
     public async Task<Relation> RelationAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return (await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken)).Relation;
+        return (await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken)).Relation;
     }
 
     /// <summary>The full entity, for signing in.</summary>

@@ -8,6 +8,7 @@ using MimeKit;
 using Polly.Registry;
 using Portal.Shared.OnCall;
 
+
 namespace Portal.Features.Notifications;
 
 /// <summary>The <c>Notifications</c> section: outbound delivery.</summary>

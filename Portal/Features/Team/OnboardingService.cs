@@ -4,6 +4,7 @@ using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
@@ -67,8 +68,8 @@ public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory
     public async Task<OnboardingView> GetAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "onboarding", clock.GetUtcNow(), false, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "onboarding", clock.GetUtcNow(), false, cancellationToken);
         return await ViewAsync(db, subject, cancellationToken);
     }
 
@@ -77,8 +78,8 @@ public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, subject.Relation == Relation.Manager, "onboarding", now, false, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, subject.Relation == Relation.Manager, "onboarding", now, false, cancellationToken);
         var template = await db.OnboardingTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == input.TemplateId, cancellationToken)
             ?? throw new ValidationException("templateId", $"There is no onboarding template {input.TemplateId}.");
         if (await db.OnboardingTasks.AnyAsync(t => t.PersonId == subject.Id, cancellationToken))
@@ -100,10 +101,10 @@ public sealed class OnboardingService(IDbContextFactory<PortalDbContext> factory
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var task = await db.OnboardingTasks.FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
-        var subject = task is null ? null : await CoachingGate.SubjectAsync(db, viewer, task.PersonId, cancellationToken);
+        var subject = task is null ? null : await ReportingLines.SubjectAsync(db, viewer, task.PersonId, cancellationToken);
         if (task is null || subject is null || !CoachingAccess.CanReadCoaching(subject.Relation))
         {
-            throw await CoachingGate.DeniedAsync(db, viewer, $"onboarding step {taskId}", clock.GetUtcNow(), cancellationToken);
+            throw await ReportingLines.DeniedAsync(db, viewer, $"onboarding step {taskId}", clock.GetUtcNow(), cancellationToken);
         }
         (task.DoneAt, task.DoneById) = done ? (task.DoneAt ?? clock.GetUtcNow(), task.DoneById ?? viewer.GetPersonId()) : ((DateTimeOffset?)null, (int?)null);
         await db.SaveChangesAsync(cancellationToken);

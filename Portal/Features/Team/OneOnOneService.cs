@@ -4,6 +4,7 @@ using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
@@ -41,8 +42,8 @@ public sealed class OneOnOneService(IDbContextFactory<PortalDbContext> factory, 
     public async Task<IReadOnlyList<SeriesView>> ListAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "1:1 notes", clock.GetUtcNow(), true, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "1:1 notes", clock.GetUtcNow(), true, cancellationToken);
         var ids = await db.OneOnOneSeries.AsNoTracking().Where(s => s.ReportId == subject.Id).OrderByDescending(s => s.Active).ThenBy(s => s.Id).Select(s => s.Id).ToListAsync(cancellationToken);
         var views = new List<SeriesView>();
         foreach (var id in ids)
@@ -56,8 +57,8 @@ public sealed class OneOnOneService(IDbContextFactory<PortalDbContext> factory, 
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, subject.Relation == Relation.Manager, "1:1 notes", now, false, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, subject.Relation == Relation.Manager, "1:1 notes", now, false, cancellationToken);
         if (!Cadences.Contains(input.CadenceDays))
         {
             throw new ValidationException("cadenceDays", "A 1:1 repeats every 7, 14 or 28 days.");
@@ -113,7 +114,7 @@ public sealed class OneOnOneService(IDbContextFactory<PortalDbContext> factory, 
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var item = await db.OneOnOneItems.FirstOrDefaultAsync(i => i.Id == itemId, cancellationToken)
-            ?? throw await CoachingGate.DeniedAsync(db, viewer, $"1:1 item {itemId}", clock.GetUtcNow(), cancellationToken);
+            ?? throw await ReportingLines.DeniedAsync(db, viewer, $"1:1 item {itemId}", clock.GetUtcNow(), cancellationToken);
         await SeriesForAsync(db, viewer, item.SeriesId, cancellationToken);
         item.DoneAt = done ? item.DoneAt ?? clock.GetUtcNow() : null;
         await db.SaveChangesAsync(cancellationToken);
@@ -145,7 +146,7 @@ public sealed class OneOnOneService(IDbContextFactory<PortalDbContext> factory, 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var meeting = await MeetingForAsync(db, viewer, meetingId, cancellationToken);
         var series = await db.OneOnOneSeries.AsNoTracking().FirstAsync(s => s.Id == meeting.SeriesId, cancellationToken);
-        var subject = await CoachingGate.SubjectAsync(db, viewer, series.ReportId, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, series.ReportId, cancellationToken);
         if (subject.Relation != Relation.Manager)
         {
             throw new ValidationException("text", "Private notes are for the manager; write in the shared notes.");
@@ -211,11 +212,11 @@ public sealed class OneOnOneService(IDbContextFactory<PortalDbContext> factory, 
     private async Task<(OneOnOneSeries Series, Subject Report)> SeriesForAsync(PortalDbContext db, ClaimsPrincipal viewer, int seriesId, CancellationToken cancellationToken)
     {
         var series = await db.OneOnOneSeries.AsNoTracking().FirstOrDefaultAsync(s => s.Id == seriesId, cancellationToken)
-            ?? throw await CoachingGate.DeniedAsync(db, viewer, $"1:1 series {seriesId}", clock.GetUtcNow(), cancellationToken);
-        var report = await CoachingGate.SubjectAsync(db, viewer, series.ReportId, cancellationToken);
+            ?? throw await ReportingLines.DeniedAsync(db, viewer, $"1:1 series {seriesId}", clock.GetUtcNow(), cancellationToken);
+        var report = await ReportingLines.SubjectAsync(db, viewer, series.ReportId, cancellationToken);
         if (!CoachingAccess.CanReadCoaching(report.Relation))
         {
-            throw await CoachingGate.DeniedAsync(db, viewer, $"1:1 series {seriesId}", clock.GetUtcNow(), cancellationToken);
+            throw await ReportingLines.DeniedAsync(db, viewer, $"1:1 series {seriesId}", clock.GetUtcNow(), cancellationToken);
         }
         return (series, report);
     }
@@ -223,7 +224,7 @@ public sealed class OneOnOneService(IDbContextFactory<PortalDbContext> factory, 
     private async Task<OneOnOneMeeting> MeetingForAsync(PortalDbContext db, ClaimsPrincipal viewer, int meetingId, CancellationToken cancellationToken)
     {
         var meeting = await db.OneOnOneMeetings.FirstOrDefaultAsync(m => m.Id == meetingId, cancellationToken)
-            ?? throw await CoachingGate.DeniedAsync(db, viewer, $"1:1 meeting {meetingId}", clock.GetUtcNow(), cancellationToken);
+            ?? throw await ReportingLines.DeniedAsync(db, viewer, $"1:1 meeting {meetingId}", clock.GetUtcNow(), cancellationToken);
         await SeriesForAsync(db, viewer, meeting.SeriesId, cancellationToken);
         return meeting;
     }

@@ -6,6 +6,7 @@ using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Rca;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
@@ -41,8 +42,8 @@ public sealed class OperationalRecordService(IDbContextFactory<PortalDbContext> 
     {
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
-            var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-            await CoachingGate.RequireAsync(db, viewer, subject, CoachingAccess.CanReadRecord(subject.Relation), "operational record", clock.GetUtcNow(), false, cancellationToken);
+            var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+            await ReportingLines.RequireAsync(db, viewer, subject, CoachingAccess.CanReadRecord(subject.Relation), "operational record", clock.GetUtcNow(), false, cancellationToken);
         }
         return await ComputeAsync(handle, from, to, cancellationToken);
     }

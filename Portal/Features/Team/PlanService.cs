@@ -6,6 +6,7 @@ using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
@@ -32,8 +33,8 @@ public sealed class PlanService(IDbContextFactory<PortalDbContext> factory, Time
     public async Task<IReadOnlyList<PlanView>> ListAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "development plans", clock.GetUtcNow(), true, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "development plans", clock.GetUtcNow(), true, cancellationToken);
         var ids = await db.Plans.AsNoTracking().Where(p => p.PersonId == subject.Id).OrderBy(p => p.Closed).ThenByDescending(p => p.CreatedAt).Select(p => p.Id).ToListAsync(cancellationToken);
         var plans = new List<PlanView>();
         foreach (var id in ids)
@@ -47,8 +48,8 @@ public sealed class PlanService(IDbContextFactory<PortalDbContext> factory, Time
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "development plans", now, false, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, CoachingAccess.CanReadCoaching(subject.Relation), "development plans", now, false, cancellationToken);
         var title = Required(input.Title, "title", 200);
         var plan = new DevelopmentPlan { PersonId = subject.Id, Title = title, CreatedById = viewer.GetPersonId()!.Value, CreatedAt = now, UpdatedAt = now };
         db.Plans.Add(plan);
@@ -195,9 +196,9 @@ public sealed class PlanService(IDbContextFactory<PortalDbContext> factory, Time
     private async Task<DevelopmentPlan> PlanForAsync(PortalDbContext db, ClaimsPrincipal viewer, int planId, CancellationToken cancellationToken)
     {
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, cancellationToken);
-        if (plan is null || !CoachingAccess.CanReadCoaching((await CoachingGate.SubjectAsync(db, viewer, plan.PersonId, cancellationToken)).Relation))
+        if (plan is null || !CoachingAccess.CanReadCoaching((await ReportingLines.SubjectAsync(db, viewer, plan.PersonId, cancellationToken)).Relation))
         {
-            throw await CoachingGate.DeniedAsync(db, viewer, $"development plan {planId}", clock.GetUtcNow(), cancellationToken);
+            throw await ReportingLines.DeniedAsync(db, viewer, $"development plan {planId}", clock.GetUtcNow(), cancellationToken);
         }
         return plan;
     }
@@ -205,7 +206,7 @@ public sealed class PlanService(IDbContextFactory<PortalDbContext> factory, Time
     private async Task<(PlanGoal Goal, DevelopmentPlan Plan)> GoalForAsync(PortalDbContext db, ClaimsPrincipal viewer, int goalId, CancellationToken cancellationToken)
     {
         var planId = await db.PlanGoals.Where(g => g.Id == goalId).Select(g => (int?)g.PlanId).FirstOrDefaultAsync(cancellationToken)
-            ?? throw await CoachingGate.DeniedAsync(db, viewer, $"plan goal {goalId}", clock.GetUtcNow(), cancellationToken);
+            ?? throw await ReportingLines.DeniedAsync(db, viewer, $"plan goal {goalId}", clock.GetUtcNow(), cancellationToken);
         var plan = await PlanForAsync(db, viewer, planId, cancellationToken);
         return (await db.PlanGoals.FirstAsync(g => g.Id == goalId, cancellationToken), plan);
     }

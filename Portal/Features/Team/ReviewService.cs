@@ -8,6 +8,7 @@ using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
 using Portal.Features.Notifications;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
@@ -105,7 +106,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         }
         var me = viewer.GetPersonId()!.Value;
         var admin = viewer.HasPortalRole(Shared.Team.PortalRole.Admin);
-        var managerOf = await CoachingGate.ManagerMapAsync(db, cancellationToken);
+        var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
         var people = (await db.People.AsNoTracking().Where(p => p.Active && p.ManagerId != null && p.Id != me && (teamId == null || p.TeamId == teamId)).ToListAsync(cancellationToken))
             .Where(p => admin || ManagerChain.IsAbove(me, p.Id, managerOf)).ToList();
         if (people.Count == 0)
@@ -136,8 +137,8 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
     public async Task<IReadOnlyList<ReviewSummary>> HistoryAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var subject = await CoachingGate.SubjectAsync(db, viewer, handle, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, subject.Relation != Relation.None, "reviews", clock.GetUtcNow(), false, cancellationToken);
+        var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, subject.Relation != Relation.None, "reviews", clock.GetUtcNow(), false, cancellationToken);
         return await SummariesAsync(db, db.Reviews.Where(r => r.PersonId == subject.Id), cancellationToken);
     }
 
@@ -146,7 +147,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var (review, cycle, subject) = await ReviewForAsync(db, viewer, id, cancellationToken);
-        await CoachingGate.RequireAsync(db, viewer, subject, true, $"review {id}", clock.GetUtcNow(), true, cancellationToken);
+        await ReportingLines.RequireAsync(db, viewer, subject, true, $"review {id}", clock.GetUtcNow(), true, cancellationToken);
         return await ViewAsync(db, viewer, review, cycle, subject, cancellationToken);
     }
 
@@ -270,7 +271,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         }
         else if (part == "manager")
         {
-            var managerOf = await CoachingGate.ManagerMapAsync(db, cancellationToken);
+            var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
             if (!viewer.HasPortalRole(Shared.Team.PortalRole.Admin) && !ManagerChain.IsAbove(viewer.GetPersonId()!.Value, review.ManagerId, managerOf))
             {
                 throw await audit.DenyAsync(viewer, $"review {id} (reopen)", "The manager review is reopened by the reviewing manager's own manager, or an admin.", cancellationToken);
@@ -349,7 +350,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         var feedback = await db.PeerFeedback.FirstOrDefaultAsync(f => f.Id == feedbackId, cancellationToken);
         if (feedback is null || feedback.PeerId != viewer.GetPersonId())
         {
-            throw await CoachingGate.DeniedAsync(db, viewer, $"feedback request {feedbackId}", now, cancellationToken);
+            throw await ReportingLines.DeniedAsync(db, viewer, $"feedback request {feedbackId}", now, cancellationToken);
         }
         var review = await db.Reviews.FirstAsync(r => r.Id == feedback.ReviewId, cancellationToken);
         var cycle = await db.ReviewCycles.AsNoTracking().FirstAsync(c => c.Id == review.CycleId, cancellationToken);
@@ -388,7 +389,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
     private async Task<CycleView> CycleViewAsync(PortalDbContext db, ClaimsPrincipal viewer, int id, CancellationToken cancellationToken)
     {
         var cycle = await db.ReviewCycles.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
-        var managerOf = await CoachingGate.ManagerMapAsync(db, cancellationToken);
+        var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
         var me = viewer.GetPersonId() ?? 0;
         var role = viewer.GetPortalRole() ?? Shared.Team.PortalRole.Engineer;
         // Everyone sees their own row; managers the rows below them; admins every row's state (never content).
@@ -470,10 +471,10 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         bool allowAdmin = false)
     {
         var review = await db.Reviews.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        var subject = review is null ? null : await CoachingGate.SubjectAsync(db, viewer, review.PersonId, cancellationToken);
+        var subject = review is null ? null : await ReportingLines.SubjectAsync(db, viewer, review.PersonId, cancellationToken);
         if (review is null || subject is null || !(CoachingAccess.CanReadCoaching(subject.Relation) || (allowAdmin && subject.Relation == Relation.Admin)))
         {
-            throw await CoachingGate.DeniedAsync(db, viewer, $"review {id}", clock.GetUtcNow(), cancellationToken);
+            throw await ReportingLines.DeniedAsync(db, viewer, $"review {id}", clock.GetUtcNow(), cancellationToken);
         }
         return (review, await db.ReviewCycles.AsNoTracking().FirstAsync(c => c.Id == review.CycleId, cancellationToken), subject);
     }
@@ -495,7 +496,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
             ? JsonSerializer.Deserialize<OperationalRecord>(snapshot)!
             : await records.ComputeAsync(subject.Handle, PeriodStart(cycle), PeriodEnd(cycle, now), cancellationToken);
         var open = review.State is not ReviewState.SignedOff;
-        var managerOf = await CoachingGate.ManagerMapAsync(db, cancellationToken);
+        var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
         var can = new ReviewAbilities(
             WriteSelf: subject.Relation == Relation.Self && review.State == ReviewState.SelfReview && now <= ReviewRules.SelfDue(review, cycle),
             WriteManager: managerView && review.State is ReviewState.SelfReview or ReviewState.ManagerReview && now <= ReviewRules.ManagerDue(review, cycle),

@@ -6,6 +6,7 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Rca;
 using Portal.Shared.Team;
+using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
@@ -48,7 +49,7 @@ public sealed class TeamHealthService(IDbContextFactory<PortalDbContext> factory
         var now = clock.GetUtcNow();
         var me = viewer.GetPersonId()!.Value;
         var admin = viewer.HasPortalRole(PortalRole.Admin);
-        var managerOf = await CoachingGate.ManagerMapAsync(db, cancellationToken);
+        var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
         int? teamId = null;
         if (!string.IsNullOrWhiteSpace(team))
         {

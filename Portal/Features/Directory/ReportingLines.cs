@@ -5,17 +5,18 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Team;
 
-namespace Portal.Features.Team;
+namespace Portal.Features.Directory;
 
 /// <summary>A person whose records are asked for, and how the viewer stands to them.</summary>
 public sealed record Subject(int Id, string Handle, string Name, PortalRole Role, string? Level, int? ManagerId, string TimeZone, Relation Relation);
 
 /// <summary>
-/// The Team module's privacy check, run inside every service call that reads or changes coaching records.
+/// Who reports to whom, and the privacy check the Team module runs inside every service call that reads or changes
+/// coaching records.
 /// Refusals answer "not found" (so nothing leaks whether a record exists) and are audited; reading someone
 /// else's notes or review is audited too.
 /// </summary>
-public static class CoachingGate
+public static class ReportingLines
 {
     public const string ReadAction = "team.read";
 
