@@ -33,7 +33,7 @@ internal static class QueueScenario
             var options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connection).Options;
             var factory = new PortalDbContextFactory<SqlitePortalDbContext>(new PooledDbContextFactory<SqlitePortalDbContext>(options));
             var me = await PrepareAsync(factory, count);
-            var service = new IncidentService(factory, new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), TimeProvider.System);
+            var service = new IncidentService(factory, new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), TimeProvider.System, []);
             var user = new ClaimsPrincipal(PortalClaims.IdentityFor(me));
 
             var filters = new (string Name, IncidentQuery Query)[]

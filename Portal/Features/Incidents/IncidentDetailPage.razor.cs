@@ -2,28 +2,18 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
-using Portal.Features.Alerts;
-using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
-using Portal.Shared.OnCall;
 using Severity = Portal.Shared.Incidents.Severity;
 using Portal.Features.Directory;
-using Portal.Features.Notifications;
 
 namespace Portal.Features.Incidents;
 
 public partial class IncidentDetailPage : IDisposable
 {
     private IncidentDetail? _incident;
-    private IReadOnlyList<AlertView> _alerts = [];
-    private EscalationStatus? _escalation;
-    private List<DeliveryView> _deliveries = [];
-    private List<Runbooks.RunbookSuggestion> _runbooks = [];
-    private List<Rca.RcaSummary> _rcas = [];
-    private List<Rca.RcaSummary> _recurredAfter = [];
     private long _number;
     private string? _me;
     private string? _comment;
@@ -36,6 +26,8 @@ public partial class IncidentDetailPage : IDisposable
     private DateTimeOffset _lastTypingSignal;
     private IReadOnlyList<Viewer> _others = [];
     private int _ticks;
+    // Bumped on every live change: the other modules' panels read their part again.
+    private int _refresh;
 
     [Parameter] public string Number { get; set; } = "";
 
@@ -47,11 +39,6 @@ public partial class IncidentDetailPage : IDisposable
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private IPresence Presence { get; set; } = default!;
-    [Inject] private AlertService Alerts { get; set; } = default!;
-    [Inject] private EscalationService Escalation { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
-    [Inject] private Runbooks.RunbookService RunbookSuggestions { get; set; } = default!;
-    [Inject] private Rca.RcaService Rcas { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -82,11 +69,6 @@ public partial class IncidentDetailPage : IDisposable
             }
         }
         _incident = detail;
-        _alerts = await Alerts.ForIncidentAsync(number);
-        await LoadEscalationAsync(number);
-        _runbooks = await RunbookSuggestions.SuggestAsync(number);
-        _rcas = await Rcas.ListAsync(incident: IncidentNumber.Format(number));
-        _recurredAfter = await Rcas.RecurredAfterAsync(number);
         RefreshPresence();
     }
 
@@ -119,8 +101,7 @@ public partial class IncidentDetailPage : IDisposable
         if (changed)
         {
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
-            _alerts = await Alerts.ForIncidentAsync(_number);
-            await LoadEscalationAsync(_number);
+            _refresh++;
         }
         var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
         // Once a second for the countdowns, and for "is typing", which fades on its own; idle otherwise.
@@ -169,8 +150,7 @@ public partial class IncidentDetailPage : IDisposable
         {
             Snackbar.Add(ex.Message, MudBlazor.Severity.Warning, o => o.VisibleStateDuration = 8000);
             _incident = await Incidents.DetailAsync(_number) ?? _incident;
-            _alerts = await Alerts.ForIncidentAsync(_number);
-            await LoadEscalationAsync(_number);
+            _refresh++;
         }
         catch (ValidationException ex)
         {
@@ -187,37 +167,6 @@ public partial class IncidentDetailPage : IDisposable
             .OrderBy(p => p.Value, StringComparer.Ordinal).Take(20).Select(p => p.Key));
 
     private string PersonLabel(string? handle) => handle is null ? "" : _people.TryGetValue(handle, out var name) ? $"{name} ({handle})" : handle;
-
-    private async Task LoadEscalationAsync(long number)
-    {
-        _escalation = await Escalation.StatusAsync(number);
-        _deliveries = _escalation is null ? [] : await Notifications.DeliveriesAsync(number);
-    }
-
-    /// <summary>Starts the RCA of this incident and opens it.</summary>
-    private async Task StartRcaAsync()
-    {
-        var created = await Rcas.CreateAsync(_user, new Rca.RcaCreate(null, [_incident!.Key]));
-        Navigation.NavigateTo($"/rca/{created.Id}");
-    }
-
-    private string RcaDue(DateTimeOffset? resolvedAt)
-    {
-        if (Rcas.DueAt(_incident!.Severity, resolvedAt) is not { } due)
-        {
-            return "";
-        }
-        var days = (int)Math.Ceiling((due - Clock.GetUtcNow()).TotalDays);
-        return days < 0 ? "RCA overdue" : $"RCA due in {days} day(s)";
-    }
-
-    private static string EscalationLine(EscalationStatus e) => e.State switch
-    {
-        EscalationState.Active when e.Level < e.Levels => $"Level {e.Level + 1} of {e.Levels} is paged next" + (e.Round > 0 ? $" (repeat {e.Round})" : ""),
-        EscalationState.Active => "Every level has been paged; the escalation finishes",
-        EscalationState.Stopped => "Stopped: the incident was acknowledged",
-        _ => "Finished: every level was paged and nobody acknowledged",
-    };
 
     private static string Describe(TimelineEntry entry) => entry.Kind switch
     {

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
-using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
@@ -26,7 +25,7 @@ public sealed record IncidentPage(IReadOnlyList<IncidentRow> Items, string? Next
 /// Every change to incidents goes through here: the pages, the API and background work use the same rules.
 /// A change commits the incident, its timeline entries and an audit row together, then publishes a live hint.
 /// </summary>
-public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, EscalationSignal? escalations = null)
+public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, IEnumerable<IIncidentOpened> opened)
 {
     public const int MaxTitle = 200;
     public const int MaxDescription = 20_000;
@@ -129,7 +128,14 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         // so no incident ever exists without its "created" event.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Incidents.Add(incident);
-        var escalating = EscalationService.Stage(db, incident, await EscalationService.PolicyOfAsync(db, incident.ServiceId, cancellationToken), now);
+        var woken = new List<IIncidentOpened>();
+        foreach (var hook in opened)
+        {
+            if (await hook.StageAsync(db, incident, now, cancellationToken))
+            {
+                woken.Add(hook);
+            }
+        }
         await db.SaveChangesAsync(cancellationToken);
 
         db.Timeline.Add(Event(incident, TimelineEventKind.Created, actor, now, text: incident.Title, to: incident.Severity.ToString()));
@@ -140,10 +146,7 @@ public sealed class IncidentService(IDbContextFactory<PortalDbContext> factory, 
         db.AuditEntries.Add(Audit(actor, "incident.created", incident, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (escalating)
-        {
-            escalations?.Wake();
-        }
+        woken.ForEach(hook => hook.Committed());
         await PublishAsync(db, incident.Number, TimelineEventKind.Created, cancellationToken);
         return (await DetailAsync(incident.Number, cancellationToken))!;
     }

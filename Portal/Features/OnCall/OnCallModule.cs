@@ -18,6 +18,7 @@ public static class OnCallModule
         builder.Services.AddScoped<OnCallLoadService>();
         builder.Services.AddScoped<HandoffService>();
         builder.Services.AddSingleton<EscalationSignal>();
+        builder.Services.AddSingleton<Incidents.IIncidentOpened, EscalationStarter>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
         builder.Services.AddHostedService<EscalationProcessor>();
     }
