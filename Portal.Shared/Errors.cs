@@ -25,4 +25,11 @@ public sealed class ValidationException(IReadOnlyDictionary<string, string[]> er
 /// The change collides with what someone else just did (or with the current state). The message says what happened,
 /// in words, so the person can decide again.
 /// </summary>
-public sealed class ConflictException(string message) : Exception(message);
+public class ConflictException(string message) : Exception(message)
+{
+    /// <summary>The problem's title in an API answer.</summary>
+    public virtual string Title => "Conflict.";
+
+    /// <summary>What else the API answer carries for the client to decide again (e.g. the other person's changes).</summary>
+    public virtual IReadOnlyDictionary<string, object?> Details { get; } = new Dictionary<string, object?>();
+}

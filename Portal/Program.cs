@@ -1,6 +1,7 @@
 using Portal.Features.Account;
 using Portal.Features.Admin;
 using Portal.Features.Alerts;
+using Portal.Features.Demo;
 using Portal.Features.Directory;
 using Portal.Features.Incidents;
 using Portal.Features.Metrics;
@@ -33,6 +34,7 @@ builder.AddOnCallModule();
 builder.AddRunbooksModule();
 builder.AddRcaModule();
 builder.AddMetricsModule();
+builder.AddDemoModule();
 
 var app = builder.Build();
 

@@ -77,19 +77,3 @@ public sealed class ModuleGraphTests(ITestOutputHelper output)
         return $"[{string.Join(", ", cycle)}]\n{string.Join('\n', lines)}";
     }
 }
-public sealed class DumpUses
-{
-    [Fact]
-    public void Dump()
-    {
-        foreach (var g in ModuleGraph.Current.Uses.Where(u => ModuleGraph.IsFeature(u.FromPart) && ModuleGraph.IsFeature(u.ToPart) && !u.ToComponent)
-            .GroupBy(u => (u.FromPart, u.ToPart)).OrderBy(g => g.Key.FromPart).ThenBy(g => g.Key.ToPart))
-        {
-            File.AppendAllText("/tmp/uses.txt", $"== {g.Key.FromPart} -> {g.Key.ToPart}\n");
-            foreach (var u in g.Select(u => $"   {u.FromType.Split('.').Last()} -> {u.ToType.Split('.').Last()}").Distinct().Order())
-            {
-                File.AppendAllText("/tmp/uses.txt", u + "\n");
-            }
-        }
-    }
-}

@@ -7,7 +7,7 @@ using Portal.Components.Layout;
 using Portal.Features.Account;
 using Portal.Features.Team;
 using Portal.Infrastructure.Auth;
-using Portal.Infrastructure.Demo;
+using Portal.Features.Demo;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Demo;
 using Portal.Tests.Support;
@@ -58,6 +58,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<AuditWriter>();
         Services.AddScoped<Portal.Features.Admin.AuditService>();
         Services.AddScoped<PeopleService>();
+        Services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
         Services.AddScoped<OperationalRecordService>();
         Services.AddScoped<OneOnOneService>();
         Services.AddScoped<PlanService>();

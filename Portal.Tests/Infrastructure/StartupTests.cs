@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Infrastructure.Demo;
+using Portal.Features.Demo;
 using Portal.Shared.Demo;
 using Portal.Tests.Support;
 

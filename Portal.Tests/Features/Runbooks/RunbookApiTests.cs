@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Runbooks;
-using Portal.Infrastructure.Demo;
+using Portal.Features.Demo;
 using Portal.Shared.Admin;
 using Portal.Shared.Demo;
 using Portal.Shared.Incidents;

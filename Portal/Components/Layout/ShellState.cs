@@ -2,7 +2,7 @@ using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 using Portal.Shared.Admin;
-using Portal.Features.Directory;
+using Portal.Shared.Team;
 
 namespace Portal.Components.Layout;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Shared.Team;
-using Portal.Features.Directory;
 
 namespace Portal.Features.Account;
 

@@ -1,13 +1,20 @@
+using Portal.Components.Layout;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Admin;
+using Portal.Shared.Team;
 
 namespace Portal.Features.Directory;
 
 /// <summary>People, teams, services, regions and the reporting lines: who is who, read by every other module.</summary>
 public static class DirectoryModule
 {
-    public static void AddDirectoryModule(this WebApplicationBuilder builder) => builder.Services.AddScoped<PeopleService>();
+    public static void AddDirectoryModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<PeopleService>();
+        builder.Services.AddScoped<IExternalPeople>(sp => sp.GetRequiredService<PeopleService>());
+        builder.Services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
+    }
 
     public static void MapDirectoryModule(this WebApplication app)
     {

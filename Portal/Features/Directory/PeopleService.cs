@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Infrastructure.Auth;
+using Portal.Components.Layout;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Admin;
@@ -8,22 +9,12 @@ using Portal.Shared.Team;
 
 namespace Portal.Features.Directory;
 
-/// <summary>A person as pages and the API show them.</summary>
-public sealed record PersonView(
-    int Id, string Handle, string Name, string Email, PortalRole Role, string? Level,
-    string? TeamSlug, string? TeamName, RegionCode Region, string TimeZone,
-    string? ManagerHandle, string? ManagerName, string? DisplayTimeZone, bool DarkMode)
-{
-    /// <summary>The zone this person wants times shown in.</summary>
-    public string ViewingZone => DisplayTimeZone ?? TimeZone;
-}
-
 public sealed record TeamView(int Id, string Slug, string Name, RegionCode Region, int Members);
 
 public sealed record ServiceView(int Id, string Slug, string Name, string? Description, ServiceTier Tier, string? TeamSlug, string? TeamName);
 
 /// <summary>People, teams and the service catalogue: who is who, and who owns what.</summary>
-public sealed class PeopleService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock)
+public sealed class PeopleService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock) : IExternalPeople, IViewerDirectory
 {
     public async Task<IReadOnlyList<PersonView>> ListAsync(RegionCode? region = null, string? teamSlug = null, CancellationToken cancellationToken = default)
     {

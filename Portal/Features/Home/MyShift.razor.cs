@@ -1,7 +1,6 @@
 using Portal.Components.Layout;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
-using Portal.Features.Directory;
 
 namespace Portal.Features.Home;
 

@@ -10,6 +10,7 @@ using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 using Severity = Portal.Shared.Incidents.Severity;
 using Portal.Features.Directory;
+using Portal.Shared.Team;
 
 namespace Portal.Features.Incidents;
 

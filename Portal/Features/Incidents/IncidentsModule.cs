@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared;
@@ -28,10 +27,6 @@ public static class IncidentsModule
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
         builder.Services.AddSingleton<SlaSignal>();
         builder.Services.AddHostedService<SlaBreachProcessor>();
-        if (builder.Configuration.GetValue<bool>("Demo:Traffic"))
-        {
-            builder.Services.AddHostedService<DemoTraffic>();
-        }
     }
 
     public static void MapIncidentsModule(this WebApplication app)

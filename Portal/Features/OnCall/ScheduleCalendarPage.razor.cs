@@ -11,6 +11,7 @@ using Portal.Shared;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Features.Directory;
+using Portal.Shared.Team;
 
 namespace Portal.Features.OnCall;
 

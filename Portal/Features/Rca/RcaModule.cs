@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Portal.Background;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Rca;

@@ -49,10 +49,17 @@ public sealed record DiffLine(DiffKind Kind, int? Old, int? New, string Text);
 public sealed record RunbookSuggestion(string Slug, string Title, int Score, List<string> Reasons, bool Stale);
 
 /// <summary>Someone saved the runbook since the edit began: nothing was written; here is what they changed.</summary>
-public sealed class RunbookConflictException(string message, int current, List<DiffLine> theirChanges) : Exception(message)
+public sealed class RunbookConflictException(string message, int current, List<DiffLine> theirChanges) : ConflictException(message)
 {
     public int CurrentRevision { get; } = current;
     public List<DiffLine> TheirChanges { get; } = theirChanges;
+
+    public override string Title => "Someone saved this runbook first.";
+
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
+    {
+        ["currentRevision"] = CurrentRevision, ["theirChanges"] = TheirChanges,
+    };
 }
 
 /// <summary>

@@ -3,7 +3,6 @@ using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.Tokens;
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
-using Portal.Features.Directory;
 
 namespace Portal.Infrastructure.Auth;
 
@@ -25,7 +24,7 @@ internal static class EntraSignIn
             throw new InvalidOperationException("The Entra ID token has no object id or email; the portal cannot tell who signed in.");
         }
 
-        var people = http.RequestServices.GetRequiredService<PeopleService>();
+        var people = http.RequestServices.GetRequiredService<IExternalPeople>();
         var person = await people.MatchOrCreateExternalAsync(objectId, email, name, PortalRoles.FromAppRoles(appRoles), http.RequestAborted);
         principal.AddIdentity(PortalClaims.IdentityFor(person));
         if (interactive)

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Polly;
 using Polly.Retry;
-using Portal.Infrastructure.Demo;
 using Portal.Infrastructure.Provisioning;
 
 namespace Portal.Infrastructure.Data;
@@ -47,9 +46,7 @@ public static class DataModule
         // key ring. Data Protection asks for a scoped context; it is the only user of this registration.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
-        builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton<Provisioner>();
-        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection("Provisioning"));
     }
 
@@ -149,7 +146,10 @@ public static class DataModule
                 }
             }, stopping);
 
-            await services.GetRequiredService<DemoSeeder>().SeedIfWantedAsync(stopping);
+            foreach (var seeder in services.GetServices<IStartupSeeder>())
+            {
+                await seeder.SeedIfWantedAsync(stopping);
+            }
             await services.GetRequiredService<Provisioner>().ApplyAsync(stopping);
         }
         finally

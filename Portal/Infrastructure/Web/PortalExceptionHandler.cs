@@ -23,12 +23,7 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
                 Title = "The request has invalid fields.",
             },
             AccessDeniedException a => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed.", Detail = a.Message },
-            ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = c.Message },
-            Features.Runbooks.RunbookConflictException r => new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict, Title = "Someone saved this runbook first.", Detail = r.Message,
-                Extensions = { ["currentRevision"] = r.CurrentRevision, ["theirChanges"] = r.TheirChanges },
-            },
+            ConflictException c => Conflict(c),
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = n.Message },
             BadHttpRequestException { InnerException: JsonException json } => new ValidationProblemDetails(new Dictionary<string, string[]>
             {
@@ -115,5 +110,15 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
         var bracket = field.IndexOf('[', StringComparison.Ordinal);
         field = bracket >= 0 ? field[..bracket] : field;
         return field.Length == 0 ? "body" : field;
+    }
+
+    private static ProblemDetails Conflict(ConflictException conflict)
+    {
+        var problem = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = conflict.Title, Detail = conflict.Message };
+        foreach (var (key, value) in conflict.Details)
+        {
+            problem.Extensions[key] = value;
+        }
+        return problem;
     }
 }

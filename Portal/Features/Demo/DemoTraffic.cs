@@ -7,7 +7,7 @@ using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
-namespace Portal.Background;
+namespace Portal.Features.Demo;
 
 /// <summary>
 /// With <c>Demo:Traffic=true</c>, the demo world opens and works incidents every few seconds through the same service

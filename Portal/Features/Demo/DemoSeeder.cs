@@ -9,7 +9,7 @@ using Portal.Shared.Rca;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
-namespace Portal.Infrastructure.Demo;
+namespace Portal.Features.Demo;
 
 /// <summary>The <c>Demo</c> section.</summary>
 public sealed class DemoOptions
@@ -30,7 +30,7 @@ public sealed class DemoSeeder(
     IOptions<DemoOptions> options,
     IHostEnvironment environment,
     TimeProvider clock,
-    ILogger<DemoSeeder> logger)
+    ILogger<DemoSeeder> logger) : IStartupSeeder
 {
     public async Task SeedIfWantedAsync(CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ public sealed class DemoSeeder(
         var teams = await db.Teams.ToDictionaryAsync(t => t.Slug, cancellationToken);
         foreach (var t in world.Teams.Where(t => !teams.ContainsKey(t.Slug)))
         {
-            var team = new Team { Slug = t.Slug, Name = t.Name, Region = t.Region };
+            var team = new Shared.Team.Team { Slug = t.Slug, Name = t.Name, Region = t.Region };
             db.Teams.Add(team);
             teams[t.Slug] = team;
         }
@@ -177,18 +177,18 @@ public sealed class DemoSeeder(
     }
 
     /// <summary>The folder of the demo's runbooks, next to the portal's binaries.</summary>
-    public static string RunbookFolder => Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Demo", "Runbooks");
+    public static string RunbookFolder => Path.Combine(AppContext.BaseDirectory, "Features", "Demo", "Runbooks");
 
     /// <summary>
     /// Once, into an empty runbooks table: the billing estate's runbooks, imported the way a team keeping them in git would.
     /// </summary>
     private async Task SeedRunbooksAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        if (await db.Runbooks.AnyAsync(cancellationToken) || !Directory.Exists(RunbookFolder))
+        if (await db.Runbooks.AnyAsync(cancellationToken) || !System.IO.Directory.Exists(RunbookFolder))
         {
             return;
         }
-        var report = await new Features.Runbooks.RunbookSync(factory, new Features.Runbooks.RunbookOptions(), clock, new Infrastructure.Auth.AuditWriter(factory, clock, new Web.ClientOrigin())).ImportAsync(null, RunbookFolder, cancellationToken);
+        var report = await new Runbooks.RunbookSync(factory, new Runbooks.RunbookOptions(), clock, new Infrastructure.Auth.AuditWriter(factory, clock, new Infrastructure.Web.ClientOrigin())).ImportAsync(null, RunbookFolder, cancellationToken);
         foreach (var bad in report.Files.Where(f => f.Outcome == Features.Runbooks.ImportOutcome.Invalid))
         {
             logger.LogWarning("Demo runbook {File} was not imported: {Reason}", bad.File, bad.Reason);

@@ -1,6 +1,6 @@
-using Portal.Features.Rca;
+using Portal.Background;
 
-namespace Portal.Background;
+namespace Portal.Features.Rca;
 
 /// <summary>Keeps recurrence families and action-item reminders current outside any user's circuit.</summary>
 public sealed class RcaProcessor(IServiceScopeFactory scopes, RcaSignal signal, TimeProvider clock, ILogger<RcaProcessor> logger)

@@ -4,7 +4,7 @@ using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
-namespace Portal.Infrastructure.Demo;
+namespace Portal.Features.Demo;
 
 /// <summary>
 /// The Team module's demo: 1:1 series with months of history, development plans in progress with evidence from the

@@ -1,6 +1,7 @@
-using Portal.Features.Incidents;
 
-namespace Portal.Background;
+using Portal.Background;
+
+namespace Portal.Features.Incidents;
 
 /// <summary>The <c>Sla</c> section.</summary>
 public sealed class SlaProcessorOptions
