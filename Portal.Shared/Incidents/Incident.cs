@@ -30,6 +30,15 @@ public sealed class Incident
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When a reopen restarted the SLA clocks; null while they run from <see cref="TriggeredAt"/>.</summary>
+    public DateTimeOffset? ClocksStartedAt { get; set; }
+
+    /// <summary>The instant the SLA clocks run from.</summary>
+    public DateTimeOffset ClocksFrom => ClocksStartedAt ?? TriggeredAt;
+
+    /// <summary>When the acknowledge clock was met by acknowledging: a reopen returns the incident acknowledged.</summary>
+    public DateTimeOffset? AcknowledgedForClocks => AcknowledgedAt ?? ClocksStartedAt;
+
     public int? AdvertisersAffected { get; set; }
     public decimal? RevenueAtRiskUsd { get; set; }
     public List<string> Tags { get; set; } = [];

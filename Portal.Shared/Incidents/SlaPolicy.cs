@@ -62,7 +62,7 @@ public sealed record SlaClock(SlaKind Kind, DateTimeOffset Due, DateTimeOffset? 
     public TimeSpan Remaining => Met ? TimeSpan.Zero : Due - Now;
 }
 
-/// <summary>Computes an incident's SLA clocks. The clocks start when the incident is triggered (or reopened).</summary>
+/// <summary>Computes an incident's SLA clocks. The clocks start when the incident is triggered, and again when it is reopened.</summary>
 public static class SlaClocks
 {
     /// <summary>The actor named on timeline entries the SLA monitor writes.</summary>
@@ -97,7 +97,7 @@ public static class SlaClocks
     /// </summary>
     public static IEnumerable<TimelineEvent> LateBreaches(Incident incident, SlaTargets targets, string actor, DateTimeOffset now)
     {
-        foreach (var c in SlaClocks.For(targets, incident.TriggeredAt, incident.AcknowledgedAt, incident.MitigatedAt, incident.ResolvedAt, now))
+        foreach (var c in SlaClocks.For(targets, incident.ClocksFrom, incident.AcknowledgedForClocks, incident.MitigatedAt, incident.ResolvedAt, now))
         {
             if (!c.Breached || (c.Kind == SlaKind.Acknowledge ? incident.AcknowledgeBreached : incident.MitigateBreached))
             {

@@ -29,6 +29,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Portal.Infrastructure.Live.InMemoryLiveFeed>();
         Services.AddSingleton<Portal.Shared.Live.ILiveFeed>(sp => sp.GetRequiredService<Portal.Infrastructure.Live.InMemoryLiveFeed>());
         Services.AddScoped<Portal.Features.Incidents.IncidentService>();
+        Services.AddScoped<Portal.Features.Incidents.IncidentQueries>();
+        Services.AddScoped<Portal.Features.Incidents.SlaBreachService>();
         Services.AddScoped<Portal.Features.Incidents.SavedViewService>();
         Services.AddScoped<Portal.Features.Incidents.SlaPolicyService>();
         Services.AddScoped<Portal.Features.Alerts.AlertService>();

@@ -73,7 +73,7 @@ public class MyShiftIncidentTests : ComponentTestContext
         var elsewhere = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Unassigned in Europe", Region: "EU"), ct);
         var late = await incidents.CreateAsync(user, new Portal.Features.Incidents.NewIncident("Late SEV1", Severity: Portal.Shared.Incidents.Severity.SEV1, Region: "EU"), ct);
         Clock.Advance(TimeSpan.FromMinutes(6));
-        await incidents.RecordBreachesAsync(ct);
+        await Services.GetRequiredService<Portal.Features.Incidents.SlaBreachService>().RecordBreachesAsync(ct);
 
         await Services.GetRequiredService<ShellState>().SetMeAsync(Services, me.Handle);
         var page = Render<MyShift>();

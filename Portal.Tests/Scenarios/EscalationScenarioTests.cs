@@ -65,7 +65,7 @@ public sealed class EscalationScenarioTests : IAsyncDisposable
     }
 
     private async Task<List<TimelineEntry>> EscalationEntriesAsync(long number) =>
-        [.. (await Service<IncidentService>().DetailAsync(number, Ct))!.Timeline.Where(t => t.Kind is TimelineEventKind.Paged or TimelineEventKind.Escalated)];
+        [.. (await Service<IncidentQueries>().DetailAsync(number, Ct))!.Timeline.Where(t => t.Kind is TimelineEventKind.Paged or TimelineEventKind.Escalated)];
 
     private async Task<int> PagesAsync(DemoPerson person)
     {

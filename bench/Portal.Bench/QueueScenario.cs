@@ -3,11 +3,9 @@ using System.Security.Claims;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
-using Portal.Infrastructure.Live;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
@@ -33,7 +31,7 @@ internal static class QueueScenario
             var options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connection).Options;
             var factory = new PortalDbContextFactory<SqlitePortalDbContext>(new PooledDbContextFactory<SqlitePortalDbContext>(options));
             var me = await PrepareAsync(factory, count);
-            var service = new IncidentService(factory, new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), TimeProvider.System, []);
+            var service = new IncidentQueries(factory, TimeProvider.System);
             var user = new ClaimsPrincipal(PortalClaims.IdentityFor(me));
 
             var filters = new (string Name, IncidentQuery Query)[]

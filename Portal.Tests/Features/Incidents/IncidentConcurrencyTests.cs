@@ -24,6 +24,8 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
         return new ClaimsPrincipal(PortalClaims.IdentityFor(person));
     }
 
+    private IncidentQueries Queries() => _portal.Services.CreateScope().ServiceProvider.GetRequiredService<IncidentQueries>();
+
     private IncidentService NewService() => _portal.Services.CreateScope().ServiceProvider.GetRequiredService<IncidentService>();
 
     private async Task<(ClaimsPrincipal A, ClaimsPrincipal B, string NameA, string NameB)> TwoEngineersAsync()
@@ -60,7 +62,7 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
 
             var winner = Assert.Single(outcomes, o => o.Detail is not null);
             var loser = Assert.Single(outcomes, o => o.Error is not null);
-            var detail = (await NewService().DetailAsync(number, Ct))!;
+            var detail = (await Queries().DetailAsync(number, Ct))!;
             var ack = Assert.Single(detail.Timeline, t => t.Kind == TimelineEventKind.Acknowledged);
             Assert.Contains($"Acknowledged by {ack.Actor} at ", loser.Error!.Message, StringComparison.Ordinal);
             Assert.Equal(IncidentStatus.Acknowledged, detail.Status);
@@ -77,7 +79,7 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
 
         await Assert.ThrowsAsync<ConflictException>(() => NewService().ChangeSeverityAsync(b, incident.Number, Severity.SEV1, expectedVersion: incident.Version, Ct));
 
-        var after = (await NewService().DetailAsync(incident.Number, Ct))!;
+        var after = (await Queries().DetailAsync(incident.Number, Ct))!;
         Assert.Equal(Severity.SEV3, after.Severity);
         Assert.DoesNotContain(after.Timeline, t => t.Kind == TimelineEventKind.SeverityChanged);
         await using var db = await _portal.Db.CreateDbContextAsync(Ct);

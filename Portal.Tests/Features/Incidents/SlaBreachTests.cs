@@ -15,7 +15,9 @@ public sealed class SlaBreachTests : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IncidentService Service() => _portal.Services.CreateScope().ServiceProvider.GetRequiredService<IncidentService>();
+    private IncidentQueries Service() => _portal.Services.CreateScope().ServiceProvider.GetRequiredService<IncidentQueries>();
+
+    private SlaBreachService Breaches() => _portal.Services.CreateScope().ServiceProvider.GetRequiredService<SlaBreachService>();
 
     private async Task<(HttpClient Client, long Number)> Sev1Async()
     {
@@ -29,20 +31,46 @@ public sealed class SlaBreachTests : IAsyncDisposable
     {
         var (client, number) = await Sev1Async();
         _portal.Clock.Advance(TimeSpan.FromMinutes(4));
-        Assert.Equal(0, await Service().RecordBreachesAsync(Ct));
+        Assert.Equal(0, await Breaches().RecordBreachesAsync(Ct));
 
         _portal.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         // Two nodes scanning at the same moment record the breach once.
-        var counts = await Task.WhenAll(Task.Run(() => Service().RecordBreachesAsync(Ct), Ct), Task.Run(() => Service().RecordBreachesAsync(Ct), Ct));
+        var counts = await Task.WhenAll(Task.Run(() => Breaches().RecordBreachesAsync(Ct), Ct), Task.Run(() => Breaches().RecordBreachesAsync(Ct), Ct));
         Assert.Equal(1, counts.Sum());
-        Assert.Equal(0, await Service().RecordBreachesAsync(Ct));
+        Assert.Equal(0, await Breaches().RecordBreachesAsync(Ct));
 
         var detail = (await Service().DetailAsync(number, Ct))!;
         var breach = Assert.Single(detail.Timeline, t => t.Kind == TimelineEventKind.SlaBreached);
-        Assert.Equal(IncidentService.SlaMonitor, breach.Actor);
+        Assert.Equal(SlaBreachService.SlaMonitor, breach.Actor);
         Assert.Contains("Not acknowledged within the SEV1 target", breach.Text, StringComparison.Ordinal);
         var breached = await (await client.GetAsync(Url("/api/incidents?breached=true"), Ct)).JsonAsync();
         Assert.Equal(number, Assert.Single(breached.GetProperty("items").EnumerateArray()).GetProperty("number").GetInt64());
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task ReopeningRestartsTheClocksSoAnOnTimeFirstRoundRecordsNoBreach()
+    {
+        var (client, number) = await Sev1Async();
+        var key = $"INC-{number}";
+        _portal.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/api/incidents/{key}/mitigate", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/api/incidents/{key}/resolve", new { note = "Rolled back the card router." })).StatusCode);
+
+        // Three hours later, well past the first round's 60-minute target, the problem is back.
+        _portal.Clock.Advance(TimeSpan.FromHours(3));
+        var reopened = await client.PostJsonAsync($"/api/incidents/{key}/reopen", new { note = "Declines are back." });
+        Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+        Assert.Equal(0, await Breaches().RecordBreachesAsync(Ct));
+        Assert.DoesNotContain((await Service().DetailAsync(number, Ct))!.Timeline, t => t.Kind == TimelineEventKind.SlaBreached);
+        var mitigate = Assert.Single((await Service().DetailAsync(number, Ct))!.Sla, c => c.Kind == SlaKind.Mitigate);
+        Assert.Equal(_portal.Clock.GetUtcNow().AddMinutes(60), mitigate.Due);
+
+        // The restarted clock runs out like the first: an hour after the reopen, unmet, it is recorded once.
+        _portal.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(1, await Breaches().RecordBreachesAsync(Ct));
+        var breach = Assert.Single((await Service().DetailAsync(number, Ct))!.Timeline, t => t.Kind == TimelineEventKind.SlaBreached);
+        Assert.Contains("Not mitigated within the SEV1 target", breach.Text, StringComparison.Ordinal);
         client.Dispose();
     }
 
@@ -58,7 +86,7 @@ public sealed class SlaBreachTests : IAsyncDisposable
         var breach = Assert.Single(detail.Timeline, t => t.Kind == TimelineEventKind.SlaBreached);
         Assert.Equal(_portal.Clock.GetUtcNow().AddMinutes(-2), breach.At);
         Assert.True(detail.Sla.Single(c => c.Kind == SlaKind.Acknowledge).Breached);
-        Assert.Equal(0, await Service().RecordBreachesAsync(Ct));
+        Assert.Equal(0, await Breaches().RecordBreachesAsync(Ct));
         client.Dispose();
     }
 
@@ -69,7 +97,7 @@ public sealed class SlaBreachTests : IAsyncDisposable
         _portal.Clock.Advance(TimeSpan.FromMinutes(3));
         await client.PostJsonAsync($"/api/incidents/INC-{number}/acknowledge", new { });
         _portal.Clock.Advance(TimeSpan.FromMinutes(30));
-        Assert.Equal(0, await Service().RecordBreachesAsync(Ct));
+        Assert.Equal(0, await Breaches().RecordBreachesAsync(Ct));
         Assert.DoesNotContain((await Service().DetailAsync(number, Ct))!.Timeline, t => t.Kind == TimelineEventKind.SlaBreached);
         client.Dispose();
     }

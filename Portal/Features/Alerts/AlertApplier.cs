@@ -16,7 +16,6 @@ namespace Portal.Features.Alerts;
 /// </summary>
 internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
 {
-    private const int MaxTitle = 200;
     private const int MaxFrom = 120;
     private readonly Dictionary<(int, string), Alert?> _open = [];
     private readonly Dictionary<long, Incident> _incidents = [];
@@ -93,12 +92,7 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
                 alert.LastSeenAt = now;
                 var incident = await IncidentOfAsync(alert, cancellationToken);
                 Timeline(incident, TimelineEventKind.AlertAcknowledged, actor, e);
-                if (incident.Status == IncidentStatus.Triggered)
-                {
-                    incident.Status = IncidentStatus.Acknowledged;
-                    incident.AcknowledgedAt = now;
-                    Change(incident, TimelineEventKind.Acknowledged, actor, from: IncidentStatus.Triggered.ToString(), to: incident.Status.ToString());
-                }
+                Step(incident, IncidentAction.Acknowledge, actor);
                 _results.Add((AlertOutcome.Acknowledged, e.DedupKey, incident));
                 break;
             }
@@ -108,13 +102,10 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
                 _open[(integration.Id, e.DedupKey)] = null;
                 var incident = await IncidentOfAsync(alert, cancellationToken);
                 Timeline(incident, TimelineEventKind.AlertResolved, actor, e);
-                if (integration.AutoResolve && IncidentTransitions.IsOpen(incident.Status) && !await AnyOpenAlertAsync(incident, cancellationToken))
+                if (integration.AutoResolve && IncidentWorkflow.WhyNot(incident, IncidentAction.Resolve, IncidentActor.Monitor(actor)) is null
+                    && !await AnyOpenAlertAsync(incident, cancellationToken))
                 {
-                    var from = incident.Status;
-                    incident.Status = IncidentStatus.Resolved;
-                    incident.ResolvedAt = now;
-                    incident.ResolutionNote = "Every alert of this incident resolved.";
-                    Change(incident, TimelineEventKind.StatusChanged, actor, incident.ResolutionNote, from.ToString(), incident.Status.ToString());
+                    Step(incident, IncidentAction.Resolve, actor, "Every alert of this incident resolved.");
                 }
                 _results.Add((AlertOutcome.Resolved, e.DedupKey, incident));
                 break;
@@ -140,9 +131,8 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         return [.. _touched.Select(t =>
         {
             var i = t.Key;
-            return new IncidentChanged(i.Number, i.Version, t.Value, i.Title, i.Status, i.Severity,
-                i.ServiceId is { } s ? serviceSlugs.GetValueOrDefault(s) : null, i.TeamId is { } team ? teamSlugs.GetValueOrDefault(team) : null,
-                i.Region, i.AssigneeId is { } a ? handles.GetValueOrDefault(a) : null, i.UpdatedAt);
+            return IncidentWorkflow.Hint(i, t.Value, i.ServiceId is { } s ? serviceSlugs.GetValueOrDefault(s) : null,
+                i.TeamId is { } team ? teamSlugs.GetValueOrDefault(team) : null, i.AssigneeId is { } a ? handles.GetValueOrDefault(a) : null);
         })];
     }
 
@@ -203,15 +193,11 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
 
         var incident = new Incident
         {
-            Title = Cap(e.Summary, MaxTitle)!, Description = e.Details, Severity = severity, ServiceId = serviceId, TeamId = teamId,
-            Region = region, TriggeredAt = now, UpdatedAt = now, Tags = ["alert"],
+            Title = Cap(e.Summary, IncidentWorkflow.MaxTitle)!, Description = Cap(e.Details, IncidentWorkflow.MaxDescription), Severity = severity,
+            ServiceId = serviceId, TeamId = teamId, Region = region, Tags = ["alert"],
         };
         db.Incidents.Add(incident);
-        db.Timeline.Add(new TimelineEvent
-        {
-            Incident = incident, IncidentVersion = incident.Version, Kind = TimelineEventKind.Created, ActorName = actor, At = now,
-            Text = incident.Title, To = severity.ToString(),
-        });
+        db.Timeline.AddRange(IncidentWorkflow.Open(incident, IncidentActor.Monitor(actor), now));
         _touched[incident] = TimelineEventKind.Created;
         if (Features.OnCall.EscalationService.Stage(db, incident, services.Values.FirstOrDefault(x => x.Id == serviceId).PolicyId, now))
         {
@@ -248,32 +234,22 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
 
     private void Timeline(Incident incident, TimelineEventKind kind, string actor, AlertEvent e)
     {
-        db.Timeline.Add(new TimelineEvent
-        {
-            Incident = incident, IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now,
-            Text = Cap(e.Summary, EventsV2.MaxSummary), From = Cap(e.DedupKey, MaxFrom),
-        });
+        db.Timeline.Add(IncidentWorkflow.Entry(incident, kind, IncidentActor.Monitor(actor), now, Cap(e.Summary, EventsV2.MaxSummary), from: Cap(e.DedupKey, MaxFrom)));
         _touched.TryAdd(incident, kind);
     }
 
-    /// <summary>A change of the incident itself: a new version, and its timeline entry.</summary>
-    private void Change(Incident incident, TimelineEventKind kind, string actor, string? text = null, string? from = null, string? to = null)
+    /// <summary>A monitor's status step, when the workflow lets a monitor take it now; otherwise nothing happens.</summary>
+    private void Step(Incident incident, IncidentAction action, string actor, string? note = null)
     {
-        incident.Version++;
-        incident.UpdatedAt = now;
-        // An SLA clock this change met too late is recorded now, as for a person's change (the processor only sees clocks still running).
-        var targets = _targets.TryGetValue(incident.Severity, out var own) ? own : SlaTargets.DefaultFor(incident.Severity);
-        foreach (var breach in SlaClocks.LateBreaches(incident, targets, actor, now))
+        var by = IncidentActor.Monitor(actor);
+        if (IncidentWorkflow.WhyNot(incident, action, by) is not null)
         {
-            (breach.Incident, breach.IncidentVersion) = (incident, incident.Version);
-            db.Timeline.Add(breach);
+            return;
         }
-        db.Timeline.Add(new TimelineEvent
-        {
-            Incident = incident, IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = kind, ActorName = actor, At = now,
-            Text = text, From = from, To = to,
-        });
-        _touched[incident] = kind;
+        var targets = _targets.TryGetValue(incident.Severity, out var own) ? own : SlaTargets.DefaultFor(incident.Severity);
+        var events = IncidentWorkflow.Step(incident, action, by, targets, now, note);
+        db.Timeline.AddRange(events);
+        _touched[incident] = events[0].Kind;
     }
 
     private static string? Cap(string? text, int max) => text is null || text.Length <= max ? text : text[..max];

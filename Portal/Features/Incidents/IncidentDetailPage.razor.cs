@@ -32,6 +32,7 @@ public partial class IncidentDetailPage : IDisposable
     [Parameter] public string Number { get; set; } = "";
 
     [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private IncidentQueries Queries { get; set; } = default!;
     [Inject] private PeopleService PeopleDirectory { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -53,7 +54,7 @@ public partial class IncidentDetailPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!IncidentNumber.TryParse(Number, out var number) || await Incidents.DetailAsync(number) is not { } detail)
+        if (!IncidentNumber.TryParse(Number, out var number) || await Queries.DetailAsync(number) is not { } detail)
         {
             Navigation.NotFound();
             return;
@@ -100,7 +101,7 @@ public partial class IncidentDetailPage : IDisposable
     {
         if (changed)
         {
-            _incident = await Incidents.DetailAsync(_number) ?? _incident;
+            _incident = await Queries.DetailAsync(_number) ?? _incident;
             _refresh++;
         }
         var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
@@ -136,7 +137,7 @@ public partial class IncidentDetailPage : IDisposable
     {
         await Incidents.PostAsync(_user, _number, _comment, stakeholderUpdate);
         _comment = null;
-        _incident = await Incidents.DetailAsync(_number);
+        _incident = await Queries.DetailAsync(_number);
     });
 
     /// <summary>Runs an action; a collision or a refusal is told in words, and the page shows the current state.</summary>
@@ -149,7 +150,7 @@ public partial class IncidentDetailPage : IDisposable
         catch (ConflictException ex)
         {
             Snackbar.Add(ex.Message, MudBlazor.Severity.Warning, o => o.VisibleStateDuration = 8000);
-            _incident = await Incidents.DetailAsync(_number) ?? _incident;
+            _incident = await Queries.DetailAsync(_number) ?? _incident;
             _refresh++;
         }
         catch (ValidationException ex)

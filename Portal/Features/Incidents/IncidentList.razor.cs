@@ -19,7 +19,7 @@ public partial class IncidentList : IDisposable
     [Parameter] public int Limit { get; set; } = 8;
     [Parameter] public string? TestId { get; set; }
 
-    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private IncidentQueries Incidents { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;

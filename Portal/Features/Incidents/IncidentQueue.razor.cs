@@ -46,6 +46,7 @@ public partial class IncidentQueue : IDisposable
     private int _ticks;
 
     [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private IncidentQueries Queries { get; set; } = default!;
     [Inject] private PeopleService People { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -100,7 +101,7 @@ public partial class IncidentQueue : IDisposable
         _teams = await People.TeamsAsync();
         _services = await People.ServicesAsync();
         _views = await SavedViews.ListAsync(_user);
-        _targets = (await Incidents.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
+        _targets = (await Queries.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
         if (RendererInfo.IsInteractive)
         {
             _live = new LiveRefresh(Feed, Clock, Concerns, OnTickAsync, InvokeAsync);
@@ -135,7 +136,7 @@ public partial class IncidentQueue : IDisposable
         var before = _rows.Select(r => r.Number).ToHashSet();
         try
         {
-            var page = await Incidents.ListAsync(_user, _filter.ToQuery(_pageCursors[_pageIndex], PageSize));
+            var page = await Queries.ListAsync(_user, _filter.ToQuery(_pageCursors[_pageIndex], PageSize));
             var now = Clock.GetUtcNow();
             if (highlightNew)
             {

@@ -22,6 +22,8 @@ public static class IncidentsModule
     public static void AddIncidentsModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<IncidentService>();
+        builder.Services.AddScoped<IncidentQueries>();
+        builder.Services.AddScoped<SlaBreachService>();
         builder.Services.AddScoped<SavedViewService>();
         builder.Services.AddScoped<SlaPolicyService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
@@ -33,7 +35,7 @@ public static class IncidentsModule
     {
         var api = app.MapApi("/api/incidents", PortalPolicies.Engineer, "Incidents");
 
-        api.MapGet("", (ClaimsPrincipal user, IncidentService incidents, string? status, string? severity, string? region, string? team,
+        api.MapGet("", (ClaimsPrincipal user, IncidentQueries incidents, string? status, string? severity, string? region, string? team,
                 string? service, string? assignee, bool? mine, bool? unassigned, bool? breached, string? q, string? sort, string? cursor, int? limit,
                 DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
             incidents.ListAsync(user, new IncidentQuery(
@@ -41,7 +43,7 @@ public static class IncidentsModule
                 breached ?? false, q, sort, cursor, limit ?? 50, from, to), ct))
             .WithSummary("The queue: open incidents by default (status=all for every status); from/to keep those triggered in that window; keyset paging with cursor.");
 
-        api.MapGet("/{number}", async (IncidentService incidents, string number, CancellationToken ct) =>
+        api.MapGet("/{number}", async (IncidentQueries incidents, string number, CancellationToken ct) =>
             await incidents.DetailAsync(ParseNumber(number), ct) is { } detail
                 ? Results.Ok(detail)
                 : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no incident {number}."))

@@ -20,7 +20,7 @@ public sealed class SlaBreachProcessor(IServiceScopeFactory scopes, SlaSignal si
     protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var recorded = await scope.ServiceProvider.GetRequiredService<IncidentService>().RecordBreachesAsync(cancellationToken);
+        var recorded = await scope.ServiceProvider.GetRequiredService<SlaBreachService>().RecordBreachesAsync(cancellationToken);
         if (recorded > 0)
         {
             logger.LogInformation("Recorded {Count} SLA breach(es)", recorded);

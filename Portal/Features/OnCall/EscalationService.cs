@@ -298,7 +298,7 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         await transaction.CommitAsync(cancellationToken);
         if (written is { } kind)
         {
-            await feed.PublishAsync(await IncidentService.LiveHint(db, number, kind, cancellationToken), cancellationToken);
+            await feed.PublishAsync(await IncidentQueries.LiveHintAsync(db, number, kind, cancellationToken), cancellationToken);
         }
         await notifications.PublishAsync(notices, cancellationToken);
         return true;

@@ -18,7 +18,7 @@ public sealed partial class RunbookPage
     [SupplyParameterFromQuery(Name = "incident")] public string? Incident { get; set; }
 
     [Inject] private RunbookService Runbooks { get; set; } = default!;
-    [Inject] private IncidentService Incidents { get; set; } = default!;
+    [Inject] private IncidentQueries Incidents { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;

@@ -255,7 +255,7 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> factory, M
         });
         db.AuditEntries.Add(new AuditEntry { At = now, Actor = actor.Handle, ActorId = actor.Id, Action = "runbook.step", Target = target.Key, Detail = $"{runbook.Slug} step {step} {(done ? "done" : "undone")}" });
         await db.SaveChangesAsync(cancellationToken);
-        await feed.PublishAsync(await IncidentService.LiveHint(db, incident, TimelineEventKind.RunbookStep, cancellationToken), cancellationToken);
+        await feed.PublishAsync(await IncidentQueries.LiveHintAsync(db, incident, TimelineEventKind.RunbookStep, cancellationToken), cancellationToken);
     }
 
     /// <summary>The steps of a runbook ticked for an incident (the latest tick or untick of each wins).</summary>

@@ -12,9 +12,9 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         builder.HasKey(i => i.Number);
         builder.Property(i => i.Number).ValueGeneratedOnAdd();
         builder.Ignore(i => i.Key);
-        builder.Property(i => i.Title).HasMaxLength(IncidentService.MaxTitle);
-        builder.Property(i => i.Description).HasMaxLength(IncidentService.MaxDescription);
-        builder.Property(i => i.ResolutionNote).HasMaxLength(IncidentService.MaxText);
+        builder.Property(i => i.Title).HasMaxLength(IncidentWorkflow.MaxTitle);
+        builder.Property(i => i.Description).HasMaxLength(IncidentWorkflow.MaxDescription);
+        builder.Property(i => i.ResolutionNote).HasMaxLength(IncidentWorkflow.MaxText);
         builder.Property(i => i.Version).IsConcurrencyToken();
         builder.HasOne(i => i.Service).WithMany().HasForeignKey(i => i.ServiceId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(i => i.Team).WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.SetNull);
@@ -50,7 +50,7 @@ internal sealed class TimelineEventConfiguration : IEntityTypeConfiguration<Time
     {
         builder.ToTable("TimelineEvents");
         builder.Property(t => t.ActorName).HasMaxLength(120);
-        builder.Property(t => t.Text).HasMaxLength(IncidentService.MaxText);
+        builder.Property(t => t.Text).HasMaxLength(IncidentWorkflow.MaxText);
         builder.Property(t => t.From).HasMaxLength(120);
         builder.Property(t => t.To).HasMaxLength(120);
         builder.HasIndex(t => new { t.IncidentNumber, t.Id });

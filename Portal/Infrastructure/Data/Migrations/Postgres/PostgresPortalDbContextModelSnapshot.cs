@@ -368,6 +368,9 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.Property<int?>("AssigneeId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("ClocksStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("CommanderId")
                         .HasColumnType("integer");
 

@@ -349,6 +349,9 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int?>("AssigneeId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ClocksStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("CommanderId")
                         .HasColumnType("INTEGER");
 
