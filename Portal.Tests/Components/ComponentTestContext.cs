@@ -44,6 +44,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.Runbooks.RunbookService>();
         Services.AddScoped<Portal.Features.Rca.RcaService>();
         Services.AddScoped<Portal.Features.Rca.ActionItemService>();
+        Services.AddScoped<Portal.Features.Rca.RecurrenceService>();
         Services.AddSingleton(new Portal.Features.Rca.RcaOptions());
         Services.AddScoped<Portal.Features.Runbooks.RunbookSync>();
         Services.AddSingleton(new Portal.Features.Runbooks.RunbookOptions());
@@ -65,6 +66,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<OneOnOneService>();
         Services.AddScoped<PlanService>();
         Services.AddScoped<ReviewService>();
+        Services.AddScoped<ReviewCycleService>();
+        Services.AddScoped<PeerFeedbackService>();
         Services.AddScoped<OnboardingService>();
         Services.AddScoped<TeamHealthService>();
         Services.AddSingleton(new Portal.Features.Metrics.MetricsOptions());

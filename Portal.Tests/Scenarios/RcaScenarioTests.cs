@@ -135,8 +135,11 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         using var nextDay = await _portal.SignedInClientAsync(Author.Handle);
         var before = await AlertAsync("gw-eu-timeouts-2", "Payment gateway timeouts above 6% in EU");
         await ResolveAsync(nextDay, before);
-        var rcas = _portal.Services.CreateScope().ServiceProvider.GetRequiredService<RcaService>();
-        await rcas.AssignFamiliesAsync(cancellationToken: Ct);
+        var scope = _portal.Services.CreateScope().ServiceProvider;
+        var rcas = scope.GetRequiredService<RcaService>();
+        var recurrence = scope.GetRequiredService<RecurrenceService>();
+        var items = scope.GetRequiredService<ActionItemService>();
+        await recurrence.AssignFamiliesAsync(cancellationToken: Ct);
         var view = await rcas.GetAsync(id, Ct);
         Assert.Contains(view.Family, f => f.Key == before && f.Reason == "same service and alert class" && !f.RecurredAfterFix);
         Assert.False(view.RecurredAfterFix);
@@ -147,7 +150,7 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         _portal.Clock.Advance(TimeSpan.FromDays(2));
         using var later = await _portal.SignedInClientAsync(Author.Handle);
         var after = await AlertAsync("gw-eu-timeouts-3", "Payment gateway timeouts above 9% in EU");
-        await rcas.AssignFamiliesAsync(cancellationToken: Ct);
+        await recurrence.AssignFamiliesAsync(cancellationToken: Ct);
         view = await rcas.GetAsync(id, Ct);
         Assert.True(view.RecurredAfterFix);
         Assert.Equal(after, view.RecurrenceIncident);
@@ -193,9 +196,12 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Due soon", owner = Reviewer.Handle, dueDate = "2026-11-21", kind = "Detect" });
         await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Due later", owner = Reviewer.Handle, dueDate = "2026-12-20", kind = "Prevent" });
 
-        var rcas = _portal.Services.CreateScope().ServiceProvider.GetRequiredService<RcaService>();
-        Assert.Equal(1, await rcas.RemindAsync(Ct));
-        Assert.Equal(0, await rcas.RemindAsync(Ct));
+        var scope = _portal.Services.CreateScope().ServiceProvider;
+        var rcas = scope.GetRequiredService<RcaService>();
+        var recurrence = scope.GetRequiredService<RecurrenceService>();
+        var items = scope.GetRequiredService<ActionItemService>();
+        Assert.Equal(1, await items.RemindAsync(Ct));
+        Assert.Equal(0, await items.RemindAsync(Ct));
         using var reviewer = await _portal.SignedInClientAsync(Reviewer.Handle);
         var inbox = await (await reviewer.GetAsync(Url("/api/notifications"), Ct)).JsonAsync();
         Assert.Single(inbox.EnumerateArray(), n => n.GetProperty("title").GetString() == "Action item due 2026-11-21: Due soon");

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Notifications;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
+using Portal.Shared.OnCall;
 using Portal.Shared.Rca;
 using Portal.Shared.Team;
 
@@ -12,11 +14,111 @@ namespace Portal.Features.Rca;
 public sealed record ActionChange(string? Title, string? Owner, DateOnly? DueDate, ActionPriority? Priority, int Version);
 
 /// <summary>
-/// Closing, editing, reopening and deleting action items. Each is allowed to the item's owner, the RCA's author, the
-/// owner's managers and admins (<see cref="Permissions.MayChangeActionItem"/>); anyone else is refused and audited.
+/// Action items: adding them to an RCA (its editors), listing them, reminding owners, and closing, editing, reopening
+/// and deleting them. Changing one is allowed to the item's owner, the RCA's author, the owner's managers and admins
+/// (<see cref="Permissions.MayChangeActionItem"/>); anyone else is refused and audited.
 /// </summary>
-public sealed class ActionItemService(IDbContextFactory<PortalDbContext> factory, RcaService rcas, AuditWriter audit, TimeProvider clock)
+public sealed class ActionItemService(IDbContextFactory<PortalDbContext> factory, RcaService rcas, AuditWriter audit, TimeProvider clock, NotificationService notifications)
 {
+    public async Task<ActionView> AddAsync(ClaimsPrincipal user, int rcaId, ActionInput input, CancellationToken cancellationToken = default)
+    {
+        RcaService.Me(user);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Title) || input.Title.Length > 300)
+        {
+            errors["title"] = ["Say what will be done (at most 300 characters)."];
+        }
+        if (string.IsNullOrWhiteSpace(input.Owner))
+        {
+            errors["owner"] = ["Every action item has an owner (their handle)."];
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (input.DueDate is not { } due)
+        {
+            errors["dueDate"] = ["Give the action item a due date."];
+        }
+        else if (due < today)
+        {
+            errors["dueDate"] = [$"The due date {due:yyyy-MM-dd} is in the past."];
+        }
+        if (input.TrackerUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+        {
+            errors["trackerUrl"] = ["The tracker link must be an http(s) URL."];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rca = await db.Rcas.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rcaId, cancellationToken) ?? throw RcaService.Missing(rcaId);
+        await rcas.RequireMayEditAsync(db, user, rca, cancellationToken);
+        var owner = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == input.Owner!.Trim() && p.Active, cancellationToken)
+            ?? throw new ValidationException("owner", $"There is no active person \"{input.Owner}\".");
+        var item = new ActionItem
+        {
+            RcaId = rca.Id, Title = input.Title!.Trim(), OwnerId = owner.Id, DueDate = input.DueDate!.Value, Priority = input.Priority, Kind = input.Kind,
+            TrackerUrl = string.IsNullOrWhiteSpace(input.TrackerUrl) ? null : input.TrackerUrl.Trim(), Status = ActionStatus.Open, CreatedAt = clock.GetUtcNow(), Version = 1,
+        };
+        db.ActionItems.Add(item);
+        await db.SaveChangesAsync(cancellationToken);
+        return (await ViewsAsync(db, db.ActionItems.Where(a => a.Id == item.Id), clock.GetUtcNow(), cancellationToken))[0];
+    }
+
+    /// <summary>Action items, optionally only one owner's, one team's, or the overdue ones.</summary>
+    public async Task<List<ActionView>> ListAsync(string? owner = null, string? team = null, bool overdueOnly = false, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.ActionItems.AsQueryable();
+        if (owner is not null)
+        {
+            query = query.Where(a => db.People.Any(p => p.Id == a.OwnerId && p.Handle == owner));
+        }
+        if (team is not null)
+        {
+            query = query.Where(a => db.People.Any(p => p.Id == a.OwnerId && p.Team != null && p.Team.Slug == team));
+        }
+        if (overdueOnly)
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            query = query.Where(a => a.Status == ActionStatus.Open && a.DueDate < today);
+        }
+        return await ViewsAsync(db, query, clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>One action item; anyone signed in reads them, as the list.</summary>
+    public async Task<ActionView> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return (await ViewsAsync(db, db.ActionItems.Where(a => a.Id == id), clock.GetUtcNow(), cancellationToken)).FirstOrDefault()
+            ?? throw new NotFoundException($"There is no action item #{id}.");
+    }
+
+    /// <summary>Reminds owners in the portal, once, of open action items due within two days. Returns how many were reminded.</summary>
+    public async Task<int> RemindAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var soon = DateOnly.FromDateTime(now.UtcDateTime.AddDays(2));
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var exclusive = await db.BeginExclusiveAsync("rca.remind", cancellationToken);
+        var due = await db.ActionItems.Where(a => a.Status == ActionStatus.Open && a.RemindedAt == null && a.DueDate <= soon).OrderBy(a => a.DueDate).Take(200).ToListAsync(cancellationToken);
+        var notices = new List<Shared.Live.LiveNotice>();
+        foreach (var item in due)
+        {
+            item.RemindedAt = now;
+            notices.AddRange(await NotificationService.StageAsync(db, [item.OwnerId], [],
+                new NoticeDraft(NotificationKind.Rca, $"Action item due {item.DueDate:yyyy-MM-dd}: {item.Title}", "Close it with a verification note, or move its due date with your team.", $"/rca/{item.RcaId}"),
+                now, cancellationToken));
+        }
+        // Once staged, the reminders are written even while the node stops (a commit cut off halfway is an error).
+        await db.SaveChangesAsync(CancellationToken.None);
+        if (exclusive is not null)
+        {
+            await exclusive.CommitAsync(CancellationToken.None);
+        }
+        await notifications.PublishAsync(notices, cancellationToken);
+        return due.Count;
+    }
+
     /// <summary>Closes an action item: only with a note saying how it was verified.</summary>
     public async Task<ActionView> CloseAsync(ClaimsPrincipal user, int id, string? verification, CancellationToken cancellationToken = default)
     {
@@ -115,6 +217,19 @@ public sealed class ActionItemService(IDbContextFactory<PortalDbContext> factory
         {
             throw new ConflictException($"Someone changed action item #{item.Id} at the same moment. Reload it and make your change again.");
         }
-        return (await rcas.ActionsAsync(db, db.ActionItems.Where(a => a.Id == item.Id), cancellationToken))[0];
+        return (await ViewsAsync(db, db.ActionItems.Where(a => a.Id == item.Id), clock.GetUtcNow(), cancellationToken))[0];
+    }
+
+    /// <summary>Action items as pages and the API show them (overdue as of <paramref name="now"/>).</summary>
+    internal static async Task<List<ActionView>> ViewsAsync(PortalDbContext db, IQueryable<ActionItem> query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var items = await query.AsNoTracking().OrderBy(a => a.Status).ThenBy(a => a.DueDate).Take(500).ToListAsync(cancellationToken);
+        var ownerIds = items.Select(a => a.OwnerId).Distinct().ToList();
+        var owners = await db.People.AsNoTracking().Where(p => ownerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var rcaIds = items.Select(a => a.RcaId).Distinct().ToList();
+        var titles = await db.Rcas.AsNoTracking().Where(r => rcaIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Title, cancellationToken);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return [.. items.Select(a => new ActionView(a.Id, a.RcaId, titles.GetValueOrDefault(a.RcaId) ?? "", a.Title, owners[a.OwnerId].Handle, owners[a.OwnerId].Name, a.DueDate,
+            a.Priority, a.Kind, a.Status, a.TrackerUrl, a.VerificationNote, a.ClosedAt, a.Status == ActionStatus.Open && a.DueDate < today, a.Version))];
     }
 }

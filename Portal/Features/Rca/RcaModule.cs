@@ -20,6 +20,7 @@ public static class RcaModule
     {
         builder.Services.AddScoped<RcaService>();
         builder.Services.AddScoped<ActionItemService>();
+        builder.Services.AddScoped<RecurrenceService>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Rca").Get<RcaOptions>() ?? new RcaOptions());
         builder.Services.AddSingleton<RcaSignal>();
         builder.Services.AddHostedService<RcaProcessor>();
@@ -54,22 +55,24 @@ public static class RcaModule
             await rcas.CommentAsync(user, id, request.Section, request.Text, ct);
             return Results.NoContent();
         }).WithSummary("A review comment, anchored to a section.");
-        api.MapPost("/{id:int}/action-items", async (ClaimsPrincipal user, RcaService rcas, int id, ActionInput input, CancellationToken ct) =>
+        api.MapPost("/{id:int}/action-items", async (ClaimsPrincipal user, ActionItemService items, int id, ActionInput input, CancellationToken ct) =>
         {
-            var created = await rcas.AddActionAsync(user, id, input, ct);
+            var created = await items.AddAsync(user, id, input, ct);
             return Results.Created($"/api/action-items/{created.Id}", created);
         }).WithSummary("Adds an action item: title, owner (handle), due date (not in the past), priority, kind, tracker link.");
-        api.MapPost("/{id:int}/link", async (ClaimsPrincipal user, RcaService rcas, int id, LinkRequest request, CancellationToken ct) =>
+        api.MapPost("/{id:int}/link", async (ClaimsPrincipal user, RecurrenceService recurrence, int id, LinkRequest request, CancellationToken ct) =>
         {
-            await rcas.LinkAsync(user, id, request.Incident ?? "", ct);
+            await recurrence.LinkAsync(user, id, request.Incident ?? "", ct);
             return Results.NoContent();
         }).WithSummary("Links an incident by hand into the recurrence family of the RCA's incidents.");
 
         var actions = app.MapApi("/api/action-items", PortalPolicies.Engineer, "RCA");
-        actions.MapGet("", (RcaService rcas, string? owner, string? team, bool? overdue, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, overdue ?? false, ct))
+        actions.MapGet("", (ActionItemService items, string? owner, string? team, bool? overdue, CancellationToken ct) => items.ListAsync(owner, team, overdue ?? false, ct))
             .WithSummary("Action items; filter by owner handle, team slug, or overdue.");
-        actions.MapGet("/overdue", (RcaService rcas, string? owner, string? team, CancellationToken ct) => rcas.ActionItemsAsync(owner, team, true, ct))
+        actions.MapGet("/overdue", (ActionItemService items, string? owner, string? team, CancellationToken ct) => items.ListAsync(owner, team, true, ct))
             .WithSummary("Overdue action items, per owner or team.");
+        actions.MapGet("/{id:int}", (ActionItemService items, int id, CancellationToken ct) => items.GetAsync(id, ct))
+            .WithSummary("One action item.");
         actions.MapPost("/{id:int}/close", (ClaimsPrincipal user, ActionItemService items, int id, CloseRequest request, CancellationToken ct) => items.CloseAsync(user, id, request.Verification, ct))
             .WithSummary("Closes an action item; a verification note is required. The owner, the RCA's author, the owner's managers or an admin.");
         actions.MapPut("/{id:int}", (ClaimsPrincipal user, ActionItemService items, int id, ActionChange change, CancellationToken ct) => items.UpdateAsync(user, id, change, ct))
@@ -82,8 +85,8 @@ public static class RcaModule
             return Results.NoContent();
         }).WithSummary("Deletes an action item.");
 
-        app.MapGet("/api/recurrence-families", async (RcaService rcas, CancellationToken ct) =>
-            (await rcas.FamiliesAsync(ct)).Select(f => new { f.Family.Id, f.Family.Key, f.Family.Title, incidents = f.Incidents }))
+        app.MapGet("/api/recurrence-families", async (RecurrenceService recurrence, CancellationToken ct) =>
+            (await recurrence.FamiliesAsync(ct)).Select(f => new { f.Family.Id, f.Family.Key, f.Family.Title, incidents = f.Incidents }))
             .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA")
             .WithSummary("Families of incidents that are the same problem again (with more than one incident), and which came after the fix.");
     }

@@ -9,10 +9,9 @@ public sealed class RcaProcessor(IServiceScopeFactory scopes, RcaSignal signal, 
     protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var rcas = scope.ServiceProvider.GetRequiredService<RcaService>();
-        await rcas.RemindAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<ActionItemService>().RemindAsync(cancellationToken);
         // Families are assigned in one pass; reporting 0 keeps the processor from looping on incidents without alerts.
-        await rcas.AssignFamiliesAsync(null, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<RecurrenceService>().AssignFamiliesAsync(null, cancellationToken);
         return 0;
     }
 }

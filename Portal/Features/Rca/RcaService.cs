@@ -7,37 +7,10 @@ using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
 using Portal.Shared.Rca;
-using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
-using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 using Portal.Features.Notifications;
 
 namespace Portal.Features.Rca;
-
-public sealed record RcaCreate(string? Title, List<string>? Incidents);
-
-/// <summary>The sections of an RCA as the editor and <c>PUT /api/rcas/{id}</c> send them; <see cref="Version"/> must match.</summary>
-public sealed record RcaSections(
-    string? Title, [property: MultiLine] string? Summary, int? AdvertisersAffected, decimal? RevenueImpactUsd, int? ImpactMinutes, List<string>? Regions,
-    List<RcaTimelineEntry>? Timeline, List<WhyNode>? Whys, RootCauseCategory? RootCause, [property: MultiLine] string? ContributingFactors, [property: MultiLine] string? WentWell, [property: MultiLine] string? Lessons,
-    List<string>? Reviewers, int Version, [property: MultiLine] string? Reason = null);
-
-public sealed record ActionInput(string? Title, string? Owner, DateOnly? DueDate, ActionPriority Priority = ActionPriority.P2, ActionKind Kind = ActionKind.Prevent, [property: MaxLength(2000)] string? TrackerUrl = null);
-
-public sealed record ActionView(int Id, int RcaId, string Rca, string Title, string Owner, string OwnerName, DateOnly DueDate, ActionPriority Priority, ActionKind Kind,
-    ActionStatus Status, string? TrackerUrl, string? VerificationNote, DateTimeOffset? ClosedAt, bool Overdue, int Version);
-
-public sealed record RcaEventView(long Id, RcaEventKind Kind, string? Section, string Author, string? Text, DateTimeOffset At, bool HasSnapshot);
-
-public sealed record FamilyIncident(long Number, string Key, string Title, Severity Severity, DateTimeOffset TriggeredAt, string Reason, bool RecurredAfterFix);
-
-public sealed record RcaSummary(int Id, string Title, RcaState State, string Author, List<string> Incidents, DateTimeOffset? DueAt, bool Overdue, bool RecurredAfterFix, int OpenActions);
-
-/// <summary>An RCA with everything its page shows.</summary>
-public sealed record RcaView(
-    int Id, string Title, RcaState State, string Author, string AuthorName, List<string> Incidents, RcaSections Sections, RcaDurations Durations,
-    List<string> Missing, List<ActionView> Actions, List<RcaEventView> Events, List<FamilyIncident> Family, DateTimeOffset? DueAt, bool Overdue,
-    bool RecurredAfterFix, string? RecurrenceIncident, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
 
 /// <summary>
 /// Correction-of-Error documents: drafted from their incidents, written section by section with optimistic
@@ -52,7 +25,7 @@ public sealed class RcaOptions
 }
 
 public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, NotificationService notifications, TimeProvider clock, Shared.Live.ILiveFeed feed,
-    RcaOptions options, AuditWriter audit)
+    RcaOptions options, AuditWriter audit, RecurrenceService recurrence)
 {
     /// <summary>When an RCA of an incident is due under the configured policy (null when none is needed).</summary>
     public DateTimeOffset? DueAt(Severity severity, DateTimeOffset? resolvedAt) => RcaRules.DueAt(severity, resolvedAt, options.Sev1BusinessDays, options.Sev2BusinessDays);
@@ -112,7 +85,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         db.AuditEntries.Add(new AuditEntry { At = now, Actor = user.AuditName(), ActorId = me, Action = "rca.created", Target = $"RCA-{rca.Id}", Detail = string.Join(", ", incidents.Select(i => i.Key)) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await AssignFamiliesAsync(numbers, cancellationToken);
+        await recurrence.AssignFamiliesAsync(numbers, cancellationToken);
         return await GetAsync(rca.Id, cancellationToken);
     }
 
@@ -124,10 +97,10 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var incidents = await db.Incidents.AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(cancellationToken);
         var (_, durations) = await DraftAsync(db, incidents, cancellationToken);
         var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
-        var actions = await ActionsAsync(db, db.ActionItems.Where(a => a.RcaId == id), cancellationToken);
+        var actions = await ActionItemService.ViewsAsync(db, db.ActionItems.Where(a => a.RcaId == id), clock.GetUtcNow(), cancellationToken);
         var events = await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == id).OrderBy(e => e.Id)
             .Select(e => new RcaEventView(e.Id, e.Kind, e.Section, e.AuthorName, e.Text, e.At, e.Snapshot != null)).ToListAsync(cancellationToken);
-        var family = await FamilyOfAsync(db, numbers, incidents.Count == 0 ? clock.GetUtcNow() : incidents.Min(i => i.TriggeredAt), cancellationToken);
+        var family = await RecurrenceService.FamilyOfAsync(db, numbers, incidents.Count == 0 ? clock.GetUtcNow() : incidents.Min(i => i.TriggeredAt), cancellationToken);
         var now = clock.GetUtcNow();
         var author = people[rca.AuthorId];
         return new RcaView(rca.Id, rca.Title, rca.State, author.Handle, author.Name, [.. incidents.OrderBy(i => i.Number).Select(i => i.Key)],
@@ -325,216 +298,6 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    // ---- action items ----
-
-    public async Task<ActionView> AddActionAsync(ClaimsPrincipal user, int rcaId, ActionInput input, CancellationToken cancellationToken = default)
-    {
-        Me(user);
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(input.Title) || input.Title.Length > 300)
-        {
-            errors["title"] = ["Say what will be done (at most 300 characters)."];
-        }
-        if (string.IsNullOrWhiteSpace(input.Owner))
-        {
-            errors["owner"] = ["Every action item has an owner (their handle)."];
-        }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (input.DueDate is not { } due)
-        {
-            errors["dueDate"] = ["Give the action item a due date."];
-        }
-        else if (due < today)
-        {
-            errors["dueDate"] = [$"The due date {due:yyyy-MM-dd} is in the past."];
-        }
-        if (input.TrackerUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
-        {
-            errors["trackerUrl"] = ["The tracker link must be an http(s) URL."];
-        }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var rca = await db.Rcas.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rcaId, cancellationToken) ?? throw Missing(rcaId);
-        await RequireMayEditAsync(db, user, rca, cancellationToken);
-        var owner = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == input.Owner!.Trim() && p.Active, cancellationToken)
-            ?? throw new ValidationException("owner", $"There is no active person \"{input.Owner}\".");
-        var item = new ActionItem
-        {
-            RcaId = rca.Id, Title = input.Title!.Trim(), OwnerId = owner.Id, DueDate = input.DueDate!.Value, Priority = input.Priority, Kind = input.Kind,
-            TrackerUrl = string.IsNullOrWhiteSpace(input.TrackerUrl) ? null : input.TrackerUrl.Trim(), Status = ActionStatus.Open, CreatedAt = clock.GetUtcNow(), Version = 1,
-        };
-        db.ActionItems.Add(item);
-        await db.SaveChangesAsync(cancellationToken);
-        return (await ActionsAsync(db, db.ActionItems.Where(a => a.Id == item.Id), cancellationToken))[0];
-    }
-
-    /// <summary>Action items, optionally only one owner's, one team's, or the overdue ones.</summary>
-    public async Task<List<ActionView>> ActionItemsAsync(string? owner = null, string? team = null, bool overdueOnly = false, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var query = db.ActionItems.AsQueryable();
-        if (owner is not null)
-        {
-            query = query.Where(a => db.People.Any(p => p.Id == a.OwnerId && p.Handle == owner));
-        }
-        if (team is not null)
-        {
-            query = query.Where(a => db.People.Any(p => p.Id == a.OwnerId && p.Team != null && p.Team.Slug == team));
-        }
-        if (overdueOnly)
-        {
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            query = query.Where(a => a.Status == ActionStatus.Open && a.DueDate < today);
-        }
-        return await ActionsAsync(db, query, cancellationToken);
-    }
-
-    /// <summary>Reminds owners in the portal, once, of open action items due within two days. Returns how many were reminded.</summary>
-    public async Task<int> RemindAsync(CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        var soon = DateOnly.FromDateTime(now.UtcDateTime.AddDays(2));
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await using var exclusive = await db.BeginExclusiveAsync("rca.remind", cancellationToken);
-        var due = await db.ActionItems.Where(a => a.Status == ActionStatus.Open && a.RemindedAt == null && a.DueDate <= soon).OrderBy(a => a.DueDate).Take(200).ToListAsync(cancellationToken);
-        var notices = new List<Shared.Live.LiveNotice>();
-        foreach (var item in due)
-        {
-            item.RemindedAt = now;
-            notices.AddRange(await NotificationService.StageAsync(db, [item.OwnerId], [],
-                new NoticeDraft(NotificationKind.Rca, $"Action item due {item.DueDate:yyyy-MM-dd}: {item.Title}", "Close it with a verification note, or move its due date with your team.", $"/rca/{item.RcaId}"),
-                now, cancellationToken));
-        }
-        // Once staged, the reminders are written even while the node stops (a commit cut off halfway is an error).
-        await db.SaveChangesAsync(CancellationToken.None);
-        if (exclusive is not null)
-        {
-            await exclusive.CommitAsync(CancellationToken.None);
-        }
-        await notifications.PublishAsync(notices, cancellationToken);
-        return due.Count;
-    }
-
-    // ---- recurrence ----
-
-    /// <summary>
-    /// Puts incidents into recurrence families (by alert dedup key, then by service and alert class), and flags an
-    /// incident that came after every "prevent" action of an RCA of its family was closed: on the member, and on the RCA.
-    /// </summary>
-    public async Task<int> AssignFamiliesAsync(IReadOnlyCollection<long>? numbers = null, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // Nodes (and an RCA being opened) must not put one incident into a family twice.
-        await using var exclusive = await db.BeginExclusiveAsync("rca.families", cancellationToken);
-        var query = db.Incidents.AsNoTracking().Where(i => !db.FamilyMembers.Any(m => m.IncidentNumber == i.Number));
-        // Only incidents with alerts have keys; the rest join a family when someone links them by hand.
-        query = numbers is null
-            ? query.Where(i => db.Alerts.Any(a => a.IncidentNumber == i.Number)).OrderByDescending(i => i.Number).Take(500)
-            : query.Where(i => numbers.Contains(i.Number));
-        var incidents = await query.Select(i => new { i.Number, i.Title, i.TriggeredAt, Service = i.Service == null ? null : i.Service.Slug }).ToListAsync(cancellationToken);
-        var assigned = 0;
-        foreach (var incident in incidents.OrderBy(i => i.TriggeredAt))
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                // Stopping: keep what is assigned so far; the next pass does the rest.
-                break;
-            }
-            var alerts = await db.Alerts.AsNoTracking().Where(a => a.IncidentNumber == incident.Number).Select(a => new { a.IntegrationId, a.DedupKey, a.Labels }).ToListAsync(cancellationToken);
-            var keys = RcaRules.FamilyKeys(incident.Service, alerts.Select(a => (a.IntegrationId, a.DedupKey, RunbookRules.AlertClass(a.Labels))));
-            if (keys.Count == 0)
-            {
-                continue;
-            }
-            var existing = await db.Families.AsNoTracking().Where(f => keys.Select(k => k.Key).Contains(f.Key)).ToListAsync(cancellationToken);
-            var (key, reason) = keys.FirstOrDefault(k => existing.Any(f => f.Key == k.Key));
-            var family = existing.FirstOrDefault(f => f.Key == key);
-            if (family is null)
-            {
-                // A new family is keyed by service and alert class when the alerts have one (it also catches the same
-                // problem under a new dedup key), else by the alert itself.
-                (key, reason) = keys.FirstOrDefault(k => k.Key.StartsWith("class:", StringComparison.Ordinal)) is { Key: not null } byClass ? byClass : keys[0];
-                family = new RecurrenceFamily { Key = key, Title = incident.Title, CreatedAt = clock.GetUtcNow() };
-                db.Families.Add(family);
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            var member = new FamilyMember { IncidentNumber = incident.Number, FamilyId = family.Id, Reason = reason };
-            db.FamilyMembers.Add(member);
-            await FlagRecurrenceAsync(db, member, incident.TriggeredAt, CancellationToken.None);
-            await db.SaveChangesAsync(CancellationToken.None);
-            assigned++;
-        }
-        if (exclusive is not null)
-        {
-            await exclusive.CommitAsync(CancellationToken.None);
-        }
-        return assigned;
-    }
-
-    /// <summary>Links an incident by hand into the family of an RCA's first incident.</summary>
-    public async Task LinkAsync(ClaimsPrincipal user, int rcaId, string incident, CancellationToken cancellationToken = default)
-    {
-        Me(user);
-        var number = IncidentNumber.TryParse(incident, out var n) ? n : throw new ValidationException("incident", $"'{incident}' is not an incident number such as INC-1042.");
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var target = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Number == number, cancellationToken)
-            ?? throw new ValidationException("incident", $"There is no incident {IncidentNumber.Format(number)}.");
-        var first = await db.RcaIncidents.AsNoTracking().Where(r => r.RcaId == rcaId).OrderBy(r => r.IncidentNumber).Select(r => (long?)r.IncidentNumber).FirstOrDefaultAsync(cancellationToken)
-            ?? throw Missing(rcaId);
-        var family = await db.FamilyMembers.AsNoTracking().Where(m => m.IncidentNumber == first).Select(m => (int?)m.FamilyId).FirstOrDefaultAsync(cancellationToken);
-        if (family is null)
-        {
-            var created = new RecurrenceFamily { Key = $"manual:{first}", Title = (await db.Incidents.AsNoTracking().FirstAsync(i => i.Number == first, cancellationToken)).Title, CreatedAt = clock.GetUtcNow() };
-            db.Families.Add(created);
-            await db.SaveChangesAsync(cancellationToken);
-            db.FamilyMembers.Add(new FamilyMember { IncidentNumber = first, FamilyId = created.Id, Reason = "linked by hand" });
-            family = created.Id;
-        }
-        await db.FamilyMembers.Where(m => m.IncidentNumber == number).ExecuteDeleteAsync(cancellationToken);
-        var member = new FamilyMember { IncidentNumber = number, FamilyId = family.Value, Reason = "linked by hand" };
-        db.FamilyMembers.Add(member);
-        await db.SaveChangesAsync(cancellationToken);
-        await FlagRecurrenceAsync(db, member, target.TriggeredAt, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    public async Task<List<(RecurrenceFamily Family, List<FamilyIncident> Incidents)>> FamiliesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var families = await db.Families.AsNoTracking().OrderByDescending(f => f.Id).Take(200).ToListAsync(cancellationToken);
-        var ids = families.Select(f => f.Id).ToList();
-        var members = await db.FamilyMembers.AsNoTracking().Where(m => ids.Contains(m.FamilyId))
-            .Join(db.Incidents, m => m.IncidentNumber, i => i.Number, (m, i) => new { m.FamilyId, i.Number, i.Title, i.Severity, i.TriggeredAt, m.Reason, m.RecurredAfterFix })
-            .ToListAsync(cancellationToken);
-        return [.. families.Select(f => (f, members.Where(m => m.FamilyId == f.Id).OrderBy(m => m.TriggeredAt)
-            .Select(m => new FamilyIncident(m.Number, IncidentNumber.Format(m.Number), m.Title, m.Severity, m.TriggeredAt, m.Reason, m.RecurredAfterFix)).ToList()))
-            .Where(f => f.Item2.Count > 1)];
-    }
-
-    private static async Task FlagRecurrenceAsync(PortalDbContext db, FamilyMember member, DateTimeOffset triggeredAt, CancellationToken cancellationToken)
-    {
-        var rcaIds = await db.RcaIncidents.AsNoTracking()
-            .Where(r => r.IncidentNumber != member.IncidentNumber && db.FamilyMembers.Any(m => m.FamilyId == member.FamilyId && m.IncidentNumber == r.IncidentNumber))
-            .Select(r => r.RcaId).Distinct().ToListAsync(cancellationToken);
-        foreach (var rcaId in rcaIds)
-        {
-            var actions = await db.ActionItems.AsNoTracking().Where(a => a.RcaId == rcaId).ToListAsync(cancellationToken);
-            if (!RcaRules.RecurredAfterFix(actions, triggeredAt))
-            {
-                continue;
-            }
-            member.RecurredAfterFix = true;
-            var rca = await db.Rcas.FirstAsync(r => r.Id == rcaId, cancellationToken);
-            if (!rca.RecurredAfterFix)
-            {
-                (rca.RecurredAfterFix, rca.RecurrenceIncident) = (true, member.IncidentNumber);
-            }
-        }
-    }
-
     // ---- shared ----
 
     private static async Task<(List<RcaTimelineEntry>, RcaDurations)> DraftAsync(PortalDbContext db, List<Incident> incidents, CancellationToken cancellationToken)
@@ -545,18 +308,8 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         return RcaRules.DraftTimeline(incidents, events, firstAlert);
     }
 
-    private static async Task<List<FamilyIncident>> FamilyOfAsync(PortalDbContext db, List<long> numbers, DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        var families = await db.FamilyMembers.AsNoTracking().Where(m => numbers.Contains(m.IncidentNumber)).Select(m => m.FamilyId).Distinct().ToListAsync(cancellationToken);
-        return await db.FamilyMembers.AsNoTracking().Where(m => families.Contains(m.FamilyId) && !numbers.Contains(m.IncidentNumber))
-            .Join(db.Incidents, m => m.IncidentNumber, i => i.Number, (m, i) => new { i.Number, i.Title, i.Severity, i.TriggeredAt, m.Reason, m.RecurredAfterFix })
-            .OrderBy(x => x.TriggeredAt).Take(100)
-            .Select(x => new FamilyIncident(x.Number, "", x.Title, x.Severity, x.TriggeredAt, x.Reason, x.RecurredAfterFix))
-            .ToListAsync(cancellationToken) is var list ? [.. list.Select(f => f with { Key = IncidentNumber.Format(f.Number) })] : [];
-    }
-
     /// <summary>The RCA's author, a reviewer, a manager of one of its incidents' teams (or above), or an admin; else refused and audited.</summary>
-    private async Task RequireMayEditAsync(PortalDbContext db, ClaimsPrincipal user, RcaDocument rca, CancellationToken cancellationToken) =>
+    internal async Task RequireMayEditAsync(PortalDbContext db, ClaimsPrincipal user, RcaDocument rca, CancellationToken cancellationToken) =>
         await audit.RequireAsync(Permissions.MayEditRca(await db.OrgAsync(cancellationToken), user.AsActor(), rca.AuthorId, rca.Reviewers,
                 await IncidentTeamsAsync(db, rca.Id, cancellationToken)),
             user, $"RCA-{rca.Id}", "Only the author, a reviewer, the managers of its incidents' teams or an admin change an RCA.", cancellationToken);
@@ -573,18 +326,6 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         await db.RcaIncidents.AsNoTracking().Where(x => x.RcaId == rcaId)
             .Join(db.Incidents, x => x.IncidentNumber, i => i.Number, (x, i) => i.TeamId).Distinct().ToListAsync(cancellationToken);
 
-    internal async Task<List<ActionView>> ActionsAsync(PortalDbContext db, IQueryable<ActionItem> query, CancellationToken cancellationToken)
-    {
-        var items = await query.AsNoTracking().OrderBy(a => a.Status).ThenBy(a => a.DueDate).Take(500).ToListAsync(cancellationToken);
-        var ownerIds = items.Select(a => a.OwnerId).Distinct().ToList();
-        var owners = await db.People.AsNoTracking().Where(p => ownerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        var rcaIds = items.Select(a => a.RcaId).Distinct().ToList();
-        var titles = await db.Rcas.AsNoTracking().Where(r => rcaIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Title, cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return [.. items.Select(a => new ActionView(a.Id, a.RcaId, titles.GetValueOrDefault(a.RcaId) ?? "", a.Title, owners[a.OwnerId].Handle, owners[a.OwnerId].Name, a.DueDate,
-            a.Priority, a.Kind, a.Status, a.TrackerUrl, a.VerificationNote, a.ClosedAt, a.Status == ActionStatus.Open && a.DueDate < today, a.Version))];
-    }
-
     private static async Task<string> ChangedSinceAsync(PortalDbContext db, RcaDocument rca, int version, CancellationToken cancellationToken)
     {
         var last = await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == rca.Id).OrderByDescending(e => e.Id).Select(e => e.AuthorName).FirstOrDefaultAsync(cancellationToken);
@@ -594,7 +335,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
 
     private static bool Overdue(RcaDocument rca, DateTimeOffset now) => rca.State != RcaState.Published && rca.DueAt is { } due && due < now;
 
-    private static int Me(ClaimsPrincipal user) => user.GetPersonId() ?? throw new AccessDeniedException("Only people of the portal write RCAs.");
+    internal static int Me(ClaimsPrincipal user) => user.GetPersonId() ?? throw new AccessDeniedException("Only people of the portal write RCAs.");
 
-    private static NotFoundException Missing(int id) => new($"There is no RCA #{id}.");
+    internal static NotFoundException Missing(int id) => new($"There is no RCA #{id}.");
 }

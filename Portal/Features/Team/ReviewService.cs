@@ -12,45 +12,10 @@ using Portal.Features.Directory;
 
 namespace Portal.Features.Team;
 
-public sealed record ReviewPart(IReadOnlyDictionary<Competency, int> Ratings, string? Text, DateTimeOffset? SubmittedAt);
-
-public sealed record PeerFeedbackView(int Id, string Peer, string PeerName, DateTimeOffset RequestedAt, string? Text, DateTimeOffset? SubmittedAt, bool Declined);
-
-/// <summary>What the viewer may do with a review now.</summary>
-public sealed record ReviewAbilities(bool WriteSelf, bool WriteManager, bool SignOff, bool ReopenSelf, bool ReopenManager, bool RequestPeers);
-
 /// <summary>
-/// A review as the viewer may see it: the person sees their own self-review, and the manager's part only once signed
-/// off; managers see the self-review once submitted, the peer feedback, and their own part.
-/// </summary>
-public sealed record ReviewView(int Id, int CycleId, string Cycle, DateOnly PeriodStart, DateOnly PeriodEnd, string Person, string PersonName, string Manager, string ManagerName,
-    ReviewState State, DateTimeOffset SelfDue, DateTimeOffset PeerDue, DateTimeOffset ManagerDue, IReadOnlyList<Competency> Competencies,
-    ReviewPart? Self, ReviewPart? ManagerPart, IReadOnlyList<PeerFeedbackView>? Peers, DateTimeOffset? SignedOffAt, string? SignedOffBy, int Version,
-    ReviewAbilities Can, OperationalRecord Record);
-
-/// <summary>A review's state and deadlines, without content: what cycle pages, histories and admins see.</summary>
-public sealed record ReviewSummary(int Id, int CycleId, string Cycle, DateOnly PeriodStart, DateOnly PeriodEnd, string Person, string PersonName, string Manager, string ManagerName,
-    ReviewState State, DateTimeOffset SelfDue, DateTimeOffset ManagerDue, bool Late, DateTimeOffset? SignedOffAt);
-
-public sealed record CycleView(int Id, string Name, DateOnly PeriodStart, DateOnly PeriodEnd, DateTimeOffset SelfReviewDue, DateTimeOffset PeerFeedbackDue,
-    DateTimeOffset ManagerReviewDue, string? Team, string OpenedBy, IReadOnlyDictionary<ReviewState, int> Counts, IReadOnlyList<ReviewSummary> Reviews);
-
-public sealed record CycleInput(string? Name, DateOnly PeriodStart, DateOnly PeriodEnd, DateTimeOffset SelfReviewDue, DateTimeOffset PeerFeedbackDue, DateTimeOffset ManagerReviewDue,
-    string? Team = null);
-
-public sealed record ReviewPartInput(Dictionary<Competency, int>? Ratings, [property: MultiLine] string? Text, int Version, bool Submit = false);
-
-public sealed record ReopenInput(string? Part, DateTimeOffset Until);
-
-public sealed record PeerRequestInput(string? Peer);
-
-public sealed record PeerAnswerInput([property: MultiLine] string? Text, bool Decline = false);
-
-public sealed record PeerRequestView(int Id, int ReviewId, string Person, string PersonName, string Cycle, DateTimeOffset Due, DateTimeOffset? SubmittedAt, bool Declined, string? Text);
-
-/// <summary>
-/// Review cycles and reviews: self-review, peer feedback and the manager's review with a rating per competency,
-/// deadlines a manager can reopen, and sign-off, after which the person reads it. The operational record of the
+/// Reviews: self-review, the peers asked for feedback and the manager's review with a rating per competency,
+/// deadlines a manager can reopen, and sign-off, after which the person reads it (cycles: <see cref="ReviewCycleService"/>;
+/// a peer's answers: <see cref="PeerFeedbackService"/>). The operational record of the
 /// period sits beside it (frozen at sign-off).
 /// </summary>
 public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, OperationalRecordService records, NotificationService notifications, ILiveFeed feed,
@@ -58,88 +23,13 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
 {
     public static string Topic(int reviewId) => $"review:{reviewId}";
 
-    public async Task<IReadOnlyList<CycleView>> CyclesAsync(ClaimsPrincipal viewer, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var ids = await db.ReviewCycles.AsNoTracking().OrderByDescending(c => c.PeriodEnd).ThenByDescending(c => c.Id).Select(c => c.Id).ToListAsync(cancellationToken);
-        var cycles = new List<CycleView>();
-        foreach (var id in ids)
-        {
-            var cycle = await CycleViewAsync(db, viewer, id, cancellationToken);
-            if (cycle.Reviews.Count > 0 || viewer.HasPortalRole(Shared.Team.PortalRole.Manager))
-            {
-                cycles.Add(cycle);
-            }
-        }
-        return cycles;
-    }
-
-    public async Task<CycleView> CycleAsync(ClaimsPrincipal viewer, int id, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (!await db.ReviewCycles.AnyAsync(c => c.Id == id, cancellationToken))
-        {
-            throw new NotFoundException($"There is no review cycle {id}.");
-        }
-        return await CycleViewAsync(db, viewer, id, cancellationToken);
-    }
-
-    /// <summary>Opens a cycle (managers and admins) with one review for each person below the opener (or in the team), written by their manager.</summary>
-    public async Task<CycleView> OpenCycleAsync(ClaimsPrincipal viewer, CycleInput input, CancellationToken cancellationToken = default)
-    {
-        if (!viewer.HasPortalRole(Shared.Team.PortalRole.Manager))
-        {
-            throw await audit.DenyAsync(viewer, "review cycles", "Only managers and admins open review cycles.", cancellationToken);
-        }
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var name = PlanService.Required(input.Name, "name", 120);
-        if (ReviewRules.WhyNotCycle(input.PeriodStart, input.PeriodEnd, input.SelfReviewDue, input.PeerFeedbackDue, input.ManagerReviewDue, now) is { } why)
-        {
-            throw new ValidationException("dates", why);
-        }
-        int? teamId = null;
-        if (!string.IsNullOrWhiteSpace(input.Team))
-        {
-            teamId = await db.Teams.Where(t => t.Slug == input.Team.Trim().ToLower()).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken)
-                ?? throw new ValidationException("team", $"There is no team \"{input.Team}\".");
-        }
-        var me = viewer.GetPersonId()!.Value;
-        var admin = viewer.HasPortalRole(Shared.Team.PortalRole.Admin);
-        var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
-        var people = (await db.People.AsNoTracking().Where(p => p.Active && p.ManagerId != null && p.Id != me && (teamId == null || p.TeamId == teamId)).ToListAsync(cancellationToken))
-            .Where(p => admin || ManagerChain.IsAbove(me, p.Id, managerOf)).ToList();
-        if (people.Count == 0)
-        {
-            throw new ValidationException("team", "Nobody with a manager reports to you there, so the cycle would have no reviews.");
-        }
-        var cycle = new ReviewCycle
-        {
-            Name = name, PeriodStart = input.PeriodStart, PeriodEnd = input.PeriodEnd, SelfReviewDue = input.SelfReviewDue, PeerFeedbackDue = input.PeerFeedbackDue,
-            ManagerReviewDue = input.ManagerReviewDue, TeamId = teamId, CreatedById = me, CreatedAt = now,
-        };
-        db.ReviewCycles.Add(cycle);
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var person in people)
-        {
-            db.Reviews.Add(new Review { CycleId = cycle.Id, PersonId = person.Id, ManagerId = person.ManagerId!.Value, State = ReviewState.SelfReview, Version = 1 });
-        }
-        db.Audit(viewer, now, "review.cycle-opened", $"review cycle {cycle.Id}", $"{name}: {people.Count} reviews");
-        var notices = await NotificationService.StageAsync(db, [.. people.Select(p => p.Id)], [],
-            new NoticeDraft(NotificationKind.Review, $"Review cycle \"{name}\" opened: your self-review is due {input.SelfReviewDue:yyyy-MM-dd HH:mm} UTC", null, "/team/reviews"),
-            now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await notifications.PublishAsync(notices, cancellationToken);
-        return await CycleViewAsync(db, viewer, cycle.Id, cancellationToken);
-    }
-
     /// <summary>The reviews of a person across cycles (states only): for them, their chain and admins; 404 (audited) to others.</summary>
     public async Task<IReadOnlyList<ReviewSummary>> HistoryAsync(ClaimsPrincipal viewer, string handle, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var subject = await ReportingLines.SubjectAsync(db, viewer, handle, cancellationToken);
         await ReportingLines.RequireAsync(db, viewer, subject, subject.Relation != Relation.None, "reviews", clock.GetUtcNow(), false, cancellationToken);
-        return await SummariesAsync(db, db.Reviews.Where(r => r.PersonId == subject.Id), cancellationToken);
+        return await SummariesAsync(db, db.Reviews.Where(r => r.PersonId == subject.Id), clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>One review, as the viewer may see it. Admins outside the chain, peers and other managers get 404 (audited).</summary>
@@ -327,85 +217,18 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> factory, Op
         return await ViewAsync(db, viewer, review, cycle, subject, cancellationToken);
     }
 
-    /// <summary>The feedback asked of the viewer, newest first.</summary>
-    public async Task<IReadOnlyList<PeerRequestView>> PeerRequestsAsync(ClaimsPrincipal viewer, CancellationToken cancellationToken = default)
-    {
-        var me = viewer.GetPersonId() ?? throw new AccessDeniedException("Sign in to see feedback requests.");
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await (from f in db.PeerFeedback.AsNoTracking()
-                      where f.PeerId == me
-                      join r in db.Reviews on f.ReviewId equals r.Id
-                      join c in db.ReviewCycles on r.CycleId equals c.Id
-                      join p in db.People on r.PersonId equals p.Id
-                      orderby f.Id descending
-                      select new PeerRequestView(f.Id, r.Id, p.Handle, p.Name, c.Name, c.PeerFeedbackDue, f.SubmittedAt, f.Declined, f.Text))
-            .Take(100).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>The peer writes (or declines) the feedback asked of them, before the peer deadline.</summary>
-    public async Task<PeerRequestView> AnswerPeerAsync(ClaimsPrincipal viewer, int feedbackId, PeerAnswerInput input, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var feedback = await db.PeerFeedback.FirstOrDefaultAsync(f => f.Id == feedbackId, cancellationToken);
-        if (feedback is null || feedback.PeerId != viewer.GetPersonId())
-        {
-            throw await ReportingLines.DeniedAsync(db, viewer, $"feedback request {feedbackId}", now, cancellationToken);
-        }
-        var review = await db.Reviews.FirstAsync(r => r.Id == feedback.ReviewId, cancellationToken);
-        var cycle = await db.ReviewCycles.AsNoTracking().FirstAsync(c => c.Id == review.CycleId, cancellationToken);
-        if (feedback.SubmittedAt is not null || feedback.Declined)
-        {
-            throw new ConflictException("You answered this request already.");
-        }
-        if (now > cycle.PeerFeedbackDue || review.State == ReviewState.SignedOff)
-        {
-            throw new ConflictException($"Peer feedback was due {cycle.PeerFeedbackDue:yyyy-MM-dd HH:mm} UTC.");
-        }
-        if (input.Decline)
-        {
-            feedback.Declined = true;
-        }
-        else
-        {
-            (feedback.Text, feedback.SubmittedAt) = (PlanService.Required(input.Text, "text", ReviewRules.MaxText), now);
-        }
-        review.Version++;
-        db.Audit(viewer, now, input.Decline ? "review.peer-declined" : "review.peer-submitted", $"review {review.Id}");
-        await db.SaveChangesAsync(cancellationToken);
-        await feed.PublishAsync(new LiveNotice(Topic(review.Id), "changed", "peer"), cancellationToken);
-        return (await PeerRequestsAsync(viewer, cancellationToken)).First(r => r.Id == feedbackId);
-    }
-
     /// <summary>Reviews that need the viewer: their own self-review, reviews they write or sign off.</summary>
     public async Task<IReadOnlyList<ReviewSummary>> ToDoAsync(ClaimsPrincipal viewer, CancellationToken cancellationToken = default)
     {
         var me = viewer.GetPersonId() ?? throw new AccessDeniedException("Sign in to see your reviews.");
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await SummariesAsync(db, db.Reviews.Where(r => r.State != ReviewState.SignedOff
-            && ((r.PersonId == me && r.State == ReviewState.SelfReview) || r.ManagerId == me)), cancellationToken);
-    }
-
-    private async Task<CycleView> CycleViewAsync(PortalDbContext db, ClaimsPrincipal viewer, int id, CancellationToken cancellationToken)
-    {
-        var cycle = await db.ReviewCycles.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
-        var managerOf = await ReportingLines.ManagerMapAsync(db, cancellationToken);
-        var me = viewer.GetPersonId() ?? 0;
-        var role = viewer.GetPortalRole() ?? Shared.Team.PortalRole.Engineer;
-        // Everyone sees their own row; managers the rows below them; admins every row's state (never content).
-        var people = (await db.Reviews.Where(r => r.CycleId == id).Select(r => r.PersonId).ToListAsync(cancellationToken))
-            .Where(p => CoachingAccess.RelationOf(me, role, p, managerOf) != Relation.None).ToList();
-        var visible = await SummariesAsync(db, db.Reviews.Where(r => r.CycleId == id && people.Contains(r.PersonId)), cancellationToken);
-        var team = cycle.TeamId is { } t ? await db.Teams.Where(x => x.Id == t).Select(x => x.Name).FirstAsync(cancellationToken) : null;
-        var opener = await db.People.Where(p => p.Id == cycle.CreatedById).Select(p => p.Name).FirstAsync(cancellationToken);
-        return new CycleView(cycle.Id, cycle.Name, cycle.PeriodStart, cycle.PeriodEnd, cycle.SelfReviewDue, cycle.PeerFeedbackDue, cycle.ManagerReviewDue, team, opener,
-            visible.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count()), visible);
+            && ((r.PersonId == me && r.State == ReviewState.SelfReview) || r.ManagerId == me)), clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>States and deadlines of reviews (no content): newest cycle first, then by name.</summary>
-    private async Task<List<ReviewSummary>> SummariesAsync(PortalDbContext db, IQueryable<Review> reviews, CancellationToken cancellationToken)
+    internal static async Task<List<ReviewSummary>> SummariesAsync(PortalDbContext db, IQueryable<Review> reviews, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         var rows = await reviews.AsNoTracking()
             .Join(db.ReviewCycles, r => r.CycleId, c => c.Id, (r, c) => new { r, c })
             .Join(db.People, x => x.r.PersonId, p => p.Id, (x, p) => new { x.r, x.c, p.Handle, p.Name })

@@ -14,6 +14,8 @@ namespace Portal.Features.Team;
 public sealed partial class ReviewsPage
 {
     [Inject] private ReviewService Reviews { get; set; } = default!;
+    [Inject] private ReviewCycleService Cycles { get; set; } = default!;
+    [Inject] private PeerFeedbackService Peers { get; set; } = default!;
     [Inject] private PeopleService People { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -54,8 +56,8 @@ public sealed partial class ReviewsPage
     private async Task LoadAsync()
     {
         _todo = await Reviews.ToDoAsync(_user);
-        _asked = await Reviews.PeerRequestsAsync(_user);
-        _cycles = await Reviews.CyclesAsync(_user);
+        _asked = await Peers.PeerRequestsAsync(_user);
+        _cycles = await Cycles.CyclesAsync(_user);
         foreach (var f in _asked)
         {
             _answers.TryAdd(f.Id, null);
@@ -64,7 +66,7 @@ public sealed partial class ReviewsPage
 
     private Task<bool> AnswerAsync(int id, bool decline) => Snackbar.TryAsync(async () =>
     {
-        await Reviews.AnswerPeerAsync(_user, id, new PeerAnswerInput(_answers[id], decline));
+        await Peers.AnswerPeerAsync(_user, id, new PeerAnswerInput(_answers[id], decline));
         await LoadAsync();
     }, decline ? "Declined." : "Feedback sent.");
 
@@ -74,7 +76,7 @@ public sealed partial class ReviewsPage
         {
             throw new Shared.ValidationException("dates", "Choose the period and every deadline.");
         }
-        await Reviews.OpenCycleAsync(_user, new CycleInput(_form.Name, DateOnly.FromDateTime(start), DateOnly.FromDateTime(end),
+        await Cycles.OpenCycleAsync(_user, new CycleInput(_form.Name, DateOnly.FromDateTime(start), DateOnly.FromDateTime(end),
             Deadline(self), Deadline(peer), Deadline(manager), _form.Team));
         (_form, _opening) = (new CycleForm(), false);
         await LoadAsync();

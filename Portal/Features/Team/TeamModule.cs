@@ -14,6 +14,8 @@ public static class TeamModule
         builder.Services.AddScoped<OneOnOneService>();
         builder.Services.AddScoped<PlanService>();
         builder.Services.AddScoped<ReviewService>();
+        builder.Services.AddScoped<ReviewCycleService>();
+        builder.Services.AddScoped<PeerFeedbackService>();
         builder.Services.AddScoped<OnboardingService>();
         builder.Services.AddScoped<TeamHealthService>();
     }
@@ -94,14 +96,14 @@ public static class TeamModule
             .WithSummary("Gives the self-review (part \"self\", by a manager) or the manager review (\"manager\", from above or an admin) a new deadline.");
         api.MapPost("/reviews/{id:int}/peers", (ClaimsPrincipal user, ReviewService s, int id, PeerRequestInput input, CancellationToken ct) => s.RequestPeerAsync(user, id, input, ct))
             .WithSummary("Asks a peer (handle) for feedback.");
-        api.MapGet("/peer-feedback", (ClaimsPrincipal user, ReviewService s, CancellationToken ct) => s.PeerRequestsAsync(user, ct))
+        api.MapGet("/peer-feedback", (ClaimsPrincipal user, PeerFeedbackService s, CancellationToken ct) => s.PeerRequestsAsync(user, ct))
             .WithSummary("Feedback asked of the caller.");
-        api.MapPut("/peer-feedback/{id:int}", (ClaimsPrincipal user, ReviewService s, int id, PeerAnswerInput input, CancellationToken ct) => s.AnswerPeerAsync(user, id, input, ct))
+        api.MapPut("/peer-feedback/{id:int}", (ClaimsPrincipal user, PeerFeedbackService s, int id, PeerAnswerInput input, CancellationToken ct) => s.AnswerPeerAsync(user, id, input, ct))
             .WithSummary("Writes (or declines) feedback asked of the caller, before the peer deadline.");
-        api.MapGet("/review-cycles", (ClaimsPrincipal user, ReviewService s, CancellationToken ct) => s.CyclesAsync(user, ct))
+        api.MapGet("/review-cycles", (ClaimsPrincipal user, ReviewCycleService s, CancellationToken ct) => s.CyclesAsync(user, ct))
             .WithSummary("Review cycles with the states of the reviews the caller may see.");
-        api.MapGet("/review-cycles/{id:int}", (ClaimsPrincipal user, ReviewService s, int id, CancellationToken ct) => s.CycleAsync(user, id, ct));
-        api.MapPost("/review-cycles", async (ClaimsPrincipal user, ReviewService s, CycleInput input, CancellationToken ct) =>
+        api.MapGet("/review-cycles/{id:int}", (ClaimsPrincipal user, ReviewCycleService s, int id, CancellationToken ct) => s.CycleAsync(user, id, ct));
+        api.MapPost("/review-cycles", async (ClaimsPrincipal user, ReviewCycleService s, CycleInput input, CancellationToken ct) =>
         {
             var cycle = await s.OpenCycleAsync(user, input, ct);
             return Results.Created($"/api/review-cycles/{cycle.Id}", cycle);
