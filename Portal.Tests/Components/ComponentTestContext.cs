@@ -36,12 +36,15 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Portal.Features.Alerts.AlertService>();
         Services.AddScoped<Portal.Features.Alerts.IntegrationService>();
         Services.AddScoped<Portal.Features.OnCall.OnCallService>();
+        Services.AddScoped<Portal.Features.OnCall.OverrideService>();
         Services.AddScoped<Portal.Features.OnCall.EscalationService>();
+        Services.AddScoped<Portal.Features.OnCall.EscalationPolicyService>();
         Services.AddScoped<Portal.Features.OnCall.SwapService>();
         Services.AddScoped<Portal.Features.OnCall.CalendarFeedService>();
         Services.AddScoped<Portal.Features.OnCall.OnCallLoadService>();
         Services.AddScoped<Portal.Features.OnCall.HandoffService>();
         Services.AddScoped<Portal.Features.Runbooks.RunbookService>();
+        Services.AddScoped<Portal.Features.Runbooks.IncidentRunbookService>();
         Services.AddScoped<Portal.Features.Rca.RcaService>();
         Services.AddScoped<Portal.Features.Rca.ActionItemService>();
         Services.AddScoped<Portal.Features.Rca.RecurrenceService>();

@@ -20,7 +20,7 @@ public class ScheduleCalendarTests : ComponentTestContext
             var id = await db.Schedules.Where(s => s.Name == DemoSchedules.FollowTheSun).Select(s => s.Id).SingleAsync(Ct);
             var cover = World.People.First(p => p.Role == PortalRole.Engineer);
             // Friday 20 November, 10:00–12:00 UTC (the clock reads 09:00 UTC).
-            await Services.GetRequiredService<OnCallService>().CreateOverrideAsync(admin,
+            await Services.GetRequiredService<OverrideService>().CreateOverrideAsync(admin,
                 new OverrideRequest(id, cover.Handle, Clock.GetUtcNow().AddHours(1), Clock.GetUtcNow().AddHours(3), "Cover"), Ct);
 
             var page = Render<ScheduleCalendarPage>(p => p.Add(x => x.Id, id));

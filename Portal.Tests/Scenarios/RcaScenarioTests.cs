@@ -100,7 +100,12 @@ public sealed class RcaScenarioTests : IAsyncDisposable
         var past = await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Pin keep-alive", owner = Author.Handle, dueDate = "2026-11-01" });
         Assert.Contains("is in the past", await past.ProblemTextAsync(), StringComparison.Ordinal);
         var prevent = await (await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Pin the gateway client's keep-alive", owner = Author.Handle, dueDate = "2026-12-01", kind = "Prevent", priority = "P1" })).JsonAsync();
-        await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Alert on pool saturation", owner = Reviewer.Handle, dueDate = "2026-12-04", kind = "Detect" });
+        var detect = await author.PostJsonAsync($"/api/rcas/{id}/action-items", new { title = "Alert on pool saturation", owner = Reviewer.Handle, dueDate = "2026-12-04", kind = "Detect" });
+        // The answer's Location is the new item, and it can be read there.
+        Assert.Equal(HttpStatusCode.Created, detect.StatusCode);
+        var added = await (await author.GetAsync(detect.Headers.Location!, Ct)).JsonAsync();
+        Assert.Equal(((await detect.JsonAsync()).GetProperty("id").GetInt32(), "Alert on pool saturation"), (added.GetProperty("id").GetInt32(), added.GetProperty("title").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await author.GetAsync(new Uri("/api/action-items/999999", UriKind.Relative), Ct)).StatusCode);
 
         // Review: the author cannot approve their own; a stranger cannot either; the reviewer sends it back, then approves.
         Assert.Equal(HttpStatusCode.OK, (await author.PostJsonAsync($"/api/rcas/{id}/submit", new { })).StatusCode);

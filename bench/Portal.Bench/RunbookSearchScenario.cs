@@ -2,10 +2,8 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Features.Runbooks;
 using Portal.Infrastructure.Data;
-using Portal.Infrastructure.Live;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Runbooks;
 
@@ -37,7 +35,7 @@ internal static class RunbookSearchScenario
             var options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connection).Options;
             var factory = new PortalDbContextFactory<SqlitePortalDbContext>(new PooledDbContextFactory<SqlitePortalDbContext>(options));
             await PrepareAsync(factory, count);
-            var service = new RunbookService(factory, new MarkdownRenderer(), new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), TimeProvider.System);
+            var service = new RunbookService(factory, new MarkdownRenderer(), TimeProvider.System);
             Console.WriteLine($"runbook-search: {count:N0} runbooks; {Queries.Length} queries, 40 rounds each");
 
             var search = await MeasureAsync(async q =>

@@ -8,7 +8,6 @@ using Portal.Features.OnCall;
 using Portal.Infrastructure.Data;
 using Portal.Infrastructure.Live;
 using Portal.Shared.Metrics;
-using Portal.Features.Notifications;
 
 namespace Portal.Bench;
 
@@ -33,8 +32,7 @@ internal static class WbrScenario
             var clock = TimeProvider.System;
             var feed = new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance);
             var audit = new Portal.Infrastructure.Auth.AuditWriter(factory, clock, new Portal.Infrastructure.Web.ClientOrigin());
-            var oncall = new OnCallService(factory, clock, feed, new NotificationService(factory, feed, clock, new DeliverySignal(), audit,
-                new Portal.Shared.OnCall.OutboundAddresses(), new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), audit);
+            var oncall = new OnCallService(factory, clock, audit);
             var metrics = new MetricsService(factory, oncall, new MetricsOptions(), clock);
             var packs = new ReviewPackService(factory, metrics, clock);
             var week = ReportingCalendar.Shift(ReportingCalendar.WeekOf(clock.GetUtcNow(), metrics.Zone), -1, metrics.Zone).Name;

@@ -22,7 +22,7 @@ public sealed partial class AsCodeEditorPage
 
     [Parameter] public int? Id { get; set; }
     [Inject] private OnCallService OnCall { get; set; } = default!;
-    [Inject] private EscalationService Escalation { get; set; } = default!;
+    [Inject] private EscalationPolicyService Escalation { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;

@@ -12,7 +12,9 @@ public static class OnCallModule
     public static void AddOnCallModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<OnCallService>();
+        builder.Services.AddScoped<OverrideService>();
         builder.Services.AddScoped<EscalationService>();
+        builder.Services.AddScoped<EscalationPolicyService>();
         builder.Services.AddScoped<SwapService>();
         builder.Services.AddScoped<CalendarFeedService>();
         builder.Services.AddScoped<OnCallLoadService>();
@@ -25,6 +27,8 @@ public static class OnCallModule
 
     public static void MapOnCallModule(this WebApplication app)
     {
+        // Calls outside the groups below: who is on call, load, an incident's escalation.
+        var root = app.MapApi("/api", PortalPolicies.Engineer, "On-call");
         var schedules = app.MapApi("/api/schedules", PortalPolicies.Engineer, "On-call");
         schedules.MapGet("", (OnCallService oncall, CancellationToken ct) => oncall.ListAsync(ct))
             .WithSummary("Every schedule with its team and who is on call now.");
@@ -50,31 +54,29 @@ public static class OnCallModule
         }).WithSummary("The final shifts (person, UTC start and end, layer or override), each layer's shifts and the gaps; 7 days from now by default.");
 
         var overrides = app.MapApi("/api/overrides", PortalPolicies.Engineer, "On-call");
-        overrides.MapGet("", (OnCallService oncall, int? schedule, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        overrides.MapGet("", (OverrideService oncall, int? schedule, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
             oncall.OverridesAsync(schedule, from, to, ct))
             .WithSummary("Overrides that have not ended (or that end after 'from'), optionally of one schedule.");
-        overrides.MapPost("", async (ClaimsPrincipal user, OnCallService oncall, OverrideRequest request, CancellationToken ct) =>
+        overrides.MapPost("", async (ClaimsPrincipal user, OverrideService oncall, OverrideRequest request, CancellationToken ct) =>
         {
             var created = await oncall.CreateOverrideAsync(user, request, ct);
             return Results.Created($"/api/overrides/{created.Id}", created);
         }).WithSummary("Puts someone on call for a window; by that person, their manager or an admin. Overlaps are refused, naming the other override.");
-        overrides.MapDelete("/{id:int}", async (ClaimsPrincipal user, OnCallService oncall, int id, CancellationToken ct) =>
+        overrides.MapDelete("/{id:int}", async (ClaimsPrincipal user, OverrideService oncall, int id, CancellationToken ct) =>
         {
             await oncall.DeleteOverrideAsync(user, id, ct);
             return Results.NoContent();
         }).WithSummary("Removes an override.");
 
-        app.MapGet("/api/oncall", (OnCallService oncall, string? team, string? region, DateTimeOffset? at, CancellationToken ct) =>
+        root.MapGet("/oncall", (OnCallService oncall, string? team, string? region, DateTimeOffset? at, CancellationToken ct) =>
             oncall.OnCallAsync(string.IsNullOrWhiteSpace(team) ? null : team.Trim(), Regions.ParseFilter(region), at, ct))
-            .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("Who is on call on each schedule, now or at 'at', filtered by team slug and region.");
 
-        app.MapGet("/api/oncall/load", (OnCallLoadService load, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? team, string? person, CancellationToken ct) =>
+        root.MapGet("/oncall/load", (OnCallLoadService load, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? team, string? person, CancellationToken ct) =>
         {
             var end = to ?? clock.GetUtcNow();
             return load.LoadAsync(from ?? end.AddDays(-28), end, string.IsNullOrWhiteSpace(person) ? null : [.. person.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)], team, ct);
-        }).RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
-            .WithSummary("On-call load per person (the last 28 days by default): hours on call and off-hours in their zone, pages, off-hours pages, and night pages that woke them. Filter by team slug or handles (comma-separated).");
+        }).WithSummary("On-call load per person (the last 28 days by default): hours on call and off-hours in their zone, pages, off-hours pages, and night pages that woke them. Filter by team slug or handles (comma-separated).");
 
         var handoffs = app.MapApi("/api/handoffs", PortalPolicies.Engineer, "On-call");
         handoffs.MapGet("/mine", (ClaimsPrincipal user, HandoffService service, CancellationToken ct) => service.MineAsync(user, ct))
@@ -86,28 +88,27 @@ public static class OnCallModule
             .WithSummary("Sends (or updates) your handoff for your current shift on a schedule; whoever is on call next is notified.");
 
         var policies = app.MapApi("/api/escalation-policies", PortalPolicies.Engineer, "On-call");
-        policies.MapGet("", (EscalationService escalation, CancellationToken ct) => escalation.ListAsync(ct))
+        policies.MapGet("", (EscalationPolicyService escalation, CancellationToken ct) => escalation.ListAsync(ct))
             .WithSummary("Every escalation policy: levels with their delay and targets, repeats, and the services it is assigned to.");
-        policies.MapGet("/{id:int}", (EscalationService escalation, int id, CancellationToken ct) => escalation.GetAsync(id, ct))
+        policies.MapGet("/{id:int}", (EscalationPolicyService escalation, int id, CancellationToken ct) => escalation.GetAsync(id, ct))
             .WithSummary("One escalation policy as code.");
-        policies.MapPost("", async (ClaimsPrincipal user, EscalationService escalation, EscalationPolicyDocument document, CancellationToken ct) =>
+        policies.MapPost("", async (ClaimsPrincipal user, EscalationPolicyService escalation, EscalationPolicyDocument document, CancellationToken ct) =>
         {
             var created = await escalation.CreateAsync(user, document, ct);
             return Results.Created($"/api/escalation-policies/{created.Id}", created);
         }).RequireAuthorization(PortalPolicies.Manager).WithSummary("Creates a policy (managers and admins). A policy that would hand incidents back to itself is refused.");
-        policies.MapPut("/{id:int}", (ClaimsPrincipal user, EscalationService escalation, int id, EscalationPolicyDocument document, CancellationToken ct) =>
+        policies.MapPut("/{id:int}", (ClaimsPrincipal user, EscalationPolicyService escalation, int id, EscalationPolicyDocument document, CancellationToken ct) =>
             escalation.UpdateAsync(user, id, document, ct))
             .RequireAuthorization(PortalPolicies.Manager).WithSummary("Replaces a policy; version, when given, must match; 'services' (when given) is the whole list of services using it.");
-        policies.MapDelete("/{id:int}", async (ClaimsPrincipal user, EscalationService escalation, int id, CancellationToken ct) =>
+        policies.MapDelete("/{id:int}", async (ClaimsPrincipal user, EscalationPolicyService escalation, int id, CancellationToken ct) =>
         {
             await escalation.DeleteAsync(user, id, ct);
             return Results.NoContent();
         }).RequireAuthorization(PortalPolicies.Manager).WithSummary("Deletes a policy; its services then page nobody.");
-        app.MapGet("/api/incidents/{number}/escalation", async (EscalationService escalation, NotificationService notifications, string number, CancellationToken ct) =>
+        root.MapGet("/incidents/{number}/escalation", async (EscalationService escalation, NotificationService notifications, string number, CancellationToken ct) =>
             Shared.Incidents.IncidentNumber.TryParse(number, out var n)
                 ? Results.Ok(new { escalation = await escalation.StatusAsync(n, ct), deliveries = await notifications.DeliveriesAsync(n, ct) })
                 : Results.Problem(statusCode: 400, title: "Bad incident number", detail: $"'{number}' is not an incident number such as INC-1042."))
-            .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("On-call")
             .WithSummary("Where an incident's escalation stands, and how each outbound delivery of its pages went.");
 
         var swaps = app.MapApi("/api/swaps", PortalPolicies.Engineer, "On-call");

@@ -26,6 +26,7 @@ public partial class OnCallPage : IDisposable
     private string? _newFeedUrl;
 
     [Inject] private OnCallService OnCall { get; set; } = default!;
+    [Inject] private OverrideService Overrides { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private SwapService Swaps { get; set; } = default!;
@@ -105,7 +106,7 @@ public partial class OnCallPage : IDisposable
     {
         _at = Clock.GetUtcNow();
         _rows = await OnCall.OnCallAsync(null, null, _at);
-        _overrides = await OnCall.OverridesAsync(null, _at, null);
+        _overrides = await Overrides.OverridesAsync(null, _at, null);
         _swaps = _user.GetPersonId() is null ? [] : await Swaps.ListAsync(_user);
         _feeds = _user.GetPersonId() is null ? [] : await Feeds.ListAsync(_user);
         if (RendererInfo.IsInteractive)

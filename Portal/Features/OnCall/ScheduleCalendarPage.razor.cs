@@ -58,6 +58,7 @@ public partial class ScheduleCalendarPage
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
 
     [Inject] private OnCallService OnCall { get; set; } = default!;
+    [Inject] private OverrideService Overrides { get; set; } = default!;
     [Inject] private SwapService Swaps { get; set; } = default!;
     [Inject] private OnCallLoadService LoadService { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
@@ -125,7 +126,7 @@ public partial class ScheduleCalendarPage
         _pages = _load.Count == 0 ? [] : (await LoadService.LoadAsync(window.Start.ToDateTimeOffset(), window.End.ToDateTimeOffset(), [.. _load.Select(l => l.Handle)]))
             .ToDictionary(l => l.Handle);
         _gapHours = gaps.Sum(g => (g.End - g.Start).TotalHours);
-        _overrides = await OnCall.OverridesAsync(Id, Clock.GetUtcNow(), null);
+        _overrides = await Overrides.OverridesAsync(Id, Clock.GetUtcNow(), null);
     }
 
     /// <summary>Whole weeks from the Monday on or before the 1st to the Sunday on or after the last day.</summary>
@@ -179,7 +180,7 @@ public partial class ScheduleCalendarPage
 
     private Task SaveOverrideAsync() => SubmitAsync("override", async (start, end) =>
     {
-        var made = await OnCall.CreateOverrideAsync(_user, new OverrideRequest(Id, _form.Person, start, end, _form.Reason));
+        var made = await Overrides.CreateOverrideAsync(_user, new OverrideRequest(Id, _form.Person, start, end, _form.Reason));
         Snackbar.Add($"{made.Name} is on call from {Shell.DayAndTime(made.Start)} to {Shell.DayAndTime(made.End)}.", MudBlazor.Severity.Success);
         await LoadAsync();
     });
@@ -212,7 +213,7 @@ public partial class ScheduleCalendarPage
     {
         try
         {
-            await OnCall.DeleteOverrideAsync(_user, o.Id);
+            await Overrides.DeleteOverrideAsync(_user, o.Id);
             Snackbar.Add($"{o.Name}'s override was removed.", MudBlazor.Severity.Info);
             await LoadAsync();
         }

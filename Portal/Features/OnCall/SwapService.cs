@@ -40,7 +40,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
     {
         var me = user.GetPersonId() ?? throw new AccessDeniedException("Only people of the portal swap shifts.");
         var now = clock.GetUtcNow();
-        var (start, end) = OnCallService.RequireWindow("swap", input.ScheduleId, ("cover", input.Cover, "Name the teammate you ask to cover (their handle)."),
+        var (start, end) = OverrideService.RequireWindow("swap", input.ScheduleId, ("cover", input.Cover, "Name the teammate you ask to cover (their handle)."),
             input.Start, input.End, input.Reason, now);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == input.ScheduleId, cancellationToken)
@@ -225,7 +225,7 @@ public sealed class SwapService(IDbContextFactory<PortalDbContext> factory, Noti
         {
             throw new ConflictException("The window of this swap has passed; ask again for a new one.");
         }
-        var created = await OnCallService.StageOverrideAsync(db, schedule, cover, swap.Start < now ? now : swap.Start, swap.End,
+        var created = await OverrideService.StageOverrideAsync(db, schedule, cover, swap.Start < now ? now : swap.Start, swap.End,
             $"Swap #{swap.Id} with {people[swap.RequesterId].Name}" + (swap.Reason is { } r ? $": {r}" : ""), swap.RequesterId, now,
             id => people.GetValueOrDefault(id)?.Name, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -28,6 +28,7 @@ public static class RcaModule
 
     public static void MapRcaModule(this WebApplication app)
     {
+        var root = app.MapApi("/api", PortalPolicies.Engineer, "RCA");
         var api = app.MapApi("/api/rcas", PortalPolicies.Engineer, "RCA");
         api.MapGet("", (RcaService rcas, RcaState? state, bool? overdue, string? incident, string? author, CancellationToken ct) => rcas.ListAsync(state, overdue ?? false, incident, author, ct))
             .WithSummary("RCAs, newest first; filter by state, overdue, an incident they cover, or the author's handle.");
@@ -85,9 +86,8 @@ public static class RcaModule
             return Results.NoContent();
         }).WithSummary("Deletes an action item.");
 
-        app.MapGet("/api/recurrence-families", async (RecurrenceService recurrence, CancellationToken ct) =>
+        root.MapGet("/recurrence-families", async (RecurrenceService recurrence, CancellationToken ct) =>
             (await recurrence.FamiliesAsync(ct)).Select(f => new { f.Family.Id, f.Family.Key, f.Family.Title, incidents = f.Incidents }))
-            .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("RCA")
             .WithSummary("Families of incidents that are the same problem again (with more than one incident), and which came after the fix.");
     }
 }

@@ -18,6 +18,7 @@ public sealed partial class RunbookPage
     [SupplyParameterFromQuery(Name = "incident")] public string? Incident { get; set; }
 
     [Inject] private RunbookService Runbooks { get; set; } = default!;
+    [Inject] private IncidentRunbookService DuringIncident { get; set; } = default!;
     [Inject] private IncidentQueries Incidents { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -58,16 +59,16 @@ public sealed partial class RunbookPage
         _incident = IncidentNumber.TryParse(Incident, out var number) ? await Incidents.DetailAsync(number) : null;
         if (_incident is { } incident)
         {
-            _done = await Runbooks.DoneStepsAsync(_runbook.Slug, incident.Number);
+            _done = await DuringIncident.DoneStepsAsync(_runbook.Slug, incident.Number);
             if (RendererInfo.IsInteractive)
             {
-                await Runbooks.RecordUseAsync(_user, _runbook.Slug, incident.Number, RunbookUse.Opened);
+                await DuringIncident.RecordUseAsync(_user, _runbook.Slug, incident.Number, RunbookUse.Opened);
                 // Someone else ticking a step on this incident shows here too.
                 _subscription?.Dispose();
                 _subscription = Feed.Subscribe(change => change.Number == incident.Number && change.Kind == TimelineEventKind.RunbookStep
                     ? new ValueTask(InvokeAsync(async () =>
                     {
-                        _done = await Runbooks.DoneStepsAsync(_runbook.Slug, incident.Number);
+                        _done = await DuringIncident.DoneStepsAsync(_runbook.Slug, incident.Number);
                         StateHasChanged();
                     }))
                     : ValueTask.CompletedTask);
@@ -87,7 +88,7 @@ public sealed partial class RunbookPage
     {
         try
         {
-            await Runbooks.TickAsync(_user, _runbook!.Slug, _incident!.Number, step.Number, done);
+            await DuringIncident.TickAsync(_user, _runbook!.Slug, _incident!.Number, step.Number, done);
             _ = done ? _done.Add(step.Number) : _done.Remove(step.Number);
         }
         catch (Exception ex) when (ex is ValidationException or NotFoundException or AccessDeniedException)
@@ -98,7 +99,7 @@ public sealed partial class RunbookPage
 
     private async Task AnswerAsync(RunbookUse answer)
     {
-        await Runbooks.RecordUseAsync(_user, _runbook!.Slug, _incident?.Number, answer);
+        await DuringIncident.RecordUseAsync(_user, _runbook!.Slug, _incident?.Number, answer);
         _answer = answer;
         Snackbar.Add("Thanks: it counts towards which runbooks are suggested and kept current.", MudBlazor.Severity.Info);
     }

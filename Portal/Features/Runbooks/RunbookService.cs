@@ -2,72 +2,22 @@ using System.Security.Claims;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Infrastructure.Web;
 using Portal.Shared;
 using Portal.Shared.Admin;
-using Portal.Shared.Incidents;
-using Portal.Shared.Live;
 using Portal.Shared.Runbooks;
 using Portal.Shared.Team;
-using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 
 namespace Portal.Features.Runbooks;
-
-/// <summary>A runbook as written: what <c>POST</c>/<c>PUT /api/runbooks</c> take. <see cref="BaseRevision"/> is the revision an edit started from.</summary>
-public sealed record RunbookDocument(
-    string? Title, string? Slug, [property: MultiLine, MaxLength(RunbookRules.MaxBody)] string? Body, List<string>? Services = null, List<string>? AlertClasses = null, List<string>? Labels = null,
-    List<string>? Tags = null, string? Team = null, int? ReviewIntervalDays = null, int? BaseRevision = null, [property: MultiLine] string? Message = null);
-
-public sealed record RunbookSummary(
-    int Id, string Slug, string Title, List<string> Services, List<string> Tags, string? Team, DateTimeOffset? LastReviewedAt, bool Stale, int Revision,
-    string? Snippet = null);
-
-public sealed record TocEntry(int Level, string Text, string Anchor);
-
-/// <summary>A runbook to read: Markdown, safe HTML, contents, steps, review state, and how it has been used.</summary>
-public sealed record RunbookView(
-    int Id, string Slug, string Title, string Body, string Html, List<TocEntry> Contents, List<RunbookStep> Steps,
-    List<string> Services, List<string> AlertClasses, List<string> Labels, List<string> Tags, string? Team, int ReviewIntervalDays,
-    DateTimeOffset? LastReviewedAt, string? LastReviewedBy, bool Stale, int Revision, DateTimeOffset UpdatedAt,
-    int OpenedFromIncidents, int Helpful, int NotHelpful);
-
-public sealed record RevisionView(int Number, string Title, string AuthorName, string? Message, DateTimeOffset CreatedAt);
-
-public enum DiffKind
-{
-    Same,
-    Added,
-    Removed,
-}
-
-public sealed record DiffLine(DiffKind Kind, int? Old, int? New, string Text);
-
-/// <summary>A runbook a page suggests for an incident, with why.</summary>
-public sealed record RunbookSuggestion(string Slug, string Title, int Score, List<string> Reasons, bool Stale);
-
-/// <summary>Someone saved the runbook since the edit began: nothing was written; here is what they changed.</summary>
-public sealed class RunbookConflictException(string message, int current, List<DiffLine> theirChanges) : ConflictException(message)
-{
-    public int CurrentRevision { get; } = current;
-    public List<DiffLine> TheirChanges { get; } = theirChanges;
-
-    public override string Title => "Someone saved this runbook first.";
-
-    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
-    {
-        ["currentRevision"] = CurrentRevision, ["theirChanges"] = TheirChanges,
-    };
-}
 
 /// <summary>
 /// Runbooks: browse, search, read, author with revisions, tick steps during an incident, and suggestions for an
 /// incident. Everyone signed in reads and writes runbooks (keeping them current is everyone's job); every change is
 /// a revision with its author, and is audited.
 /// </summary>
-public sealed class RunbookService(IDbContextFactory<PortalDbContext> factory, MarkdownRenderer markdown, ILiveFeed feed, TimeProvider clock)
+public sealed class RunbookService(IDbContextFactory<PortalDbContext> factory, MarkdownRenderer markdown, TimeProvider clock)
 {
     public async Task<List<RunbookSummary>> ListAsync(string? q = null, string? service = null, string? tag = null, string? team = null, bool staleFirst = false,
         int limit = 200, CancellationToken cancellationToken = default)
@@ -234,115 +184,6 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> factory, M
         return lines;
     }
 
-    // ---- during an incident ----
-
-    /// <summary>Ticks (or unticks) a step of a runbook for an incident: one entry on the incident's timeline, seen live by everyone on it.</summary>
-    public async Task TickAsync(ClaimsPrincipal user, string slug, long incident, int step, bool done, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var actor = await ActorAsync(db, user, cancellationToken);
-        var (runbook, _) = await FindAsync(db, slug, cancellationToken);
-        var target = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Number == incident, cancellationToken)
-            ?? throw new NotFoundException($"There is no incident {IncidentNumber.Format(incident)}.");
-        var steps = RunbookRules.Steps(runbook.Body);
-        var chosen = steps.FirstOrDefault(s => s.Number == step) ?? throw new ValidationException("step", $"\"{runbook.Title}\" has {steps.Count} step(s); there is no step {step}.");
-        var now = clock.GetUtcNow();
-        db.Timeline.Add(new TimelineEvent
-        {
-            IncidentNumber = incident, IncidentVersion = target.Version, Kind = TimelineEventKind.RunbookStep, ActorId = actor.Id, ActorName = actor.Name, At = now,
-            Text = $"Step {chosen.Number} '{chosen.Text}' of \"{runbook.Title}\" {(done ? "done" : "undone")} by {actor.Name}", From = runbook.Slug,
-            To = $"{chosen.Number}:{(done ? "done" : "undone")}",
-        });
-        db.AuditEntries.Add(new AuditEntry { At = now, Actor = actor.Handle, ActorId = actor.Id, Action = "runbook.step", Target = target.Key, Detail = $"{runbook.Slug} step {step} {(done ? "done" : "undone")}" });
-        await db.SaveChangesAsync(cancellationToken);
-        await feed.PublishAsync(await IncidentQueries.LiveHintAsync(db, incident, TimelineEventKind.RunbookStep, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>The steps of a runbook ticked for an incident (the latest tick or untick of each wins).</summary>
-    public async Task<HashSet<int>> DoneStepsAsync(string slug, long incident, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var (runbook, _) = await FindAsync(db, slug, cancellationToken);
-        var ticks = await db.Timeline.AsNoTracking().Where(t => t.IncidentNumber == incident && t.Kind == TimelineEventKind.RunbookStep && t.From == runbook.Slug)
-            .OrderBy(t => t.Id).Select(t => t.To).ToListAsync(cancellationToken);
-        var done = new HashSet<int>();
-        foreach (var tick in ticks)
-        {
-            if (tick?.Split(':') is [var n, var state] && int.TryParse(n, out var number))
-            {
-                _ = state == "done" ? done.Add(number) : done.Remove(number);
-            }
-        }
-        return done;
-    }
-
-    /// <summary>Counts a use of a runbook: opened from an incident (once per person and incident), or marked helpful or not (the latest answer counts).</summary>
-    public async Task RecordUseAsync(ClaimsPrincipal user, string slug, long? incident, RunbookUse use, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var (runbook, _) = await FindAsync(db, slug, cancellationToken);
-        var me = user.GetPersonId();
-        var previous = db.RunbookUsages.Where(u => u.RunbookId == runbook.Id && u.PersonId == me && u.IncidentNumber == incident);
-        if (use == RunbookUse.Opened && await previous.AnyAsync(u => u.Kind == RunbookUse.Opened, cancellationToken))
-        {
-            return;
-        }
-        if (use != RunbookUse.Opened)
-        {
-            await previous.Where(u => u.Kind != RunbookUse.Opened).ExecuteDeleteAsync(cancellationToken);
-        }
-        db.RunbookUsages.Add(new RunbookUsage { RunbookId = runbook.Id, IncidentNumber = incident, PersonId = me, Kind = use, At = clock.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Runbooks for an incident, best first: those written for its service, for its alerts' classes and labels, then
-    /// those whose words are closest to its title and description. Each comes with the reasons it was chosen.
-    /// </summary>
-    public async Task<List<RunbookSuggestion>> SuggestAsync(long incident, int limit = 5, CancellationToken cancellationToken = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var subject = await db.Incidents.AsNoTracking().Where(i => i.Number == incident)
-            .Select(i => new { i.Title, i.Description, Service = i.Service == null ? null : i.Service.Slug }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException($"There is no incident {IncidentNumber.Format(incident)}.");
-        var alerts = await db.Alerts.AsNoTracking().Where(a => a.IncidentNumber == incident).Select(a => a.Labels).Take(50).ToListAsync(cancellationToken);
-        var classes = alerts.Select(RunbookRules.AlertClass).OfType<string>().ToHashSet();
-        var labels = alerts.SelectMany(l => l.Select(p => $"{p.Key}={p.Value}")).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var text = await RunbookSearch.SearchAsync(db, $"{subject.Title} {subject.Description}", 10, cancellationToken);
-        var now = clock.GetUtcNow();
-        var scored = new Dictionary<int, (int Score, List<string> Reasons)>();
-        void Add(int id, int score, string reason)
-        {
-            var (s, reasons) = scored.GetValueOrDefault(id, (0, []));
-            reasons.Add(reason);
-            scored[id] = (s + score, reasons);
-        }
-        var runbooks = await db.Runbooks.AsNoTracking().ToListAsync(cancellationToken);
-        foreach (var runbook in runbooks)
-        {
-            if (subject.Service is { } service && runbook.Services.Contains(service, StringComparer.OrdinalIgnoreCase))
-            {
-                Add(runbook.Id, 40, $"written for {service}");
-            }
-            foreach (var alertClass in runbook.AlertClasses.Where(classes.Contains))
-            {
-                Add(runbook.Id, 50, $"alert class {alertClass}");
-            }
-            foreach (var label in runbook.Labels.Where(labels.Contains))
-            {
-                Add(runbook.Id, 20, $"label {label}");
-            }
-        }
-        for (var i = 0; i < text.Count; i++)
-        {
-            Add(text[i].RunbookId, Math.Max(5, 30 - (i * 5)), i == 0 ? "closest words to the incident" : "similar words");
-        }
-        var byId = runbooks.ToDictionary(r => r.Id);
-        return [.. scored.OrderByDescending(s => s.Value.Score).ThenBy(s => byId[s.Key].Title).Take(limit)
-            .Select(s => new RunbookSuggestion(byId[s.Key].Slug, byId[s.Key].Title, s.Value.Score, s.Value.Reasons,
-                RunbookRules.IsStale(byId[s.Key].LastReviewedAt, byId[s.Key].ReviewIntervalDays, now)))];
-    }
-
     // ---- shared ----
 
     internal static async Task<(Runbook Runbook, bool Moved)> FindAsync(PortalDbContext db, string slug, CancellationToken cancellationToken, bool tracked = false)
@@ -461,7 +302,7 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> factory, M
             current.Revision, Diff(from is null ? "" : Text(from), Text(to)));
     }
 
-    private static async Task<Person> ActorAsync(PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    internal static async Task<Person> ActorAsync(PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var id = user.GetPersonId() ?? throw new AccessDeniedException("Only people of the portal write runbooks.");
         return await db.People.AsNoTracking().FirstAsync(p => p.Id == id, cancellationToken);

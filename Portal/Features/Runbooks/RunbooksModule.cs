@@ -15,12 +15,14 @@ public static class RunbooksModule
     public static void AddRunbooksModule(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<RunbookService>();
+        builder.Services.AddScoped<IncidentRunbookService>();
         builder.Services.AddScoped<RunbookSync>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Runbooks").Get<RunbookOptions>() ?? new RunbookOptions());
     }
 
     public static void MapRunbooksModule(this WebApplication app)
     {
+        var root = app.MapApi("/api", PortalPolicies.Engineer, "Runbooks");
         var api = app.MapApi("/api/runbooks", PortalPolicies.Engineer, "Runbooks");
         api.MapGet("", (RunbookService runbooks, string? q, string? service, string? tag, string? team, bool? staleFirst, int? limit, CancellationToken ct) =>
             runbooks.ListAsync(q, service, tag, team, staleFirst ?? false, limit ?? 200, ct))
@@ -47,20 +49,19 @@ public static class RunbooksModule
         api.MapPost("/{slug}/revisions/{number:int}/restore", (ClaimsPrincipal user, RunbookService runbooks, string slug, int number, CancellationToken ct) =>
             runbooks.RestoreAsync(user, slug, number, ct))
             .WithSummary("Saves an old revision again as the newest.");
-        api.MapPost("/{slug}/steps", async (ClaimsPrincipal user, RunbookService runbooks, string slug, TickRequest request, CancellationToken ct) =>
+        api.MapPost("/{slug}/steps", async (ClaimsPrincipal user, IncidentRunbookService runbooks, string slug, TickRequest request, CancellationToken ct) =>
         {
             await runbooks.TickAsync(user, slug, Number(request.Incident), request.Step, request.Done, ct);
             return Results.NoContent();
         }).WithSummary("Ticks (or with done=false unticks) a step for an incident; recorded on the incident's timeline.");
-        api.MapGet("/{slug}/steps", (RunbookService runbooks, string slug, string incident, CancellationToken ct) => runbooks.DoneStepsAsync(slug, Number(incident), ct))
+        api.MapGet("/{slug}/steps", (IncidentRunbookService runbooks, string slug, string incident, CancellationToken ct) => runbooks.DoneStepsAsync(slug, Number(incident), ct))
             .WithSummary("The steps ticked for an incident.");
-        api.MapPost("/{slug}/uses", async (ClaimsPrincipal user, RunbookService runbooks, string slug, UseRequest request, CancellationToken ct) =>
+        api.MapPost("/{slug}/uses", async (ClaimsPrincipal user, IncidentRunbookService runbooks, string slug, UseRequest request, CancellationToken ct) =>
         {
             await runbooks.RecordUseAsync(user, slug, request.Incident is null ? null : Number(request.Incident), request.Use, ct);
             return Results.NoContent();
         }).WithSummary("Records that the runbook was opened from an incident, or was (not) helpful.");
-        app.MapGet("/api/incidents/{number}/runbooks", (RunbookService runbooks, string number, CancellationToken ct) => runbooks.SuggestAsync(Number(number), 5, ct))
-            .RequireAuthorization(PortalPolicies.Engineer).RequireRateLimiting(RateLimits.Api).WithTags("Runbooks")
+        root.MapGet("/incidents/{number}/runbooks", (IncidentRunbookService runbooks, string number, CancellationToken ct) => runbooks.SuggestAsync(Number(number), 5, ct))
             .WithSummary("Runbooks suggested for an incident, best first, each with the reasons.");
 
         var sync = app.MapApi("/api/runbooks-sync", PortalPolicies.Admin, "Runbooks");
