@@ -1,5 +1,3 @@
-using Portal.Infrastructure.Auth;
-using Portal.Infrastructure.Web;
 
 namespace Portal.Features.Alerts;
 
@@ -7,7 +5,7 @@ namespace Portal.Features.Alerts;
 /// Alert ingestion: integrations (keys, targets, mappings). The ingestion endpoints (<c>/v2/enqueue</c>, Alertmanager,
 /// CloudWatch via SNS) and the batch writer build on these.
 /// </summary>
-public static class AlertsModule
+public static partial class AlertsModule
 {
     public static void AddAlertsModule(this WebApplicationBuilder builder)
     {
@@ -20,14 +18,5 @@ public static class AlertsModule
         builder.Services.AddSingleton<SnsGateway>();
         builder.Services.AddSingleton<AlertIngestion>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertIngestion>());
-    }
-
-    public static void MapAlertsModule(this WebApplication app)
-    {
-        app.MapAlertIngestion();
-        var api = app.MapApi("/api/alerts", PortalPolicies.Engineer, "Alerts");
-        api.MapGet("", (AlertService alerts, string? integration, string? dedupKey, string? status, string? incident, string? cursor, int? limit, CancellationToken ct) =>
-            alerts.ListAsync(new AlertQuery(integration, dedupKey, status, incident, cursor, limit ?? 50), ct))
-            .WithSummary("Alerts, newest first, each with its incident; filters integration (name), dedupKey, status, incident; keyset paging with cursor.");
     }
 }

@@ -1,13 +1,10 @@
 using Portal.Components.Layout;
 using Portal.Infrastructure.Auth;
-using Portal.Infrastructure.Web;
-using Portal.Shared.Admin;
-using Portal.Shared.Team;
 
 namespace Portal.Features.Directory;
 
 /// <summary>People, teams, services, regions and the reporting lines: who is who, read by every other module.</summary>
-public static class DirectoryModule
+public static partial class DirectoryModule
 {
     public static void AddDirectoryModule(this WebApplicationBuilder builder)
     {
@@ -15,37 +12,4 @@ public static class DirectoryModule
         builder.Services.AddScoped<IExternalPeople>(sp => sp.GetRequiredService<PeopleService>());
         builder.Services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
     }
-
-    public static void MapDirectoryModule(this WebApplication app)
-    {
-        var api = app.MapApi("/api", PortalPolicies.Engineer, "People and teams");
-        api.MapGet("/people", async (PeopleService people, string? region, string? team, CancellationToken ct) =>
-        {
-            RegionCode? code = null;
-            if (!string.IsNullOrWhiteSpace(region))
-            {
-                if (!Regions.TryParse(region, out var parsed))
-                {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["region"] = [Regions.NotARegion(region)] });
-                }
-                code = parsed;
-            }
-            return Results.Ok((await people.ListAsync(code, team, ct)).Select(PublicPerson.From));
-        }).WithSummary("People, optionally by region code and team slug.");
-        api.MapGet("/people/{handle}", async (PeopleService people, string handle, CancellationToken ct) =>
-            await people.FindAsync(handle, ct) is { } p
-                ? Results.Ok(PublicPerson.From(p))
-                : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no one with the handle '{handle}'."));
-        api.MapGet("/teams", (PeopleService people, CancellationToken ct) => people.TeamsAsync(ct));
-        api.MapGet("/services", (PeopleService people, CancellationToken ct) => people.ServicesAsync(ct));
-        api.MapGet("/regions", () => Regions.All.Select(r => new { code = r.Code, r.Name, timeZone = r.DefaultTimeZone }));
-    }
-}
-
-/// <summary>A person as other people may see them (no preferences).</summary>
-public sealed record PublicPerson(string Handle, string Name, string Email, Shared.Team.PortalRole Role, string? Level,
-    string? Team, RegionCode Region, string TimeZone, string? Manager)
-{
-    public static PublicPerson From(PersonView p) =>
-        new(p.Handle, p.Name, p.Email, p.Role, p.Level, p.TeamSlug, p.Region, p.TimeZone, p.ManagerHandle);
 }

@@ -1,9 +1,6 @@
-using System.Security.Claims;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Retry;
-using Portal.Infrastructure.Auth;
-using Portal.Infrastructure.Web;
 using Portal.Shared.OnCall;
 
 namespace Portal.Features.Notifications;
@@ -12,7 +9,7 @@ namespace Portal.Features.Notifications;
 /// The notification centre (the bell, the notifications page), outbound channels and their deliveries. Every module
 /// tells people things through <see cref="NotificationService.StageAsync"/>, inside its own change.
 /// </summary>
-public static class NotificationsModule
+public static partial class NotificationsModule
 {
     public static void AddNotificationsModule(this WebApplicationBuilder builder)
     {
@@ -57,28 +54,5 @@ public static class NotificationsModule
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
             })
             .AddTimeout(notifications.AttemptTimeout));
-    }
-
-    public static void MapNotificationsModule(this WebApplication app)
-    {
-        var inbox = app.MapApi("/api/notifications", PortalPolicies.Engineer, "Notifications");
-        inbox.MapGet("", (ClaimsPrincipal user, NotificationService notifications, bool? unread, int? limit, CancellationToken ct) =>
-            notifications.ListAsync(user, unread ?? false, limit ?? 50, ct))
-            .WithSummary("Your notifications, newest first.");
-        inbox.MapPost("/read", async (ClaimsPrincipal user, NotificationService notifications, long? id, CancellationToken ct) =>
-            Results.Ok(new { marked = await notifications.MarkReadAsync(user, id, ct) }))
-            .WithSummary("Marks one notification (id) or all of yours read.");
-        inbox.MapGet("/channels", (ClaimsPrincipal user, NotificationService notifications, CancellationToken ct) => notifications.ChannelsAsync(user, ct))
-            .WithSummary("Your outbound channels and your team's.");
-        inbox.MapPost("/channels", async (ClaimsPrincipal user, NotificationService notifications, ChannelRequest request, CancellationToken ct) =>
-        {
-            var created = await notifications.AddChannelAsync(user, request, ct);
-            return Results.Created($"/api/notifications/channels/{created.Id}", created);
-        }).WithSummary("Adds a webhook, Slack, Teams or email channel for you, or for a team (managers).");
-        inbox.MapDelete("/channels/{id:int}", async (ClaimsPrincipal user, NotificationService notifications, int id, CancellationToken ct) =>
-        {
-            await notifications.DeleteChannelAsync(user, id, ct);
-            return Results.NoContent();
-        }).WithSummary("Removes a channel.");
     }
 }
