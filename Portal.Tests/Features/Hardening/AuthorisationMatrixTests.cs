@@ -201,7 +201,7 @@ public sealed class AuthorisationMatrixTests : IAsyncDisposable
             {
                 failures.Add($"{who} {operation} {request.Method} {request.RequestUri}: {(int)response.StatusCode}, expected {expected}: {await response.Content.ReadAsStringAsync(Ct)}");
             }
-            else if (expected is Forbidden or NotFound or Unauthorized && !await RefusalAuditedAsync(who == Who.NoToken ? "anonymous" : null, request))
+            else if (expected is Forbidden or NotFound or Unauthorized && !await RefusalAuditedAsync(who == Who.NoToken ? "anonymous" : null))
             {
                 failures.Add($"{who} {operation} {request.Method} {request.RequestUri}: refused, but no audit row says so");
             }
@@ -235,7 +235,7 @@ public sealed class AuthorisationMatrixTests : IAsyncDisposable
         [Who.OtherTeamEngineer] = otherEngineer, [Who.Admin] = admin, [Who.NoToken] = Unauthorized,
     };
 
-    private async Task<bool> RefusalAuditedAsync(string? actor, HttpRequestMessage request)
+    private async Task<bool> RefusalAuditedAsync(string? actor)
     {
         await using var db = await _portal.Db.CreateDbContextAsync(Ct);
         var latest = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(Ct);

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
-using Portal.Components.Layout;
 using Portal.Shared;
 using Portal.Shared.Metrics;
 
@@ -12,7 +11,6 @@ public sealed partial class ReviewPackPage
 {
     [Inject] private ReviewPackService Packs { get; set; } = default!;
     [Inject] private MetricsService Metrics { get; set; } = default!;
-    [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
 

@@ -100,7 +100,7 @@ public sealed class RcaService(IDbContextFactory<PortalDbContext> factory, Notif
         var actions = await ActionItemService.ViewsAsync(db, db.ActionItems.Where(a => a.RcaId == id), clock.GetUtcNow(), cancellationToken);
         var events = await db.RcaEvents.AsNoTracking().Where(e => e.RcaId == id).OrderBy(e => e.Id)
             .Select(e => new RcaEventView(e.Id, e.Kind, e.Section, e.AuthorName, e.Text, e.At, e.Snapshot != null)).ToListAsync(cancellationToken);
-        var family = await RecurrenceService.FamilyOfAsync(db, numbers, incidents.Count == 0 ? clock.GetUtcNow() : incidents.Min(i => i.TriggeredAt), cancellationToken);
+        var family = await RecurrenceService.FamilyOfAsync(db, numbers, cancellationToken);
         var now = clock.GetUtcNow();
         var author = people[rca.AuthorId];
         return new RcaView(rca.Id, rca.Title, rca.State, author.Handle, author.Name, [.. incidents.OrderBy(i => i.Number).Select(i => i.Key)],

@@ -130,7 +130,7 @@ public sealed class RecurrenceService(IDbContextFactory<PortalDbContext> factory
     }
 
     /// <summary>The other incidents of the families these incidents belong to.</summary>
-    internal static async Task<List<FamilyIncident>> FamilyOfAsync(PortalDbContext db, List<long> numbers, DateTimeOffset before, CancellationToken cancellationToken)
+    internal static async Task<List<FamilyIncident>> FamilyOfAsync(PortalDbContext db, List<long> numbers, CancellationToken cancellationToken)
     {
         var families = await db.FamilyMembers.AsNoTracking().Where(m => numbers.Contains(m.IncidentNumber)).Select(m => m.FamilyId).Distinct().ToListAsync(cancellationToken);
         return await db.FamilyMembers.AsNoTracking().Where(m => families.Contains(m.FamilyId) && !numbers.Contains(m.IncidentNumber))

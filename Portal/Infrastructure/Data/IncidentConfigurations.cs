@@ -23,12 +23,12 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         // The queue's common filters, each ending in Number for keyset paging. "Open" is Status <> 'Resolved', which no
         // composite index can seek, and open incidents are a small share of all: partial indexes hold just them
         // (same SQL on SQLite and PostgreSQL; the queries use the same literal, so the planners pick them).
-        const string Open = "\"Status\" <> 'Resolved'";
-        builder.HasIndex(i => i.Number, "IX_Incidents_Open_Number").HasFilter(Open);
-        builder.HasIndex(i => new { i.Region, i.Number }, "IX_Incidents_Open_Region").HasFilter(Open);
-        builder.HasIndex(i => new { i.Severity, i.Number }, "IX_Incidents_Open_Severity").HasFilter(Open);
-        builder.HasIndex(i => new { i.AssigneeId, i.Number }, "IX_Incidents_Open_Assignee").HasFilter(Open);
-        builder.HasIndex(i => new { i.TeamId, i.Number }, "IX_Incidents_Open_Team").HasFilter(Open);
+        const string openOnly = "\"Status\" <> 'Resolved'";
+        builder.HasIndex(i => i.Number, "IX_Incidents_Open_Number").HasFilter(openOnly);
+        builder.HasIndex(i => new { i.Region, i.Number }, "IX_Incidents_Open_Region").HasFilter(openOnly);
+        builder.HasIndex(i => new { i.Severity, i.Number }, "IX_Incidents_Open_Severity").HasFilter(openOnly);
+        builder.HasIndex(i => new { i.AssigneeId, i.Number }, "IX_Incidents_Open_Assignee").HasFilter(openOnly);
+        builder.HasIndex(i => new { i.TeamId, i.Number }, "IX_Incidents_Open_Team").HasFilter(openOnly);
         builder.HasIndex(i => new { i.Status, i.Number });
         builder.HasIndex(i => new { i.Region, i.Status, i.Number });
         builder.HasIndex(i => new { i.AssigneeId, i.Status, i.Number });
