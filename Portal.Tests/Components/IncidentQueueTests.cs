@@ -7,6 +7,7 @@ using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Components;
 
@@ -63,23 +64,26 @@ public class IncidentQueueTests : ComponentTestContext
         queue.WaitForAssertion(() => Assert.Equal([existing.Key], Keys(queue)));
 
         // Arrives live: inserted at the top, highlighted.
+        var hints = queue.Instance.LiveHints;
         var arrived = await Incidents.CreateAsync(user, new NewIncident("Arrived live", Severity: Severity.SEV2), cancellationToken: Ct);
         var ignored = await Incidents.CreateAsync(user, new NewIncident("Not my filter", Severity: Severity.SEV4), cancellationToken: Ct);
-        await WaitForFeedAsync();
+        await WaitForHintsAsync(queue, hints + 2);
         TickOnce();
         queue.WaitForAssertion(() => Assert.Equal([arrived.Key, existing.Key], Keys(queue)));
         Assert.Contains("queue-row-new", queue.Find($"tr:has(a[href='/incidents/{arrived.Key}'])").ClassName, StringComparison.Ordinal);
         Assert.DoesNotContain(ignored.Key, Keys(queue));
 
         // Changed: updated in place.
+        hints = queue.Instance.LiveHints;
         await Incidents.ActAsync(user, existing.Number, IncidentAction.Acknowledge, cancellationToken: Ct);
-        await WaitForFeedAsync();
+        await WaitForHintsAsync(queue, hints + 1);
         TickOnce();
         queue.WaitForAssertion(() => Assert.Contains("Acknowledged", queue.Find($"tr:has(a[href='/incidents/{existing.Key}'])").TextContent, StringComparison.Ordinal));
 
         // No longer matching: leaves.
+        hints = queue.Instance.LiveHints;
         await Incidents.ChangeSeverityAsync(user, arrived.Number, Severity.SEV4, cancellationToken: Ct);
-        await WaitForFeedAsync();
+        await WaitForHintsAsync(queue, hints + 1);
         TickOnce();
         queue.WaitForAssertion(() => Assert.Equal([existing.Key], Keys(queue)));
 
@@ -96,18 +100,20 @@ public class IncidentQueueTests : ComponentTestContext
         var queue = RenderQueue("/incidents");
         queue.WaitForAssertion(() => Assert.Equal([incident.Key], Keys(queue)));
         var rendersBefore = queue.Instance.OwnRenders;
+        var hints = queue.Instance.LiveHints;
 
         for (var i = 0; i < 100; i++)
         {
             await Incidents.PostAsync(user, incident.Number, $"update {i}", cancellationToken: Ct);
         }
-        await WaitForFeedAsync();
+        await WaitForHintsAsync(queue, hints + 100);
         // A hundred changes, no tick yet: nothing rendered for them.
         Assert.Equal(rendersBefore, queue.Instance.OwnRenders);
 
         TickOnce();
         queue.WaitForAssertion(() => Assert.True(queue.Instance.OwnRenders > rendersBefore));
-        await Task.Delay(200, Xunit.TestContext.Current.CancellationToken);
+        // Anything that tick queued on the renderer has run once this no-op, queued after it, has.
+        await queue.InvokeAsync(() => { });
         Assert.Equal(1, queue.Instance.OwnRenders - rendersBefore);
     }
 
@@ -193,6 +199,7 @@ public class IncidentQueueTests : ComponentTestContext
         Assert.Empty(queue.FindAll("[data-testid=bulk-bar]"));
     }
 
-    // The feed delivers on its own reader; give it a moment to hand the events to the page.
-    private static Task WaitForFeedAsync() => Task.Delay(150, Xunit.TestContext.Current.CancellationToken);
+    // The feed delivers on its own reader: wait until the page has been handed the hints, not for a while.
+    private static Task WaitForHintsAsync(IRenderedComponent<IncidentQueue> queue, long count) =>
+        Eventually.TrueAsync(() => queue.Instance.LiveHints >= count);
 }

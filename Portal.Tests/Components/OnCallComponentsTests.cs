@@ -42,7 +42,9 @@ public class OnCallComponentsTests : ComponentTestContext
 
         // Someone else's notice is not this person's news.
         await Services.GetRequiredService<ILiveFeed>().PublishAsync(new LiveNotice(LiveNotice.ForPerson(me + 1), "page", "Not yours"), Ct);
-        await Task.Delay(200, Ct);
+        // A notice of this person's, sent after, is the sentinel: when it shows, the other one would have too.
+        await Services.GetRequiredService<ILiveFeed>().PublishAsync(new LiveNotice(LiveNotice.ForPerson(me), "page", "Sentinel for this person"), Ct);
+        snackbars.WaitForAssertion(() => Assert.Contains("Sentinel for this person", snackbars.Markup, StringComparison.Ordinal));
         Assert.DoesNotContain("Not yours", snackbars.Markup, StringComparison.Ordinal);
     }
 

@@ -56,7 +56,8 @@ public sealed class DatabaseRestartTests
         // Under load (alerts accepted and still arriving) when the server goes; a busy machine takes longer to get there.
         await Eventually.TrueAsync(() => accepted.Count >= 25, seconds: 30);
         await postgres.StopAsync();
-        await Task.Delay(2000, Ct);
+        // The outage lasts until the nodes have felt it: a sender is told to come back later.
+        await Eventually.TrueAsync(() => !unavailable.IsEmpty, seconds: 30);
         await postgres.StartAsync();
         // The nodes recover by themselves: accepted alerts resume.
         var before = accepted.Count;

@@ -86,7 +86,9 @@ public sealed class RedisLiveFeedTests : IAsyncDisposable
 
         await Eventually.TrueAsync(() => Count(onA, 1) == 1);
         await Eventually.TrueAsync(() => { lock (notices) { return notices.Contains("person:7"); } });
-        await Task.Delay(300, Ct);
+        // A later change is the sentinel: once A has it, any echo of the first would have arrived before it.
+        await b.PublishAsync(Change(2, 1), Ct);
+        await Eventually.TrueAsync(() => Count(onA, 2) == 1 && Count(onB, 2) == 1);
         Assert.Equal(1, Count(onA, 1));
         Assert.Equal(1, Count(onB, 1));   // delivered locally at once, and not again when Redis echoes it back
         subA.Dispose();

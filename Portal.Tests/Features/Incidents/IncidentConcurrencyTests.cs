@@ -134,12 +134,13 @@ public sealed class IncidentConcurrencyTests : IAsyncDisposable
         await NewService().PostAsync(a, incident.Number, "Looking at pacing job.", cancellationToken: Ct);
         await Assert.ThrowsAsync<ConflictException>(() => NewService().ActAsync(a, incident.Number, IncidentAction.Acknowledge, cancellationToken: Ct));
 
-        await Eventually.TrueAsync(() => received.Count >= 3);
-        await Task.Delay(100, Ct);
+        // A last comment is the sentinel: the refused acknowledgement, had it published anything, would come before it.
+        await NewService().PostAsync(a, incident.Number, "Sentinel.", cancellationToken: Ct);
+        await Eventually.TrueAsync(() => { lock (received) { return received.Count >= 4; } });
         lock (received)
         {
-            Assert.Equal([TimelineEventKind.Created, TimelineEventKind.Acknowledged, TimelineEventKind.Comment], received.Select(r => r.Kind));
-            Assert.Equal([1, 2, 2], received.Select(r => r.Version));
+            Assert.Equal([TimelineEventKind.Created, TimelineEventKind.Acknowledged, TimelineEventKind.Comment, TimelineEventKind.Comment], received.Select(r => r.Kind));
+            Assert.Equal([1, 2, 2, 2], received.Select(r => r.Version));
             var ack = received[1];
             Assert.Equal((incident.Number, IncidentStatus.Acknowledged, Severity.SEV2, "budgets", "billing-support-jp"), (ack.Number, ack.Status, ack.Severity, ack.Service, ack.Team));
             Assert.NotNull(ack.Assignee);

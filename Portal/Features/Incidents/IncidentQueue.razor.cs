@@ -89,6 +89,9 @@ public partial class IncidentQueue : IDisposable
     /// <summary>How many times this page itself rendered (its children not counted); tests read it to see coalescing.</summary>
     internal int OwnRenders { get; private set; }
 
+    /// <summary>How many live hints the page has been handed so far.</summary>
+    internal long LiveHints => _live?.Received ?? 0;
+
     protected override void OnAfterRender(bool firstRender) => OwnRenders++;
 
     protected override async Task OnInitializedAsync()

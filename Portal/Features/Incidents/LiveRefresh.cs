@@ -14,6 +14,10 @@ public sealed class LiveRefresh : IDisposable
     private readonly IDisposable _subscription;
     private readonly ITimer _timer;
     private int _dirty;
+    private long _received;
+
+    /// <summary>How many live hints this page has been handed (tests wait on it instead of on time).</summary>
+    public long Received => Interlocked.Read(ref _received);
 
     /// <param name="feed">The node's live feed.</param>
     /// <param name="clock">The clock that drives the ticks.</param>
@@ -24,6 +28,7 @@ public sealed class LiveRefresh : IDisposable
     {
         _subscription = feed.Subscribe(change =>
         {
+            Interlocked.Increment(ref _received);
             if (concerns(change))
             {
                 MarkDirty();
