@@ -8,6 +8,7 @@ using Portal.Components.Layout;
 using Portal.Features.Account;
 using Portal.Infrastructure.Auth;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Components;
 

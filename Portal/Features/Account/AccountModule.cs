@@ -14,7 +14,14 @@ public static partial class AccountModule
 {
     public static void AddAccountModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<ApiTokenService>();
-        builder.Services.AddScoped<DemoSignInService>();
+        builder.Services.AddAccountServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddAccountServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<DemoSignInService>();
+        return services;
     }
 }

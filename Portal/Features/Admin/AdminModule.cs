@@ -5,6 +5,13 @@ public static partial class AdminModule
 {
     public static void AddAdminModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<AuditService>();
+        builder.Services.AddAdminServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddAdminServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<AuditService>();
+        return services;
     }
 }

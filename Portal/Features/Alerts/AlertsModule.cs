@@ -9,14 +9,21 @@ public static partial class AlertsModule
 {
     public static void AddAlertsModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<IntegrationService>();
-        builder.Services.AddScoped<AlertService>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Alerts").Get<AlertIngestionOptions>() ?? new AlertIngestionOptions());
-        builder.Services.AddSingleton<IngestionRateLimiter>();
-        builder.Services.AddMemoryCache();
-        builder.Services.AddHttpClient(SnsGateway.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddSingleton<SnsGateway>();
-        builder.Services.AddSingleton<AlertIngestion>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertIngestion>());
+        builder.Services.AddAlertsServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddAlertsServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<IntegrationService>();
+        services.AddScoped<AlertService>();
+        services.AddSingleton(configuration.GetSection("Alerts").Get<AlertIngestionOptions>() ?? new AlertIngestionOptions());
+        services.AddSingleton<IngestionRateLimiter>();
+        services.AddMemoryCache();
+        services.AddHttpClient(SnsGateway.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<SnsGateway>();
+        services.AddSingleton<AlertIngestion>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertIngestion>());
+        return services;
     }
 }

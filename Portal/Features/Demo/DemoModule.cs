@@ -11,12 +11,19 @@ public static class DemoModule
 {
     public static void AddDemoModule(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
-        builder.Services.AddSingleton<DemoSeeder>();
-        builder.Services.AddSingleton<IStartupSeeder>(sp => sp.GetRequiredService<DemoSeeder>());
-        if (builder.Configuration.GetValue<bool>("Demo:Traffic"))
+        builder.Services.AddDemoServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddDemoServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DemoOptions>(configuration.GetSection("Demo"));
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<IStartupSeeder>(sp => sp.GetRequiredService<DemoSeeder>());
+        if (configuration.GetValue<bool>("Demo:Traffic"))
         {
-            builder.Services.AddHostedService<DemoTraffic>();
+            services.AddHostedService<DemoTraffic>();
         }
+        return services;
     }
 }

@@ -8,8 +8,15 @@ public static partial class DirectoryModule
 {
     public static void AddDirectoryModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<PeopleService>();
-        builder.Services.AddScoped<IExternalPeople>(sp => sp.GetRequiredService<PeopleService>());
-        builder.Services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
+        builder.Services.AddDirectoryServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddDirectoryServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<PeopleService>();
+        services.AddScoped<IExternalPeople>(sp => sp.GetRequiredService<PeopleService>());
+        services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
+        return services;
     }
 }

@@ -17,13 +17,20 @@ public static partial class IncidentsModule
 {
     public static void AddIncidentsModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<IncidentService>();
-        builder.Services.AddScoped<IncidentQueries>();
-        builder.Services.AddScoped<SlaBreachService>();
-        builder.Services.AddScoped<SavedViewService>();
-        builder.Services.AddScoped<SlaPolicyService>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
-        builder.Services.AddSingleton<SlaSignal>();
-        builder.Services.AddHostedService<SlaBreachProcessor>();
+        builder.Services.AddIncidentsServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddIncidentsServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<IncidentService>();
+        services.AddScoped<IncidentQueries>();
+        services.AddScoped<SlaBreachService>();
+        services.AddScoped<SavedViewService>();
+        services.AddScoped<SlaPolicyService>();
+        services.AddSingleton(configuration.GetSection("Sla").Get<SlaProcessorOptions>() ?? new SlaProcessorOptions());
+        services.AddSingleton<SlaSignal>();
+        services.AddHostedService<SlaBreachProcessor>();
+        return services;
     }
 }

@@ -9,13 +9,20 @@ public static partial class MetricsModule
 {
     public static void AddMetricsModule(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions();
+        builder.Services.AddMetricsServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddMetricsServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions();
         if (!TimeZones.IsValid(options.ReportingZone))
         {
             throw new InvalidOperationException($"Metrics:ReportingZone '{options.ReportingZone}' is not an IANA time zone (e.g. Europe/Dublin).");
         }
-        builder.Services.AddSingleton(options);
-        builder.Services.AddScoped<MetricsService>();
-        builder.Services.AddScoped<ReviewPackService>();
+        services.AddSingleton(options);
+        services.AddScoped<MetricsService>();
+        services.AddScoped<ReviewPackService>();
+        return services;
     }
 }

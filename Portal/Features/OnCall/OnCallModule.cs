@@ -5,17 +5,24 @@ public static partial class OnCallModule
 {
     public static void AddOnCallModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<OnCallService>();
-        builder.Services.AddScoped<OverrideService>();
-        builder.Services.AddScoped<EscalationService>();
-        builder.Services.AddScoped<EscalationPolicyService>();
-        builder.Services.AddScoped<SwapService>();
-        builder.Services.AddScoped<CalendarFeedService>();
-        builder.Services.AddScoped<OnCallLoadService>();
-        builder.Services.AddScoped<HandoffService>();
-        builder.Services.AddSingleton<EscalationSignal>();
-        builder.Services.AddSingleton<Incidents.IIncidentOpened, EscalationStarter>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
-        builder.Services.AddHostedService<EscalationProcessor>();
+        builder.Services.AddOnCallServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddOnCallServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<OnCallService>();
+        services.AddScoped<OverrideService>();
+        services.AddScoped<EscalationService>();
+        services.AddScoped<EscalationPolicyService>();
+        services.AddScoped<SwapService>();
+        services.AddScoped<CalendarFeedService>();
+        services.AddScoped<OnCallLoadService>();
+        services.AddScoped<HandoffService>();
+        services.AddSingleton<EscalationSignal>();
+        services.AddSingleton<Incidents.IIncidentOpened, EscalationStarter>();
+        services.AddSingleton(configuration.GetSection("Escalation").Get<EscalationOptions>() ?? new EscalationOptions());
+        services.AddHostedService<EscalationProcessor>();
+        return services;
     }
 }

@@ -14,11 +14,18 @@ public static partial class RcaModule
 {
     public static void AddRcaModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<RcaService>();
-        builder.Services.AddScoped<ActionItemService>();
-        builder.Services.AddScoped<RecurrenceService>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Rca").Get<RcaOptions>() ?? new RcaOptions());
-        builder.Services.AddSingleton<RcaSignal>();
-        builder.Services.AddHostedService<RcaProcessor>();
+        builder.Services.AddRcaServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddRcaServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<RcaService>();
+        services.AddScoped<ActionItemService>();
+        services.AddScoped<RecurrenceService>();
+        services.AddSingleton(configuration.GetSection("Rca").Get<RcaOptions>() ?? new RcaOptions());
+        services.AddSingleton<RcaSignal>();
+        services.AddHostedService<RcaProcessor>();
+        return services;
     }
 }

@@ -10,9 +10,16 @@ public static partial class RunbooksModule
 {
     public static void AddRunbooksModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<RunbookService>();
-        builder.Services.AddScoped<IncidentRunbookService>();
-        builder.Services.AddScoped<RunbookSync>();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Runbooks").Get<RunbookOptions>() ?? new RunbookOptions());
+        builder.Services.AddRunbooksServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddRunbooksServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<RunbookService>();
+        services.AddScoped<IncidentRunbookService>();
+        services.AddScoped<RunbookSync>();
+        services.AddSingleton(configuration.GetSection("Runbooks").Get<RunbookOptions>() ?? new RunbookOptions());
+        return services;
     }
 }

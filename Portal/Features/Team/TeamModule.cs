@@ -5,13 +5,20 @@ public static partial class TeamModule
 {
     public static void AddTeamModule(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<OperationalRecordService>();
-        builder.Services.AddScoped<OneOnOneService>();
-        builder.Services.AddScoped<PlanService>();
-        builder.Services.AddScoped<ReviewService>();
-        builder.Services.AddScoped<ReviewCycleService>();
-        builder.Services.AddScoped<PeerFeedbackService>();
-        builder.Services.AddScoped<OnboardingService>();
-        builder.Services.AddScoped<TeamHealthService>();
+        builder.Services.AddTeamServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddTeamServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<OperationalRecordService>();
+        services.AddScoped<OneOnOneService>();
+        services.AddScoped<PlanService>();
+        services.AddScoped<ReviewService>();
+        services.AddScoped<ReviewCycleService>();
+        services.AddScoped<PeerFeedbackService>();
+        services.AddScoped<OnboardingService>();
+        services.AddScoped<TeamHealthService>();
+        return services;
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Layout;
 using Portal.Features.Runbooks;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Runbooks;
 
 public class RunbookComponentsTests : ComponentTestContext
 {

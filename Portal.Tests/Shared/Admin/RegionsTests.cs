@@ -1,7 +1,7 @@
 using NodaTime;
 using Portal.Shared.Admin;
 
-namespace Portal.Tests.Shared;
+namespace Portal.Tests.Shared.Admin;
 
 public class RegionsTests
 {

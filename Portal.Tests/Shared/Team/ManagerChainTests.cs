@@ -1,6 +1,6 @@
 using Portal.Shared.Team;
 
-namespace Portal.Tests.Shared;
+namespace Portal.Tests.Shared.Team;
 
 public class ManagerChainTests
 {

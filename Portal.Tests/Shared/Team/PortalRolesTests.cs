@@ -1,7 +1,7 @@
 using Portal.Shared.Admin;
 using Portal.Shared.Team;
 
-namespace Portal.Tests.Shared;
+namespace Portal.Tests.Shared.Team;
 
 public class PortalRolesTests
 {

@@ -2,7 +2,7 @@ using Portal.Shared.Admin;
 using Portal.Shared.Demo;
 using Portal.Shared.Team;
 
-namespace Portal.Tests.Shared;
+namespace Portal.Tests.Shared.Demo;
 
 public class DemoWorldTests
 {

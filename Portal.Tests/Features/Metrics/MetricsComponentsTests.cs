@@ -2,8 +2,9 @@ using Bunit;
 using Portal.Features.Metrics;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Metrics;
 
 public class MetricsComponentsTests : ComponentTestContext
 {

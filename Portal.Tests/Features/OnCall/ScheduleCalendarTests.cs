@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.OnCall;
 using Portal.Shared.Demo;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.OnCall;
 
 public class ScheduleCalendarTests : ComponentTestContext
 {

@@ -3,7 +3,7 @@ using Portal.Shared.Admin;
 using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
 
-namespace Portal.Tests.Shared;
+namespace Portal.Tests.Shared.Demo;
 
 public class DemoIncidentsTests
 {

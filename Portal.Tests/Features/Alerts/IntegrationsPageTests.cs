@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Features.Alerts;
 using Portal.Shared.Alerts;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Alerts;
 
 public class IntegrationsPageTests : ComponentTestContext
 {

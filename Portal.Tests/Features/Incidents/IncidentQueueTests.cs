@@ -9,7 +9,7 @@ using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Incidents;
 
 public class IncidentQueueTests : ComponentTestContext
 {

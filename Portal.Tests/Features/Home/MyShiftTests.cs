@@ -4,8 +4,9 @@ using Portal.Components.Layout;
 using Portal.Features.Home;
 using Portal.Shared.Team;
 using Portal.Features.Directory;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Home;
 
 public class MyShiftTests : ComponentTestContext
 {
@@ -86,10 +87,4 @@ public class MyShiftIncidentTests : ComponentTestContext
         Assert.Contains(late.Key, page.Find("[data-testid=breached]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Unassigned in Japan", page.Markup, StringComparison.Ordinal);
     }
-}
-
-internal static class ShellStateTestExtensions
-{
-    public static async Task SetMeAsync(this ShellState shell, IServiceProvider services, string handle) =>
-        shell.SetMe(await services.GetRequiredService<PeopleService>().FindAsync(handle, Xunit.TestContext.Current.CancellationToken));
 }

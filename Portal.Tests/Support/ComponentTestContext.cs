@@ -10,10 +10,17 @@ using Portal.Infrastructure.Auth;
 using Portal.Features.Demo;
 using Portal.Infrastructure.Web;
 using Portal.Shared.Demo;
-using Portal.Tests.Support;
+using Portal.Features.Alerts;
 using Portal.Features.Directory;
+using Portal.Features.Incidents;
+using Portal.Features.Metrics;
+using Portal.Features.Notifications;
+using Portal.Features.OnCall;
+using Portal.Features.Rca;
+using Portal.Features.Runbooks;
+using Portal.Features.Admin;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Support;
 
 /// <summary>bUnit with MudBlazor, and the portal's real services over a migrated, seeded SQLite file.</summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
@@ -28,55 +35,28 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<Portal.Infrastructure.Live.InMemoryLiveFeed>();
         Services.AddSingleton<Portal.Shared.Live.ILiveFeed>(sp => sp.GetRequiredService<Portal.Infrastructure.Live.InMemoryLiveFeed>());
-        Services.AddScoped<Portal.Features.Incidents.IncidentService>();
-        Services.AddScoped<Portal.Features.Incidents.IncidentQueries>();
-        Services.AddScoped<Portal.Features.Incidents.SlaBreachService>();
-        Services.AddScoped<Portal.Features.Incidents.SavedViewService>();
-        Services.AddScoped<Portal.Features.Incidents.SlaPolicyService>();
-        Services.AddScoped<Portal.Features.Alerts.AlertService>();
-        Services.AddScoped<Portal.Features.Alerts.IntegrationService>();
-        Services.AddScoped<Portal.Features.OnCall.OnCallService>();
-        Services.AddScoped<Portal.Features.OnCall.OverrideService>();
-        Services.AddScoped<Portal.Features.OnCall.EscalationService>();
-        Services.AddScoped<Portal.Features.OnCall.EscalationPolicyService>();
-        Services.AddScoped<Portal.Features.OnCall.SwapService>();
-        Services.AddScoped<Portal.Features.OnCall.CalendarFeedService>();
-        Services.AddScoped<Portal.Features.OnCall.OnCallLoadService>();
-        Services.AddScoped<Portal.Features.OnCall.HandoffService>();
-        Services.AddScoped<Portal.Features.Runbooks.RunbookService>();
-        Services.AddScoped<Portal.Features.Runbooks.IncidentRunbookService>();
-        Services.AddScoped<Portal.Features.Rca.RcaService>();
-        Services.AddScoped<Portal.Features.Rca.ActionItemService>();
-        Services.AddScoped<Portal.Features.Rca.RecurrenceService>();
-        Services.AddSingleton(new Portal.Features.Rca.RcaOptions());
-        Services.AddScoped<Portal.Features.Runbooks.RunbookSync>();
-        Services.AddSingleton(new Portal.Features.Runbooks.RunbookOptions());
-        Services.AddScoped<Portal.Features.Notifications.NotificationService>();
-        Services.AddSingleton(new Portal.Shared.OnCall.OutboundAddresses());
+        // Every module registers its own services, as the app does (with no settings): a new service needs no edit here.
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        Services.AddDirectoryServices(configuration);
+        Services.AddNotificationsServices(configuration);
+        Services.AddAdminServices(configuration);
+        Services.AddTeamServices(configuration);
+        Services.AddAccountServices(configuration);
+        Services.AddIncidentsServices(configuration);
+        Services.AddAlertsServices(configuration);
+        Services.AddOnCallServices(configuration);
+        Services.AddRunbooksServices(configuration);
+        Services.AddRcaServices(configuration);
+        Services.AddMetricsServices(configuration);
+        Services.AddDemoServices(configuration);
+        // What Infrastructure gives the modules in the app.
         Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
-        Services.AddSingleton<Portal.Features.Notifications.DeliverySignal>();
-        Services.AddMemoryCache();
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();
         Services.AddSingleton<Portal.Shared.Live.IPresence, Portal.Infrastructure.Live.InMemoryPresence>();
         Services.AddScoped<ShellState>();
         Services.AddScoped<ClientOrigin>();
         Services.AddScoped<AuditWriter>();
-        Services.AddScoped<Portal.Features.Admin.AuditService>();
-        Services.AddScoped<PeopleService>();
-        Services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
-        Services.AddScoped<OperationalRecordService>();
-        Services.AddScoped<OneOnOneService>();
-        Services.AddScoped<PlanService>();
-        Services.AddScoped<ReviewService>();
-        Services.AddScoped<ReviewCycleService>();
-        Services.AddScoped<PeerFeedbackService>();
-        Services.AddScoped<OnboardingService>();
-        Services.AddScoped<TeamHealthService>();
-        Services.AddSingleton(new Portal.Features.Metrics.MetricsOptions());
-        Services.AddScoped<Portal.Features.Metrics.MetricsService>();
-        Services.AddScoped<Portal.Features.Metrics.ReviewPackService>();
-        Services.AddScoped<DemoSignInService>();
         Services.AddSingleton(_ => _database!.Factory);
     }
 

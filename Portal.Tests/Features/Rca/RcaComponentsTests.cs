@@ -6,8 +6,9 @@ using Portal.Features.Rca;
 using Portal.Shared.Admin;
 using Portal.Shared.Rca;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Rca;
 
 public class RcaComponentsTests : ComponentTestContext
 {

@@ -6,8 +6,9 @@ using Portal.Features.Team;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Team;
 
 public class TeamComponentsTests : ComponentTestContext
 {

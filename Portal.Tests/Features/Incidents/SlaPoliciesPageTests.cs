@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Features.Incidents;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Incidents;
 
 public class SlaPoliciesPageTests : ComponentTestContext
 {

@@ -4,8 +4,9 @@ using Portal.Features.Incidents;
 using Portal.Shared.Alerts;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Incidents;
 
 /// <summary>The incident page lists its alerts and folds a storm of repeated firings into one timeline line.</summary>
 public class IncidentDetailAlertsTests : ComponentTestContext

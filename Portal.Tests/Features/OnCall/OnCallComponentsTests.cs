@@ -9,8 +9,9 @@ using Portal.Shared.Live;
 using Portal.Shared.OnCall;
 using Portal.Shared.Team;
 using Portal.Features.Notifications;
+using Portal.Tests.Support;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.OnCall;
 
 public class OnCallComponentsTests : ComponentTestContext
 {
