@@ -94,7 +94,7 @@ public class LayoutTests : ComponentTestContext
     {
         var page = Render<CascadingValue<HttpContext>>(p => p
             .Add(c => c.Value, new DefaultHttpContext())
-            .AddChildContent<DemoSignIn>());
+            .AddChildContent<DemoSignInPage>());
 
         page.WaitForAssertion(() => Assert.Equal(6, page.FindAll("[data-testid=demo-team]").Count));
         var groups = page.FindAll("[data-testid=demo-team]");

@@ -11,7 +11,7 @@ public class IntegrationsPageTests : ComponentTestContext
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private static AngleSharp.Dom.IElement Row(IRenderedComponent<Integrations> page) =>
+    private static AngleSharp.Dom.IElement Row(IRenderedComponent<IntegrationsPage> page) =>
         page.FindAll("[data-testid=integrations] tbody tr").Single(r => r.TextContent.Contains("Prometheus EU", StringComparison.Ordinal));
 
     [Fact]
@@ -20,7 +20,7 @@ public class IntegrationsPageTests : ComponentTestContext
         await SignInAsync(p => p.Role == PortalRole.Admin);
         Render<MudBlazor.MudPopoverProvider>();
         Render<MudBlazor.MudSnackbarProvider>();
-        var page = Render<Integrations>();
+        var page = Render<IntegrationsPage>();
         Assert.Contains(Portal.Shared.Demo.DemoWorld.MonitorName, page.Find("[data-testid=integrations]").TextContent, StringComparison.Ordinal);
 
         page.Find("input[data-testid=integration-name]").Change("Prometheus EU");

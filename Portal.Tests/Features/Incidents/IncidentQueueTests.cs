@@ -26,14 +26,14 @@ public class IncidentQueueTests : ComponentTestContext
 
     private IncidentService Incidents => Services.GetRequiredService<IncidentService>();
 
-    private IRenderedComponent<IncidentQueue> RenderQueue(string url)
+    private IRenderedComponent<IncidentQueuePage> RenderQueue(string url)
     {
         Render<MudBlazor.MudPopoverProvider>();
         Services.GetRequiredService<NavigationManager>().NavigateTo(url);
-        return Render<IncidentQueue>();
+        return Render<IncidentQueuePage>();
     }
 
-    private static List<string> Keys(IRenderedComponent<IncidentQueue> queue) =>
+    private static List<string> Keys(IRenderedComponent<IncidentQueuePage> queue) =>
         [.. queue.FindAll("[data-testid=incident-link]").Select(a => a.TextContent)];
 
     private void TickOnce() => Clock.Advance(LiveRefresh.Tick);
@@ -200,6 +200,6 @@ public class IncidentQueueTests : ComponentTestContext
     }
 
     // The feed delivers on its own reader: wait until the page has been handed the hints, not for a while.
-    private static Task WaitForHintsAsync(IRenderedComponent<IncidentQueue> queue, long count) =>
+    private static Task WaitForHintsAsync(IRenderedComponent<IncidentQueuePage> queue, long count) =>
         Eventually.TrueAsync(() => queue.Instance.LiveHints >= count);
 }

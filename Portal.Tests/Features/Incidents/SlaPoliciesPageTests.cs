@@ -16,7 +16,7 @@ public class SlaPoliciesPageTests : ComponentTestContext
     {
         await SignInAsync(p => p.Role == PortalRole.Admin);
         Render<MudBlazor.MudSnackbarProvider>();
-        var page = Render<SlaPolicies>();
+        var page = Render<SlaPoliciesPage>();
 
         Assert.True(page.Find("button[data-testid=save-SEV2]").HasAttribute("disabled"));
         page.Find("input[data-testid=ack-SEV2]").Change("10");
@@ -33,7 +33,7 @@ public class SlaPoliciesPageTests : ComponentTestContext
     public async Task AnEngineerReadsThemWithoutEditing()
     {
         await SignInAsync(p => p.Role == PortalRole.Engineer);
-        var page = Render<SlaPolicies>();
+        var page = Render<SlaPoliciesPage>();
 
         Assert.Empty(page.FindAll("input"));
         Assert.Contains("Only admins change them.", page.Markup, StringComparison.Ordinal);

@@ -17,8 +17,6 @@ public sealed record IncidentRow(
     DateTimeOffset TriggeredAt, DateTimeOffset UpdatedAt, int Version, bool Breached,
     DateTimeOffset? AcknowledgedAt = null, DateTimeOffset? MitigatedAt = null, DateTimeOffset? ResolvedAt = null);
 
-public sealed record TimelineEntry(long Id, TimelineEventKind Kind, string Actor, DateTimeOffset At, string? Text, string? From, string? To);
-
 /// <summary>An incident with everything the detail page and <c>GET /api/incidents/{number}</c> show.</summary>
 public sealed record IncidentDetail(
     long Number, string Key, string Title, string? Description, Severity Severity, IncidentStatus Status,

@@ -11,7 +11,7 @@ using Portal.Features.Directory;
 namespace Portal.Features.Team;
 
 /// <summary>Reviews: what waits for the viewer, feedback asked of them, cycles and their progress, and opening a cycle (managers).</summary>
-public sealed partial class ReviewsPage
+public sealed partial class ReviewListPage
 {
     [Inject] private ReviewService Reviews { get; set; } = default!;
     [Inject] private ReviewCycleService Cycles { get; set; } = default!;

@@ -1,7 +1,6 @@
-using Portal.Features.Incidents;
 using Portal.Shared.Incidents;
 
-namespace Portal.Tests.Features.Incidents;
+namespace Portal.Tests.Shared.Incidents;
 
 public class TimelineFoldingTests
 {

@@ -8,7 +8,7 @@ using Portal.Shared.Team;
 
 namespace Portal.Features.Runbooks;
 
-public sealed partial class RunbooksPage
+public sealed partial class RunbookListPage
 {
     [Inject] private RunbookService Runbooks { get; set; } = default!;
     [Inject] private RunbookSync Sync { get; set; } = default!;

@@ -3,7 +3,7 @@ using Portal.Shared.Team;
 
 namespace Portal.Features.Account;
 
-public partial class DemoSignIn
+public partial class DemoSignInPage
 {
     private sealed record TeamGroup(string Title, IReadOnlyList<PersonView> People);
 

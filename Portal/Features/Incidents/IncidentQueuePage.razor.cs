@@ -14,7 +14,7 @@ using Portal.Shared.Team;
 
 namespace Portal.Features.Incidents;
 
-public partial class IncidentQueue : IDisposable
+public partial class IncidentQueuePage : IDisposable
 {
     private static readonly TimeSpan HighlightFor = TimeSpan.FromSeconds(4);
     private const int PageSize = 50;

@@ -1,6 +1,7 @@
-using Portal.Shared.Incidents;
+namespace Portal.Shared.Incidents;
 
-namespace Portal.Features.Incidents;
+/// <summary>One entry of an incident's timeline as pages and the API show it.</summary>
+public sealed record TimelineEntry(long Id, TimelineEventKind Kind, string Actor, DateTimeOffset At, string? Text, string? From, string? To);
 
 /// <summary>A timeline line as the page shows it: an entry, and how many identical alert firings right after it fold into it.</summary>
 public sealed record TimelineLine(TimelineEntry Entry, int MoreTimes, DateTimeOffset LastAt);

@@ -9,7 +9,7 @@ using Portal.Features.Directory;
 
 namespace Portal.Features.Account;
 
-public partial class Profile : IDisposable
+public partial class ProfilePage : IDisposable
 {
     private IReadOnlyList<ApiTokenView> _tokens = [];
     private CreatedApiToken? _created;

@@ -5,7 +5,7 @@ using MudBlazor;
 
 namespace Portal.Features.Admin;
 
-public partial class AuditLog
+public partial class AuditLogPage
 {
     private MudDataGrid<AuditRow>? _grid;
     private IReadOnlyList<string> _actions = [];
