@@ -1,6 +1,6 @@
 namespace Portal.Shared.Admin;
 
-/// <summary>How critical a service is to advertisers' money: Tier 1 pages at once, Tier 3 can wait for business hours.</summary>
+/// <summary>How much of advertisers' money a service carries (Tier 1 the most). A label: paging follows the service's escalation policy.</summary>
 public enum ServiceTier
 {
     Tier1 = 1,

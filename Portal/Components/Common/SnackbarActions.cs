@@ -14,17 +14,17 @@ public static class SnackbarActions
             await action();
             if (success is not null)
             {
-                snackbar.Add(success, Severity.Success);
+                snackbar.Add(success, MudBlazor.Severity.Success);
             }
             return true;
         }
         catch (ValidationException e)
         {
-            snackbar.Add(e.Messages, Severity.Warning);
+            snackbar.Add(e.Messages, MudBlazor.Severity.Warning);
         }
         catch (Exception e) when (e is ConflictException or NotFoundException or AccessDeniedException)
         {
-            snackbar.Add(e.Message, Severity.Warning);
+            snackbar.Add(e.Message, MudBlazor.Severity.Warning);
         }
         return false;
     }

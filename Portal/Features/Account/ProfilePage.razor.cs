@@ -59,11 +59,11 @@ public partial class ProfilePage : IDisposable
         {
             await People.SetPreferencesAsync(_user, zone, _dark);
             Shell.SetPreferences(zone, _dark);
-            Snackbar.Add(zone is null ? "Saved. Times show in your own zone." : $"Saved. Times show in {zone}.", Severity.Success);
+            Snackbar.Add(zone is null ? "Saved. Times show in your own zone." : $"Saved. Times show in {zone}.", MudBlazor.Severity.Success);
         }
         catch (ValidationException ex)
         {
-            Snackbar.Add(ex.Messages, Severity.Error);
+            Snackbar.Add(ex.Messages, MudBlazor.Severity.Error);
         }
     }
 
@@ -95,11 +95,11 @@ public partial class ProfilePage : IDisposable
         try
         {
             await Tokens.RevokeAsync(_user, token.Id);
-            Snackbar.Add($"Revoked '{token.Name}'.", Severity.Success);
+            Snackbar.Add($"Revoked '{token.Name}'.", MudBlazor.Severity.Success);
         }
         catch (NotFoundException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Warning);
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
         }
         if (_created?.Token.Id == token.Id)
         {

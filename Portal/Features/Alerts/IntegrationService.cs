@@ -6,7 +6,6 @@ using Portal.Infrastructure.Data;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
-using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
 namespace Portal.Features.Alerts;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Portal.Shared.Incidents;
-using Severity = Portal.Shared.Incidents.Severity;
 
 namespace Portal.Features.Incidents;
 

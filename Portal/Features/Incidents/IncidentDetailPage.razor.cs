@@ -6,7 +6,6 @@ using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
-using Severity = Portal.Shared.Incidents.Severity;
 using Portal.Features.Directory;
 
 namespace Portal.Features.Incidents;

@@ -8,7 +8,6 @@ using Portal.Infrastructure.Auth;
 using Portal.Shared;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
-using Severity = Portal.Shared.Incidents.Severity;
 using Portal.Features.Directory;
 using Portal.Shared.Team;
 

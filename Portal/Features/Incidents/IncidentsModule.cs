@@ -1,5 +1,4 @@
 using Portal.Shared;
-using Portal.Shared.Incidents;
 
 namespace Portal.Features.Incidents;
 

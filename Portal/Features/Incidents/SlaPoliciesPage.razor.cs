@@ -2,7 +2,6 @@ using MudBlazor;
 using Portal.Infrastructure.Auth;
 using System.Security.Claims;
 using Portal.Shared;
-using Severity = Portal.Shared.Incidents.Severity;
 
 namespace Portal.Features.Incidents;
 

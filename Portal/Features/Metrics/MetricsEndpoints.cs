@@ -2,7 +2,6 @@ using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared;
 using Portal.Shared.Admin;
-using Portal.Shared.Incidents;
 
 namespace Portal.Features.Metrics;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Portal.Components.Layout;
 using Portal.Shared;
 using Portal.Shared.Admin;
-using Portal.Shared.Incidents;
 using Portal.Features.Directory;
 
 namespace Portal.Features.Metrics;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using MudBlazor;
 using Portal.Infrastructure.Auth;
 using Portal.Shared.Live;
 
@@ -37,7 +36,7 @@ public partial class NotificationBell
             StateHasChanged();
             return;
         }
-        Snackbar.Add(notice.Text, notice.Kind == "page" ? Severity.Error : Severity.Info, options =>
+        Snackbar.Add(notice.Text, notice.Kind == "page" ? MudBlazor.Severity.Error : MudBlazor.Severity.Info, options =>
         {
             options.VisibleStateDuration = notice.Kind == "page" ? 20_000 : 8_000;
             if (notice.Link is { } link)

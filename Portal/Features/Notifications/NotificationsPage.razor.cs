@@ -78,7 +78,7 @@ public sealed partial class NotificationsPage
         try
         {
             var added = await Notifications.AddChannelAsync(_user, new ChannelRequest(_draft.Kind, _draft.Name, _draft.Target, _draft.ForTeam ? Shell.Me?.TeamSlug : null));
-            Snackbar.Add($"Channel \"{added.Name}\" added.", Severity.Success);
+            Snackbar.Add($"Channel \"{added.Name}\" added.", MudBlazor.Severity.Success);
             _secret = added.Secret is { } value ? (added.Name, value) : null;
             _draft = new Draft { Kind = _draft.Kind };
             _channels = await Notifications.ChannelsAsync(_user);
@@ -102,7 +102,7 @@ public sealed partial class NotificationsPage
         }
         catch (Exception ex) when (ex is AccessDeniedException or NotFoundException)
         {
-            Snackbar.Add(ex.Message, Severity.Warning);
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
         }
     }
 

@@ -1,5 +1,4 @@
 using Portal.Shared;
-using Portal.Shared.Incidents;
 using Portal.Shared.Rca;
 using MaxLengthAttribute = System.ComponentModel.DataAnnotations.MaxLengthAttribute;
 

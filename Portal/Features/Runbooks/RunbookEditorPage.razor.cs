@@ -92,7 +92,7 @@ public sealed partial class RunbookEditorPage
         try
         {
             var saved = Slug is null ? await Runbooks.CreateAsync(_user, document) : await Runbooks.UpdateAsync(_user, Slug, document);
-            Snackbar.Add($"Saved \"{saved.Title}\" as revision {saved.Revision}.", Severity.Success);
+            Snackbar.Add($"Saved \"{saved.Title}\" as revision {saved.Revision}.", MudBlazor.Severity.Success);
             Navigation.NavigateTo($"/runbooks/{saved.Slug}");
         }
         catch (RunbookConflictException ex)

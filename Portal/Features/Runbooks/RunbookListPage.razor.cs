@@ -67,7 +67,7 @@ public sealed partial class RunbookListPage
         }
         catch (Exception ex) when (ex is ConflictException or AccessDeniedException)
         {
-            Snackbar.Add(ex.Message, Severity.Warning);
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
         }
     }
 
@@ -76,11 +76,11 @@ public sealed partial class RunbookListPage
         try
         {
             var count = await Sync.ExportAsync(_user);
-            Snackbar.Add($"Exported {count} runbooks to {Sync.Folder}.", Severity.Success);
+            Snackbar.Add($"Exported {count} runbooks to {Sync.Folder}.", MudBlazor.Severity.Success);
         }
         catch (Exception ex) when (ex is ConflictException or AccessDeniedException or IOException or UnauthorizedAccessException)
         {
-            Snackbar.Add(ex.Message, Severity.Warning);
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
         }
     }
 

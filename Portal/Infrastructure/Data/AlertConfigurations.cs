@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Shared.Alerts;
-using Portal.Shared.Incidents;
 
 namespace Portal.Infrastructure.Data;
 
