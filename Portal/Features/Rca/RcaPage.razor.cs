@@ -134,7 +134,22 @@ public sealed partial class RcaPage : IDisposable
         _crumbs = [new("RCAs", "/rca"), new($"RCA-{rca.Id}", null, disabled: true)];
     }
 
-    private async Task ReloadAsync() => Show(await Rcas.GetAsync(Id));
+    /// <summary>
+    /// Reads the RCA again, after any save on its way: a save answers with the RCA as it read it, and that answer must not
+    /// replace a newer reload (an action item added meanwhile vanished from the page until the next reload).
+    /// </summary>
+    private async Task ReloadAsync()
+    {
+        await _saving.WaitAsync();
+        try
+        {
+            Show(await Rcas.GetAsync(Id));
+        }
+        finally
+        {
+            _saving.Release();
+        }
+    }
 
     /// <summary>Autosave: the whole document against the version this page holds.</summary>
     private async Task SaveAsync()
