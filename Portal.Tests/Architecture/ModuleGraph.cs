@@ -25,11 +25,11 @@ public sealed class ModuleGraph
 
     public sealed record Use(string FromPart, string FromType, string ToPart, string ToType, bool ToComponent);
 
-    /// <summary>The feature modules' edges that count for cycles: any use except composing another module's component.</summary>
+    /// <summary>The feature modules' edges: every use, rendering another module's component included.</summary>
     public IReadOnlyDictionary<string, SortedSet<string>> FeatureEdges()
     {
         var edges = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        foreach (var use in Uses.Where(u => IsFeature(u.FromPart) && IsFeature(u.ToPart) && !u.ToComponent))
+        foreach (var use in Uses.Where(u => IsFeature(u.FromPart) && IsFeature(u.ToPart)))
         {
             if (!edges.TryGetValue(use.FromPart, out var targets))
             {

@@ -1,4 +1,6 @@
 
+using Portal.Features.Incidents;
+
 namespace Portal.Features.Alerts;
 
 /// <summary>
@@ -17,6 +19,7 @@ public static partial class AlertsModule
     {
         services.AddScoped<IntegrationService>();
         services.AddScoped<AlertService>();
+        services.AddIncidentPanel<IncidentAlerts>(10);
         services.AddSingleton(configuration.GetSection("Alerts").Get<AlertIngestionOptions>() ?? new AlertIngestionOptions());
         services.AddSingleton<IngestionRateLimiter>();
         services.AddMemoryCache();

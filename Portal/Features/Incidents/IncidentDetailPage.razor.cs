@@ -27,6 +27,12 @@ public partial class IncidentDetailPage : IDisposable
     private int _ticks;
     // Bumped on every live change: the other modules' panels read their part again.
     private int _refresh;
+    private IncidentPanel[]? _panels;
+
+    private IEnumerable<IncidentPanel> Panels => _panels ??= [.. RegisteredPanels.OrderBy(p => p.Order)];
+
+    private Dictionary<string, object?> PanelParameters(IncidentDetail incident) =>
+        new() { [nameof(IncidentPanelBase.Incident)] = incident, [nameof(IncidentPanelBase.Refresh)] = _refresh };
 
     [Parameter] public string Number { get; set; } = "";
 

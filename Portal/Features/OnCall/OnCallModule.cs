@@ -1,4 +1,6 @@
 
+using Portal.Features.Incidents;
+
 namespace Portal.Features.OnCall;
 
 public static partial class OnCallModule
@@ -14,6 +16,7 @@ public static partial class OnCallModule
         services.AddScoped<OnCallService>();
         services.AddScoped<OverrideService>();
         services.AddScoped<EscalationService>();
+        services.AddIncidentPanel<EscalationPanel>(40);
         services.AddScoped<EscalationPolicyService>();
         services.AddScoped<SwapService>();
         services.AddScoped<CalendarFeedService>();

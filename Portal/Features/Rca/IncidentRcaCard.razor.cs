@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Components;
-using Portal.Features.Incidents;
 using Portal.Shared;
 
 namespace Portal.Features.Rca;
@@ -9,8 +7,6 @@ public partial class IncidentRcaCard
     private List<RcaSummary> _rcas = [];
     private List<RcaSummary> _recurredAfter = [];
     private long? _loaded;
-
-    [Parameter, EditorRequired] public IncidentDetail Incident { get; set; } = default!;
 
     protected override async Task OnParametersSetAsync()
     {

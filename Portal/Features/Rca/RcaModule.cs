@@ -1,4 +1,5 @@
 using Portal.Shared;
+using Portal.Features.Incidents;
 
 namespace Portal.Features.Rca;
 
@@ -21,6 +22,7 @@ public static partial class RcaModule
     public static IServiceCollection AddRcaServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<RcaService>();
+        services.AddIncidentPanel<IncidentRcaCard>(20);
         services.AddScoped<ActionItemService>();
         services.AddScoped<RecurrenceService>();
         services.AddSingleton(configuration.GetSection("Rca").Get<RcaOptions>() ?? new RcaOptions());

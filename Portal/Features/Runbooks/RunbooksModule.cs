@@ -1,4 +1,5 @@
 using Portal.Shared.Runbooks;
+using Portal.Features.Incidents;
 
 namespace Portal.Features.Runbooks;
 
@@ -18,6 +19,7 @@ public static partial class RunbooksModule
     {
         services.AddScoped<RunbookService>();
         services.AddScoped<IncidentRunbookService>();
+        services.AddIncidentPanel<SuggestedRunbooks>(30);
         services.AddScoped<RunbookSync>();
         services.AddSingleton(configuration.GetSection("Runbooks").Get<RunbookOptions>() ?? new RunbookOptions());
         return services;
