@@ -27,6 +27,14 @@ public class MarkdownRendererTests
         Assert.Contains("&lt;b&gt;bold&lt;/b&gt;", Renderer.ToSafeHtml("<b>bold</b>"), StringComparison.Ordinal);
 
     [Fact]
+    public void ATaskListBoxIsNamedByItsItemForScreenReaders()
+    {
+        var html = Renderer.ToSafeDocument("- [x] Drain the workers\n- [ ] Restart the renderer").Html;
+        Assert.Contains("aria-label=\"Done: Drain the workers\"", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"To do: Restart the renderer\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MarkdownStillFormats()
     {
         var html = Renderer.ToSafeHtml("Settlement **stuck** at `step 4`\n\n- [x] drained workers\n- see https://status.example.com");

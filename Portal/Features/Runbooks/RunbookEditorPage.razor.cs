@@ -72,7 +72,9 @@ public sealed partial class RunbookEditorPage
             _form.Body = "Short description: what is wrong and who it hurts.\n\n## Check\n\n1. \n\n## Act\n\n- [ ] \n\n## Escalate\n\n";
         }
         _preview = Markdown.ToSafeDocument(_form.Body).Html;
-        _crumbs = [new("Runbooks", "/runbooks"), Slug is null ? new("New", null, disabled: true) : new(_title, $"/runbooks/{Slug}"), new(Slug is null ? "" : "Edit", null, disabled: true)];
+        _crumbs = Slug is null
+            ? [new("Runbooks", "/runbooks"), new("New", null, disabled: true)]
+            : [new("Runbooks", "/runbooks"), new(_title, $"/runbooks/{Slug}"), new("Edit", null, disabled: true)];
         _loaded = true;
     }
 

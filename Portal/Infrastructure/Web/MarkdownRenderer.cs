@@ -135,6 +135,12 @@ public sealed class MarkdownRenderer
                 link.SetAttribute("rel", "noopener noreferrer nofollow");
                 link.SetAttribute("target", "_blank");
             }
+            // A task list's box gets its item's words as its name, for screen readers (WCAG 4.1.2).
+            if (e.Node is AngleSharp.Dom.IElement { TagName: "INPUT" } box && box.GetAttribute("type") == "checkbox" && box.ParentElement is { } item)
+            {
+                var state = box.HasAttribute("checked") ? "Done" : "To do";
+                box.SetAttribute("aria-label", $"{state}: {item.TextContent.Trim()}");
+            }
         };
         return sanitizer;
     }
