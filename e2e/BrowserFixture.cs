@@ -58,14 +58,30 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own cookies) with a page that records console errors.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPageAsync()
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+    public Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPageAsync() =>
+        NewPageAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+
+    /// <summary>The same on a phone: 390 × 844 CSS pixels, touch, a mobile viewport (an iPhone 12 to 15's size).</summary>
+    public Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPhonePageAsync() =>
+        NewPageAsync(new BrowserNewContextOptions
         {
-            BaseURL = Portal.BaseUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-            TimezoneId = "Europe/Dublin",
+            ViewportSize = new ViewportSize { Width = Phone.Width, Height = Phone.Height },
+            IsMobile = true,
+            HasTouch = true,
+            DeviceScaleFactor = 3,
         });
+
+    public static class Phone
+    {
+        public const int Width = 390;
+        public const int Height = 844;
+    }
+
+    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> NewPageAsync(BrowserNewContextOptions options)
+    {
+        options.BaseURL = Portal.BaseUrl.ToString();
+        options.TimezoneId = "Europe/Dublin";
+        var context = await Browser.NewContextAsync(options);
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);

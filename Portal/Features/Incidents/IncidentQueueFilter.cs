@@ -15,6 +15,14 @@ public sealed record IncidentQueueFilter(
     public IncidentQuery ToQuery(string? cursor, int limit) =>
         new(Status, Severities, Region, Team, Service, Assignee, Mine, Unassigned, Breached, Search, Sort, cursor, limit, From, To);
 
+    /// <summary>How many filters narrow the queue beyond its default (open incidents, newest first): shown on the folded filters' button.</summary>
+    public int ActiveCount =>
+        new[]
+        {
+            Status != "open", Severities is { Count: > 0 }, Region is not null, Team is not null, Service is not null, Assignee is not null,
+            Mine, Unassigned, Breached, !string.IsNullOrWhiteSpace(Search), From is not null || To is not null,
+        }.Count(on => on);
+
     /// <summary>The URL of this view ("/incidents?severity=SEV1,SEV2&amp;region=EU").</summary>
     public string ToUrl()
     {

@@ -29,6 +29,7 @@ public partial class IncidentQueuePage : IDisposable
     private int _pageIndex;
     private string? _nextCursor;
     private bool _loading = true;
+    private bool _filtersOpen;
     private IReadOnlyList<TeamView> _teams = [];
     private IReadOnlyList<ServiceView> _services = [];
     private IReadOnlyList<PersonView>? _people;
