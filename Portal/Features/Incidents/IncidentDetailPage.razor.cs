@@ -27,6 +27,7 @@ public partial class IncidentDetailPage : IDisposable
     private int _ticks;
     // Bumped on every live change: the other modules' panels read their part again.
     private int _refresh;
+    private string? _announcement;
     private IncidentPanel[]? _panels;
 
     private IEnumerable<IncidentPanel> Panels => _panels ??= [.. RegisteredPanels.OrderBy(p => p.Order)];
@@ -106,8 +107,14 @@ public partial class IncidentDetailPage : IDisposable
     {
         if (changed)
         {
+            var previous = _incident;
             _incident = await Queries.DetailAsync(_number) ?? _incident;
             _refresh++;
+            if (previous is not null && _incident is not null)
+            {
+                var seen = previous.Timeline.Select(e => e.Id).ToHashSet();
+                _announcement = LiveAnnouncements.ForIncident(Announced(previous), Announced(_incident), [.. _incident.Timeline.Where(e => !seen.Contains(e.Id))]) ?? _announcement;
+            }
         }
         var presence = Interlocked.Exchange(ref _dirtyPresence, 0) == 1;
         // Once a second for the countdowns, and for "is typing", which fades on its own; idle otherwise.
@@ -118,6 +125,8 @@ public partial class IncidentDetailPage : IDisposable
             StateHasChanged();
         }
     }
+
+    private static AnnouncedIncident Announced(IncidentDetail i) => new(i.Number, i.Key, i.Title, i.Severity, i.Status, i.AssigneeName);
 
     private Task ActAsync(IncidentAction action) => RunAsync(async () =>
     {

@@ -30,6 +30,7 @@ public partial class IncidentQueuePage : IDisposable
     private string? _nextCursor;
     private bool _loading = true;
     private bool _filtersOpen;
+    private string? _announcement;
     private IReadOnlyList<TeamView> _teams = [];
     private IReadOnlyList<ServiceView> _services = [];
     private IReadOnlyList<PersonView>? _people;
@@ -148,7 +149,12 @@ public partial class IncidentQueuePage : IDisposable
                     _highlightUntil[row.Number] = now + HighlightFor;
                 }
             }
+            var previous = _rows;
             (_rows, _fromPrerender) = (page.Items, false);
+            if (highlightNew)
+            {
+                _announcement = LiveAnnouncements.ForQueue([.. previous.Select(Announced)], [.. _rows.Select(Announced)]) ?? _announcement;
+            }
             _nextCursor = page.NextCursor;
             if (!RendererInfo.IsInteractive)
             {
@@ -211,6 +217,8 @@ public partial class IncidentQueuePage : IDisposable
         _pageIndex++;
         await LoadAsync(highlightNew: false);
     }
+
+    private static AnnouncedIncident Announced(IncidentRow r) => new(r.Number, r.Key, r.Title, r.Severity, r.Status, r.AssigneeName);
 
     private string RowClass(IncidentRow row, int index) => _highlightUntil.ContainsKey(row.Number) ? "queue-row-new" : "";
 
