@@ -10,16 +10,17 @@ public sealed record DemoIncident(
     string Title, string? Description, Severity Severity, string ServiceSlug, string TeamSlug, RegionCode Region,
     string? AssigneeHandle, string? CommanderHandle, DateTimeOffset TriggeredAt, DateTimeOffset? AcknowledgedAt,
     DateTimeOffset? MitigatedAt, DateTimeOffset? ResolvedAt, int? AdvertisersAffected, decimal? RevenueAtRiskUsd,
-    IReadOnlyList<string> Tags, string? ResolutionNote);
+    IReadOnlyList<string> Tags, string? ResolutionNote, string? AlertClass = null);
 
 /// <summary>
-/// Ninety days of incident history with a realistic shape, and a dozen incidents open now. Generated from a fixed
+/// Fifteen weeks of incident history with a realistic shape (so that the WBR's 13-week trend starts from a full week), and
+/// a dozen incidents open now. Generated from a fixed
 /// seed relative to <c>now</c>, so the same clock gives the same history.
 /// </summary>
 public static class DemoIncidents
 {
     public const int Seed = 4242;
-    public const int Days = 90;
+    public const int Days = 105;
     public const int OpenNow = 12;
 
     private sealed record ServiceShape(string Slug, double AckMinutes, double ResolveMinutes, double Weight, string[] Titles);
@@ -78,7 +79,7 @@ public static class DemoIncidents
 
     private static DemoIncident Resolved(Random random, DemoWorld world, RegionCode region, DateTimeOffset triggered)
     {
-        var (shape, severity, team, title) = Basics(random, world, region);
+        var (shape, severity, team, title, alertClass) = Basics(random, world, region);
         var people = world.People.Where(p => p.TeamSlug == team.Slug).ToList();
         var speed = severity switch { Severity.SEV1 => 0.4, Severity.SEV2 => 0.7, Severity.SEV3 => 1.0, _ => 1.6 };
         var ack = triggered.AddMinutes(Spread(random, shape.AckMinutes * speed));
@@ -87,13 +88,14 @@ public static class DemoIncidents
         var assignee = people[random.Next(people.Count)].Handle;
         var commander = severity <= Severity.SEV2 ? people.First(p => p.Role == PortalRole.Manager).Handle : null;
         var (advertisers, revenue) = Impact(random, severity);
+        var tags = Tags(random, shape);
         return new DemoIncident(title, null, severity, shape.Slug, team.Slug, region, assignee, commander, triggered, ack, mitigate, resolve,
-            advertisers, revenue, Tags(random, shape), Fixes[random.Next(Fixes.Length)]);
+            advertisers, revenue, tags, Fixes[random.Next(Fixes.Length)], Monitored(tags, alertClass));
     }
 
     private static DemoIncident Open(Random random, DemoWorld world, RegionCode region, DateTimeOffset triggered, DateTimeOffset now, int index)
     {
-        var (shape, severity, team, title) = Basics(random, world, region);
+        var (shape, severity, team, title, alertClass) = Basics(random, world, region);
         if (index == 0)
         {
             severity = Severity.SEV2;
@@ -106,11 +108,12 @@ public static class DemoIncidents
         var assignee = stage == 0 && index % 2 == 0 ? null : people[random.Next(people.Count)].Handle;
         var commander = severity <= Severity.SEV2 ? people.First(p => p.Role == PortalRole.Manager).Handle : null;
         var (advertisers, revenue) = Impact(random, severity);
+        var tags = Tags(random, shape);
         return new DemoIncident(title, "Opened by the demo world. Follow the runbook for the service and keep the timeline current.", severity,
-            shape.Slug, team.Slug, region, assignee, commander, triggered, ack, mitigate, null, advertisers, revenue, Tags(random, shape), null);
+            shape.Slug, team.Slug, region, assignee, commander, triggered, ack, mitigate, null, advertisers, revenue, tags, null, Monitored(tags, alertClass));
     }
 
-    private static (ServiceShape Shape, Severity Severity, DemoTeam Team, string Title) Basics(Random random, DemoWorld world, RegionCode region)
+    private static (ServiceShape Shape, Severity Severity, DemoTeam Team, string Title, string AlertClass) Basics(Random random, DemoWorld world, RegionCode region)
     {
         var shape = Pick(random, Shapes.Select(s => (s, s.Weight)).ToArray());
         var severity = Pick(random, SeverityMix);
@@ -118,7 +121,7 @@ public static class DemoIncidents
         var template = shape.Titles[random.Next(shape.Titles.Length)];
         var title = string.Format(System.Globalization.CultureInfo.InvariantCulture, template,
             2 + random.Next(12), Regions.Get(region).Name, 10 + random.Next(50), 20 + random.Next(60));
-        return (shape, severity, team, title);
+        return (shape, severity, team, title, DemoAlerts.ClassOf(template));
     }
 
     private static (int?, decimal?) Impact(Random random, Severity severity) => severity switch
@@ -128,6 +131,9 @@ public static class DemoIncidents
         Severity.SEV3 => (random.Next(2) == 0 ? null : random.Next(60), random.Next(2) == 0 ? null : random.Next(8_000)),
         _ => (null, null),
     };
+
+    /// <summary>What an advertiser reported has no alert behind it; everything else was caught by a monitor.</summary>
+    private static string? Monitored(List<string> tags, string alertClass) => tags.Contains("customer-reported") ? null : alertClass;
 
     private static List<string> Tags(Random random, ServiceShape shape) =>
         random.Next(3) == 0 ? [shape.Slug, "customer-reported"] : [shape.Slug];

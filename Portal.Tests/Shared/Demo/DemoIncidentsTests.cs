@@ -15,7 +15,7 @@ public class DemoIncidentsTests
         Assert.Equal(History, DemoIncidents.Generate(DemoWorld.Generate(), Now), new DemoIncidentComparer());
 
     [Fact]
-    public void NinetyDaysOfHistoryAndADozenOpenNow()
+    public void FifteenWeeksOfHistoryAndADozenOpenNow()
     {
         Assert.InRange(History.Count, 300, 900);
         Assert.True(History.Min(i => i.TriggeredAt) >= Now.AddDays(-DemoIncidents.Days));

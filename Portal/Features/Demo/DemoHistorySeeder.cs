@@ -1,14 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Infrastructure.Data;
+using Portal.Shared.Alerts;
 using Portal.Shared.Demo;
 using Portal.Shared.OnCall;
-using Portal.Shared.Rca;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
 namespace Portal.Features.Demo;
 
-/// <summary>The demo world's history: 90 days of incidents with their timelines, the pages they sent, and RCAs.</summary>
+/// <summary>The demo world's history: fifteen weeks of incidents with their timelines, the alerts behind them, the pages they sent, and RCAs.</summary>
 internal static class DemoHistorySeeder
 {
     /// <summary>
@@ -81,95 +81,41 @@ internal static class DemoHistorySeeder
     }
 
     /// <summary>
-    /// Corrections of Error for the history's resolved SEV1 and SEV2 incidents, in every state, with action items open,
-    /// overdue and closed; and one family where the problem came back after its fix.
+    /// The alerts behind the history's incidents (<see cref="DemoAlerts"/>), through the demo monitor's integration, each
+    /// on its incident's timeline. Alerts of open incidents stay open, one per dedup key as the unique index demands.
     /// </summary>
-    private static async Task SeedRcasAsync(PortalDbContext db, DemoWorld world, List<Incident> incidents, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task SeedAlertsAsync(PortalDbContext db, List<Incident> rows, IReadOnlyList<DemoIncident> history, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Handle, p => p.Id, cancellationToken);
-        var serious = incidents.Where(i => i.Severity <= Severity.SEV2 && i.ResolvedAt is not null && i.AssigneeId is not null).OrderBy(i => i.TriggeredAt).ToList();
-        var states = new[] { RcaState.Published, RcaState.Published, RcaState.Approved, RcaState.InReview, RcaState.Draft, RcaState.Draft };
-        var created = new List<(RcaDocument Rca, Incident Incident)>();
-        for (var n = 0; n < Math.Min(states.Length, serious.Count); n++)
+        var integration = await db.Integrations.AsNoTracking().Where(i => i.Name == DemoWorld.MonitorName).Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        if (integration is not { } integrationId)
         {
-            var incident = serious[n * serious.Count / states.Length];
-            var author = incident.AssigneeId!.Value;
-            var teamSlug = world.Teams.FirstOrDefault(t => t.Region == incident.Region)?.Slug;
-            var reviewer = people[world.People.First(p => p.Role == PortalRole.Manager && p.TeamSlug == teamSlug).Handle];
-            var resolved = incident.ResolvedAt!.Value;
-            var state = states[n];
-            var complete = state != RcaState.Draft || n == states.Length - 1;
-            var rca = new RcaDocument
-            {
-                Title = $"{incident.Key}: {incident.Title}", State = state, AuthorId = author, Reviewers = [reviewer],
-                Summary = complete ? $"{incident.Title}. Advertisers saw delays until it was resolved {(resolved - incident.TriggeredAt).TotalMinutes:0} minutes later." : null,
-                AdvertisersAffected = incident.AdvertisersAffected, RevenueImpactUsd = incident.RevenueAtRiskUsd, ImpactMinutes = (int)(resolved - incident.TriggeredAt).TotalMinutes,
-                Regions = [incident.Region.ToString()],
-                Timeline = RcaRules.DraftTimeline([incident], [], null).Entries,
-                Whys = complete
-                    ?
-                    [
-                        new WhyNode
-                        {
-                            Question = "Why did it happen?", Answer = "A deploy changed a default that the job relied on.",
-                            Children = [new WhyNode { Question = "Why was the default changed?", Answer = "A library upgrade; its changelog was not read." }, new WhyNode { Question = "Why did tests not catch it?", Answer = "No test covers the job with production-sized data." }],
-                        },
-                    ]
-                    : [],
-                RootCause = complete ? RootCauseCategory.CodeChange : null,
-                ContributingFactors = complete ? "The change went out late on a Friday." : null,
-                WentWell = complete ? "Rollback was quick once the cause was known." : null,
-                Lessons = complete ? "Read upgrade changelogs; test jobs at production size." : null,
-                DueAt = RcaRules.DueAt(incident.Severity, resolved), CreatedAt = resolved.AddHours(2), UpdatedAt = resolved.AddDays(1),
-                PublishedAt = state == RcaState.Published ? resolved.AddDays(4) : null, Version = 3,
-            };
-            db.Rcas.Add(rca);
-            created.Add((rca, incident));
+            return;
         }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var (rca, incident) in created)
+        var open = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < rows.Count; i++)
         {
-            db.RcaIncidents.Add(new RcaIncident { RcaId = rca.Id, IncidentNumber = incident.Number });
-            var resolved = incident.ResolvedAt!.Value;
-            var done = rca.State == RcaState.Published;
-            db.ActionItems.Add(new ActionItem
+            var incident = rows[i];
+            foreach (var a in DemoAlerts.For(history[i], i, now))
             {
-                RcaId = rca.Id, Title = $"Add a test for {incident.Title.ToLowerInvariant()} at production size", OwnerId = rca.AuthorId, Kind = ActionKind.Prevent, Priority = ActionPriority.P1,
-                DueDate = DateOnly.FromDateTime(resolved.AddDays(14).UtcDateTime), Status = done ? ActionStatus.Closed : ActionStatus.Open, CreatedAt = resolved.AddDays(1), Version = 1,
-                ClosedAt = done ? resolved.AddDays(10) : null, ClosedById = done ? rca.AuthorId : null, VerificationNote = done ? "Test in CI; it fails on the old default." : null,
-            });
-            db.ActionItems.Add(new ActionItem
-            {
-                RcaId = rca.Id, Title = "Alert when the job runs 20% slower than its weekly median", OwnerId = rca.Reviewers[0], Kind = ActionKind.Detect, Priority = ActionPriority.P2,
-                DueDate = DateOnly.FromDateTime(resolved.AddDays(21).UtcDateTime), Status = ActionStatus.Open, CreatedAt = resolved.AddDays(1), Version = 1,
-            });
-            foreach (var (kind, at, text) in rca.State switch
-            {
-                RcaState.Published => new[] { (RcaEventKind.Submitted, resolved.AddDays(2), (string?)null), (RcaEventKind.Approved, resolved.AddDays(3), null), (RcaEventKind.Published, resolved.AddDays(4), null) },
-                RcaState.Approved => [(RcaEventKind.Submitted, resolved.AddDays(2), null), (RcaEventKind.Approved, resolved.AddDays(3), null)],
-                RcaState.InReview => [(RcaEventKind.Submitted, resolved.AddDays(2), null), (RcaEventKind.Comment, resolved.AddDays(2).AddHours(3), "Can we say how many advertisers were charged late?")],
-                _ => [],
-            })
-            {
-                db.RcaEvents.Add(new RcaEvent { RcaId = rca.Id, Kind = kind, At = at, Text = text, AuthorId = kind == RcaEventKind.Submitted ? rca.AuthorId : rca.Reviewers[0], AuthorName = "Demo" });
+                var stillOpen = a.ResolvedAt is null && open.Add(a.DedupKey);
+                db.Alerts.Add(new Alert
+                {
+                    IntegrationId = integrationId, DedupKey = a.DedupKey, OpenKey = stillOpen ? a.DedupKey : null,
+                    Status = stillOpen ? AlertStatus.Triggered : AlertStatus.Resolved, IncidentNumber = incident.Number, Summary = a.Summary,
+                    Source = "prometheus", SeverityWord = a.Labels["severity"], Labels = new Dictionary<string, string>(a.Labels), Count = a.Count,
+                    FirstSeenAt = a.FirstSeenAt, LastSeenAt = a.LastSeenAt, ResolvedAt = stillOpen ? null : a.ResolvedAt ?? a.LastSeenAt,
+                });
+                db.Timeline.Add(new TimelineEvent
+                {
+                    IncidentNumber = incident.Number, IncidentVersion = incident.Version, Kind = TimelineEventKind.AlertTriggered, ActorName = DemoWorld.MonitorName,
+                    At = a.FirstSeenAt, Text = a.Summary, From = a.DedupKey,
+                });
             }
-        }
-        // The problem of the first published RCA came back after its fix: a later incident of the same service, linked by hand.
-        if (created.FirstOrDefault(c => c.Rca.State == RcaState.Published) is { Rca: { } fixedRca, Incident: { } original }
-            && incidents.FirstOrDefault(i => i.ServiceId == original.ServiceId && i.TriggeredAt > original.ResolvedAt!.Value.AddDays(10)) is { } again)
-        {
-            var family = new RecurrenceFamily { Key = $"manual:{original.Number}", Title = original.Title, CreatedAt = now };
-            db.Families.Add(family);
-            await db.SaveChangesAsync(cancellationToken);
-            db.FamilyMembers.Add(new FamilyMember { IncidentNumber = original.Number, FamilyId = family.Id, Reason = "linked by hand" });
-            db.FamilyMembers.Add(new FamilyMember { IncidentNumber = again.Number, FamilyId = family.Id, Reason = "linked by hand", RecurredAfterFix = true });
-            (fixedRca.RecurredAfterFix, fixedRca.RecurrenceIncident) = (true, again.Number);
         }
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The incident history, once: only into an empty incidents table.</summary>
-    /// <summary>The 90 days of incident history, with their pages and RCAs; returns how many incidents.</summary>
+    /// <summary>The incident history, once: only into an empty incidents table; with its alerts, pages and RCAs. Returns how many incidents.</summary>
     internal static async Task<int> SeedIncidentsAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await db.Incidents.AnyAsync(cancellationToken))
@@ -252,8 +198,9 @@ internal static class DemoHistorySeeder
             incident.Version = version;
         }
         await db.SaveChangesAsync(cancellationToken);
+        await SeedAlertsAsync(db, rows, history, now, cancellationToken);
         await SeedPagesAsync(db, [.. rows.Select(r => (r, r.Version))], now, cancellationToken);
-        await SeedRcasAsync(db, world, rows, now, cancellationToken);
+        await DemoRcaSeeder.SeedAsync(db, world, rows, now, cancellationToken);
         return rows.Count;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Features.Rca;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
@@ -15,7 +16,7 @@ public sealed class DemoOptions
     /// <summary>true: always seed; false: never; unset: seed an empty database in Development.</summary>
     public bool? Seed { get; set; }
 
-    /// <summary>Whether seeding includes the 90 days of incident history (default true).</summary>
+    /// <summary>Whether seeding includes the fifteen weeks of incident history (default true).</summary>
     public bool History { get; set; } = true;
 }
 
@@ -28,6 +29,7 @@ public sealed class DemoSeeder(
     IOptions<DemoOptions> options,
     IHostEnvironment environment,
     TimeProvider clock,
+    IServiceScopeFactory scopes,
     ILogger<DemoSeeder> logger) : IStartupSeeder
 {
     public async Task SeedIfWantedAsync(CancellationToken cancellationToken)
@@ -60,6 +62,14 @@ public sealed class DemoSeeder(
             await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);
             return count;
         }, cancellationToken);
+        if (incidents > 0)
+        {
+            // The recurrence rules group the history by its alerts, oldest first, as they would have as it happened: so a
+            // problem that came back after its RCA's fix is flagged by the same rule a live incident meets.
+            var alerted = await db.Alerts.AsNoTracking().Select(a => a.IncidentNumber).Distinct().ToListAsync(cancellationToken);
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<RecurrenceService>().AssignFamiliesAsync(alerted, cancellationToken);
+        }
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added", added, incidents);
     }
 
