@@ -61,10 +61,8 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
             .ToList();
         findings.AddRange(found);
         counts.Add((theme, visit.Path, found.Count));
-        if (found.Count > 0)
-        {
-            await page.ScreenshotAsync(new() { Path = Paths.Artifacts($"axe-{theme.Replace(' ', '-')}{visit.Path.Replace('/', '-')}.png"), FullPage = true });
-        }
+        // Every page at 1440 px in each theme, to look at (and, when axe found something, to see where).
+        await page.ScreenshotAsync(new() { Path = Paths.Artifacts($"desktop-{theme.Replace(' ', '-')}{visit.Path.Replace('/', '-')}.png"), FullPage = true });
     }
 
     internal static async Task SwitchToDarkModeAsync(IPage page)

@@ -90,7 +90,7 @@ public static class DemoIncidents
         var (advertisers, revenue) = Impact(random, severity);
         var tags = Tags(random, shape);
         return new DemoIncident(title, null, severity, shape.Slug, team.Slug, region, assignee, commander, triggered, ack, mitigate, resolve,
-            advertisers, revenue, tags, Fixes[random.Next(Fixes.Length)], Monitored(tags, alertClass));
+            advertisers, revenue, tags, Fixes[random.Next(Fixes.Length)], Monitored(tags, alertClass, severity, triggered));
     }
 
     private static DemoIncident Open(Random random, DemoWorld world, RegionCode region, DateTimeOffset triggered, DateTimeOffset now, int index)
@@ -110,7 +110,7 @@ public static class DemoIncidents
         var (advertisers, revenue) = Impact(random, severity);
         var tags = Tags(random, shape);
         return new DemoIncident(title, "Opened by the demo world. Follow the runbook for the service and keep the timeline current.", severity,
-            shape.Slug, team.Slug, region, assignee, commander, triggered, ack, mitigate, null, advertisers, revenue, tags, null, Monitored(tags, alertClass));
+            shape.Slug, team.Slug, region, assignee, commander, triggered, ack, mitigate, null, advertisers, revenue, tags, null, Monitored(tags, alertClass, severity, triggered));
     }
 
     private static (ServiceShape Shape, Severity Severity, DemoTeam Team, string Title, string AlertClass) Basics(Random random, DemoWorld world, RegionCode region)
@@ -132,8 +132,12 @@ public static class DemoIncidents
         _ => (null, null),
     };
 
-    /// <summary>What an advertiser reported has no alert behind it; everything else was caught by a monitor.</summary>
-    private static string? Monitored(List<string> tags, string alertClass) => tags.Contains("customer-reported") ? null : alertClass;
+    /// <summary>
+    /// What an advertiser reported has no alert behind it, nor do two in three of the minor ones (someone noticed them on a
+    /// dashboard); everything else was caught by a monitor.
+    /// </summary>
+    private static string? Monitored(List<string> tags, string alertClass, Severity severity, DateTimeOffset triggered) =>
+        tags.Contains("customer-reported") || (severity >= Severity.SEV4 && triggered.Second % 3 != 0) ? null : alertClass;
 
     private static List<string> Tags(Random random, ServiceShape shape) =>
         random.Next(3) == 0 ? [shape.Slug, "customer-reported"] : [shape.Slug];

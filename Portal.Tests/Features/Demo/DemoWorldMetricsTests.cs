@@ -29,6 +29,11 @@ public sealed class DemoWorldMetricsTests : IAsyncLifetime
         var metrics = scope.ServiceProvider.GetRequiredService<MetricsService>();
         var now = _portal.Clock.GetUtcNow();
         var f = await metrics.FiguresAsync(now.AddDays(-28), now, new MetricsFilter(), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Demo figures, last 28 days: {f.Incidents} incidents, MTTA {f.Mtta.Mean} min, MTTR {f.Mttr.Mean} min, "
+            + $"ack SLA {f.Acknowledge.Percent}%, mitigate SLA {f.Mitigate.Percent}%, breaches {f.AcknowledgeBreaches + f.MitigateBreaches}, recurrence {f.RecurrenceRate}% "
+            + $"({f.RecurredAfterFix} after the fix), RCAs on time {f.RcaOnTime.Met}/{f.RcaOnTime.Of}, actions on time {f.ActionsOnTime.Met}/{f.ActionsOnTime.Of} "
+            + $"({f.ActionsOverdue} overdue), pages {f.Pages} ({f.OffHoursPages} off-hours), {f.AlertsPerIncident} alerts per alerted incident ({f.AlertsJoinedOpenIncident} joined), "
+            + $"{f.Advertisers} advertisers, ${f.RevenueUsd:N0}");
 
         // Incidents, MTTA, MTTR, customer impact.
         Assert.InRange(f.Incidents, 60, 400);
@@ -40,7 +45,7 @@ public sealed class DemoWorldMetricsTests : IAsyncLifetime
         Assert.InRange(f.Mitigate.Percent ?? 0, 30, 99.9);
         Assert.True(f.AcknowledgeBreaches + f.MitigateBreaches > 0);
         // Recurrence, some of it after the fix.
-        Assert.InRange(f.RecurrenceRate ?? 0, 1, 90);
+        Assert.InRange(f.RecurrenceRate ?? 0, 5, 65);
         Assert.True(f.RecurredAfterFix > 0, "nothing recurred after a fix");
         // RCAs and action items: a realistic mix of on time and late, and some overdue now.
         Assert.True(f.RcaOnTime.Of >= 4, $"only {f.RcaOnTime.Of} RCAs due in the period");

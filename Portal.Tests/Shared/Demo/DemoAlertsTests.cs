@@ -21,7 +21,7 @@ public sealed class DemoAlertsTests
         Assert.NotEmpty(reported);
         Assert.All(reported, i => Assert.Empty(DemoAlerts.For(i, 0, Now)));
         var monitored = History.Select((incident, index) => (incident, index)).Where(x => x.incident.AlertClass is not null).ToList();
-        Assert.True(monitored.Count > History.Count / 2);
+        Assert.InRange(monitored.Count, History.Count / 3, History.Count * 3 / 4);
         Assert.All(monitored, x => Assert.NotEmpty(DemoAlerts.For(x.incident, x.index, Now)));
     }
 
