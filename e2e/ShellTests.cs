@@ -195,9 +195,13 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await page.Keyboard.PressAsync("Escape");
 
         // A new browser (no local state) signed in as the same person gets dark mode from the server.
+        // First the server must have it: the menu flips at once, the save follows.
+        await Portal.Tests.Support.Eventually.TrueAsync(async () =>
+        {
+            var me = await page.APIRequest.GetAsync("/api/me");
+            return me.Ok && (await me.TextAsync()).Contains("\"darkMode\":true", StringComparison.Ordinal);
+        });
         var (context2, page2, _) = await browser.NewPageAsync();
-        await Assertions.Expect(page.Locator(".mud-appbar .mud-avatar")).ToBeVisibleAsync();
-        await page.WaitForTimeoutAsync(300);
         await SignInAsync(page2, person.Handle);
         var background = await page2.EvaluateAsync<string>("getComputedStyle(document.querySelector('.mud-main-content') ?? document.body).backgroundColor");
         var luminance = Luminance(background);

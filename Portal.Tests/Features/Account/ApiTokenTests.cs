@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Portal.Shared.Admin;
@@ -39,6 +40,8 @@ public sealed class ApiTokenTests : IAsyncDisposable
         Assert.Equal("billing-support-eu", me.GetProperty("team").GetString());
         Assert.Equal("EU", me.GetProperty("region").GetString());
         Assert.Equal("Europe/Paris", me.GetProperty("timeZone").GetString());
+        Assert.Equal(JsonValueKind.Null, me.GetProperty("displayTimeZone").ValueKind);
+        Assert.False(me.GetProperty("darkMode").GetBoolean());
         _portal.Log.AssertClean();
     }
 

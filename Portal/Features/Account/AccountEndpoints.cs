@@ -40,7 +40,7 @@ public static partial class AccountModule
         var api = app.MapApi("/api/me", PortalPolicies.Engineer, "Me");
         api.MapGet("", async (ClaimsPrincipal user, PeopleService people, CancellationToken ct) =>
             await people.MeAsync(user, ct) is { } me
-                ? Results.Ok(new MeResponse(me.Handle, me.Name, me.Email, me.Role, me.TeamSlug, me.Region, me.TimeZone))
+                ? Results.Ok(new MeResponse(me.Handle, me.Name, me.Email, me.Role, me.TeamSlug, me.Region, me.TimeZone, me.DisplayTimeZone, me.DarkMode))
                 : Results.Problem(statusCode: 404, title: "Not found.", detail: "Your person record no longer exists."))
             .WithSummary("The signed-in person.");
         api.MapGet("/tokens", (ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) => tokens.ListMineAsync(user, ct))

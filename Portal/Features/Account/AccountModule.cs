@@ -3,8 +3,8 @@ using Portal.Shared.Team;
 
 namespace Portal.Features.Account;
 
-/// <summary>The signed-in person as <c>GET /api/me</c> answers.</summary>
-public sealed record MeResponse(string Handle, string Name, string Email, PortalRole Role, string? Team, RegionCode Region, string TimeZone);
+/// <summary>The signed-in person as <c>GET /api/me</c> answers, with their own display preferences (other people never see those).</summary>
+public sealed record MeResponse(string Handle, string Name, string Email, PortalRole Role, string? Team, RegionCode Region, string TimeZone, string? DisplayTimeZone, bool DarkMode);
 
 public sealed record CreateTokenRequest(string? Name, int? ExpiresInDays);
 
