@@ -64,6 +64,9 @@ public sealed partial class KeyboardTests(BrowserFixture browser) : IClassFixtur
         await AssertFocusIsVisibleAsync(page);
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(Field(page, "new-title")).ToBeFocusedAsync();
+        // The walk checks pages as they load; the dialog is checked here, open, once it has faded in.
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.mud-dialog')].every(d => getComputedStyle(d).opacity === '1')");
+        Assert.Empty(await AccessibilityTests.SeriousViolationsAsync(page, "light", "/incidents (new incident dialog)"));
         await page.Keyboard.TypeAsync("Invoices render blank for JP advertisers");
         await TabToAsync(page, "create-incident");
         await AssertFocusIsVisibleAsync(page);
@@ -73,6 +76,7 @@ public sealed partial class KeyboardTests(BrowserFixture browser) : IClassFixtur
 
         await TabToAsync(page, "assign-me");
         await AssertFocusIsVisibleAsync(page);
+        Assert.Empty(await AccessibilityTests.SeriousViolationsAsync(page, "light", "/incidents/{key}, by keyboard"));
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("incident-assignee")).ToHaveTextAsync(Engineer.Name);
 

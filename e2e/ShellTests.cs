@@ -119,7 +119,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(page.GetByTestId("roster")).ToHaveCountAsync(0);
 
         await OpenUserMenuAsync(page);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
         await Assertions.Expect(page.Locator(".mud-main-content").GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
         var me = await page.APIRequest.GetAsync("/api/me");
