@@ -72,10 +72,10 @@ public static class CaseWorkflow
         if (from == CaseStatus.Solved && to != CaseStatus.Closed)
         {
             Reopen(c, now);
-            events.Add(Entry(c, CaseEventKind.Reopened, actor, now, from: Label(from), to: Label(to)));
+            events.Add(Entry(c, CaseEventKind.Reopened, actor, now, from: from.ToString(), to: to.ToString()));
         }
         Move(c, to, calendar, now);
-        events.Add(Entry(c, CaseEventKind.StatusChanged, actor, now, text, Label(from), Label(to)));
+        events.Add(Entry(c, CaseEventKind.StatusChanged, actor, now, text, from.ToString(), to.ToString()));
         return Commit(c, events, now);
     }
 
@@ -95,10 +95,10 @@ public static class CaseWorkflow
             if (from == CaseStatus.Solved && to != CaseStatus.Closed)
             {
                 Reopen(c, now);
-                events.Add(Entry(c, CaseEventKind.Reopened, actor, now, from: Label(from), to: Label(to)));
+                events.Add(Entry(c, CaseEventKind.Reopened, actor, now, from: from.ToString(), to: to.ToString()));
             }
             Move(c, to, calendar, now);
-            events.Add(Entry(c, CaseEventKind.StatusChanged, actor, now, null, Label(from), Label(to)));
+            events.Add(Entry(c, CaseEventKind.StatusChanged, actor, now, null, from.ToString(), to.ToString()));
         }
         return Commit(c, events, now);
     }
@@ -121,10 +121,10 @@ public static class CaseWorkflow
             if (from == CaseStatus.Solved)
             {
                 Reopen(c, now);
-                events.Add(Entry(c, CaseEventKind.Reopened, advertiser, now, "The advertiser wrote again after it was solved.", Label(from), Label(CaseStatus.Open)));
+                events.Add(Entry(c, CaseEventKind.Reopened, advertiser, now, "The advertiser wrote again after it was solved.", from.ToString(), nameof(CaseStatus.Open)));
             }
             Move(c, CaseStatus.Open, calendar, now);
-            events.Add(Entry(c, CaseEventKind.StatusChanged, advertiser, now, null, Label(from), Label(CaseStatus.Open)));
+            events.Add(Entry(c, CaseEventKind.StatusChanged, advertiser, now, null, from.ToString(), nameof(CaseStatus.Open)));
         }
         return Commit(c, events, now);
     }
@@ -168,6 +168,34 @@ public static class CaseWorkflow
         c.UpdatedAt = now;
         events.ForEach(e => e.CaseVersion = c.Version);
         return events;
+    }
+
+    /// <summary>
+    /// The pauses a case's timeline records: each run of pausing statuses, from its status changes (entries name
+    /// statuses by their enum names). The last is open while the case is still paused.
+    /// </summary>
+    public static List<(DateTimeOffset From, DateTimeOffset? To)> PausesFrom(IEnumerable<CaseEvent> timeline)
+    {
+        var pauses = new List<(DateTimeOffset, DateTimeOffset?)>();
+        DateTimeOffset? since = null;
+        foreach (var e in timeline.Where(e => e.Kind == CaseEventKind.StatusChanged).OrderBy(e => e.At).ThenBy(e => e.Id))
+        {
+            var pausing = Enum.TryParse<CaseStatus>(e.To, out var to) && (CaseSla.Pauses(to) || to == CaseStatus.Closed);
+            if (pausing && since is null)
+            {
+                since = e.At;
+            }
+            else if (!pausing && since is { } start)
+            {
+                pauses.Add((start, e.At));
+                since = null;
+            }
+        }
+        if (since is { } open)
+        {
+            pauses.Add((open, null));
+        }
+        return pauses;
     }
 
     /// <summary>"Pending advertiser" for PendingAdvertiser.</summary>

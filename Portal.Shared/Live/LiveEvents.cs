@@ -1,4 +1,5 @@
 using Portal.Shared.Admin;
+using Portal.Shared.Cases;
 using Portal.Shared.Incidents;
 
 namespace Portal.Shared.Live;
@@ -35,6 +36,12 @@ public interface ILiveFeed
     /// </summary>
     IDisposable Subscribe(Func<IncidentChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null);
 
+    /// <summary>Sends a case's change to every subscriber on every node. Call only after the change is committed.</summary>
+    ValueTask PublishAsync(CaseChanged change, CancellationToken cancellationToken = default);
+
+    /// <summary>Receives every case change published from now on, as <see cref="Subscribe"/> does for incidents.</summary>
+    IDisposable SubscribeCases(Func<CaseChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null);
+
     /// <summary>Sends a notice (a person's notification, a schedule change) to every node. Call only after commit.</summary>
     ValueTask PublishAsync(LiveNotice notice, CancellationToken cancellationToken = default);
 
@@ -56,3 +63,18 @@ public sealed record LiveNotice(string Topic, string Kind, string Text, string? 
 
     public static string ForSchedule(int scheduleId) => $"schedule:{scheduleId}";
 }
+
+/// <summary>A small hint that a case changed, published after commit; subscribers re-read what they show.</summary>
+/// <param name="Number">The case number.</param>
+/// <param name="Version">The case's version after the change.</param>
+/// <param name="Kind">What happened, as a timeline kind ("Created", "Replied", ...).</param>
+/// <param name="Subject">The case's subject.</param>
+/// <param name="Status">The status after the change.</param>
+/// <param name="Priority">The priority after the change.</param>
+/// <param name="Region">The region code.</param>
+/// <param name="Team">The team slug, if any.</param>
+/// <param name="Assignee">The assignee's handle, if any.</param>
+/// <param name="UpdatedAt">When the change was committed (UTC).</param>
+public sealed record CaseChanged(
+    long Number, int Version, CaseEventKind Kind, string Subject, CaseStatus Status, CasePriority Priority, RegionCode Region,
+    string? Team, string? Assignee, DateTimeOffset UpdatedAt);

@@ -1,15 +1,18 @@
 using Portal.Shared.Admin;
+using Portal.Shared.Cases;
 using Portal.Shared.Incidents;
 
 namespace Portal.Shared.Live;
 
 /// <summary>
 /// The topics a live client can subscribe to: <c>incidents</c>, <c>incidents:region:{US|EU|JP|MX|AU}</c>,
-/// <c>incidents:team:{slug}</c> and <c>incident:{number}</c> (INC-1042 or 1042).
+/// <c>incidents:team:{slug}</c> and <c>incident:{number}</c> (INC-1042 or 1042); for cases <c>cases</c>,
+/// <c>cases:region:{code}</c> and <c>case:{number}</c> (CASE-1234 or 1234).
 /// </summary>
 public static class LiveTopics
 {
     public const string AllIncidents = "incidents";
+    public const string AllCases = "cases";
 
     /// <summary>The canonical form of a topic, or null with the reason when it is not one.</summary>
     public static string? Normalize(string? topic, out string? error)
@@ -19,6 +22,28 @@ public static class LiveTopics
         if (t.Equals(AllIncidents, StringComparison.OrdinalIgnoreCase))
         {
             return AllIncidents;
+        }
+        if (t.Equals(AllCases, StringComparison.OrdinalIgnoreCase))
+        {
+            return AllCases;
+        }
+        if (t.StartsWith("cases:region:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Regions.TryParse(t["cases:region:".Length..], out var caseRegion))
+            {
+                return CaseRegion(caseRegion);
+            }
+            error = $"'{t}' names no region; use US, EU, JP, MX or AU.";
+            return null;
+        }
+        if (t.StartsWith("case:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (CaseNumber.TryParse(t["case:".Length..], out var caseNumber))
+            {
+                return Case(caseNumber);
+            }
+            error = $"'{t}' names no case number.";
+            return null;
         }
         if (t.StartsWith("incidents:region:", StringComparison.OrdinalIgnoreCase))
         {
@@ -48,7 +73,7 @@ public static class LiveTopics
             error = $"'{t}' names no incident number.";
             return null;
         }
-        error = $"'{t}' is not a topic; use incidents, incidents:region:EU, incidents:team:<slug> or incident:INC-1042.";
+        error = $"'{t}' is not a topic; use incidents, incidents:region:EU, incidents:team:<slug>, incident:INC-1042, cases, cases:region:EU or case:CASE-1234.";
         return null;
     }
 
@@ -57,6 +82,13 @@ public static class LiveTopics
     public static string Team(string slug) => $"incidents:team:{slug}";
 
     public static string Incident(long number) => $"incident:{IncidentNumber.Format(number)}";
+
+    public static string CaseRegion(RegionCode region) => $"cases:region:{region}";
+
+    public static string Case(long number) => $"case:{CaseNumber.Format(number)}";
+
+    /// <summary>Every topic whose subscribers must hear about a case's change.</summary>
+    public static IReadOnlyList<string> For(CaseChanged change) => [AllCases, CaseRegion(change.Region), Case(change.Number)];
 
     /// <summary>Every topic whose subscribers must hear about <paramref name="change"/>.</summary>
     public static IReadOnlyList<string> For(IncidentChanged change)

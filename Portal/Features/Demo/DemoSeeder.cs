@@ -52,11 +52,20 @@ public sealed class DemoSeeder(
         var now = clock.GetUtcNow();
         // Two transactions around the runbook import, which writes through contexts of its own: each part lands
         // whole or not at all, and the thousands of saves inside commit (and flush to disk) once, not one by one.
-        var added = await InTransactionAsync(db, () => SeedPeopleAndOnCallAsync(db, world, now, cancellationToken), cancellationToken);
+        var added = await InTransactionAsync(db, async () =>
+        {
+            var people = await SeedPeopleAndOnCallAsync(db, world, now, cancellationToken);
+            await DemoCaseSeeder.SeedAdvertisersAsync(db, now, cancellationToken);
+            return people;
+        }, cancellationToken);
         await SeedRunbooksAsync(db, cancellationToken);
         var incidents = await InTransactionAsync(db, async () =>
         {
             var count = options.Value.History ? await DemoHistorySeeder.SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
+            if (options.Value.History)
+            {
+                await DemoCaseSeeder.SeedCasesAsync(db, world, now, cancellationToken);
+            }
             // The history above is saved; tracking its thousands of rows would make every save below scan them all again.
             db.ChangeTracker.Clear();
             await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);

@@ -31,6 +31,31 @@ public static partial class DirectoryModule
         api.MapGet("/teams", (PeopleService people, CancellationToken ct) => people.TeamsAsync(ct));
         api.MapGet("/services", (PeopleService people, CancellationToken ct) => people.ServicesAsync(ct));
         api.MapGet("/regions", () => Regions.All.Select(r => new { code = r.Code, r.Name, timeZone = r.DefaultTimeZone }));
+        MapAdvertisers(app);
+    }
+}
+
+public static partial class DirectoryModule
+{
+    private static void MapAdvertisers(WebApplication app)
+    {
+        var api = app.MapApi("/api/advertisers", PortalPolicies.Engineer, "Advertisers");
+        api.MapGet("", (AdvertiserService advertisers, string? q, string? region, string? cursor, int? limit, CancellationToken ct) =>
+            advertisers.ListAsync(q, Regions.ParseFilter(region), cursor, limit ?? 50, ct))
+            .WithSummary("Advertisers by name or account id (q) and region; keyset paging with cursor.");
+        api.MapGet("/{accountId}", async (AdvertiserService advertisers, string accountId, CancellationToken ct) =>
+            await advertisers.FindAsync(accountId, ct) is { } found
+                ? Results.Ok(found)
+                : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no advertiser {accountId}."))
+            .WithSummary("One advertiser by account id.");
+        api.MapPost("", async (System.Security.Claims.ClaimsPrincipal user, AdvertiserService advertisers, Shared.Directory.AdvertiserInput request, CancellationToken ct) =>
+        {
+            var created = await advertisers.CreateAsync(user, request, ct);
+            return Results.Created($"/api/advertisers/{created.AccountId}", created);
+        }).WithSummary("Adds an advertiser (managers and admins).");
+        api.MapPut("/{accountId}", (System.Security.Claims.ClaimsPrincipal user, AdvertiserService advertisers, string accountId, Shared.Directory.AdvertiserInput request, CancellationToken ct) =>
+            advertisers.UpdateAsync(user, accountId, request, ct))
+            .WithSummary("Changes an advertiser (managers and admins); the account id stays.");
     }
 }
 

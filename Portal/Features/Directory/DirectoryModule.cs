@@ -15,6 +15,7 @@ public static partial class DirectoryModule
     public static IServiceCollection AddDirectoryServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<PeopleService>();
+        services.AddScoped<AdvertiserService>();
         services.AddScoped<IExternalPeople>(sp => sp.GetRequiredService<PeopleService>());
         services.AddScoped<IViewerDirectory>(sp => sp.GetRequiredService<PeopleService>());
         return services;

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Shared.Alerts;
+using Portal.Shared.Cases;
+using Portal.Shared.Directory;
 using Portal.Shared.Admin;
 using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
@@ -58,6 +60,12 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<PeerFeedback> PeerFeedback => Set<PeerFeedback>();
     public DbSet<OnboardingTemplate> OnboardingTemplates => Set<OnboardingTemplate>();
     public DbSet<OnboardingTask> OnboardingTasks => Set<OnboardingTask>();
+    public DbSet<Advertiser> Advertisers => Set<Advertiser>();
+    public DbSet<SupportCase> Cases => Set<SupportCase>();
+    public DbSet<CaseMessage> CaseMessages => Set<CaseMessage>();
+    public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
+    public DbSet<CaseSlaPolicy> CaseSlaPolicies => Set<CaseSlaPolicy>();
+    public DbSet<RegionCalendar> RegionCalendars => Set<RegionCalendar>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>
@@ -88,6 +96,12 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<ActionKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ActionPriority>().HaveConversion<string>().HaveMaxLength(4);
         configurationBuilder.Properties<ActionStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AdvertiserTier>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CaseStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<CasePriority>().HaveConversion<string>().HaveMaxLength(4);
+        configurationBuilder.Properties<CaseChannel>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CaseMessageKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CaseEventKind>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -133,6 +147,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
                 {
                     AuditEntry => "The audit log is append-only: its rows cannot be changed or deleted.",
                     TimelineEvent => "An incident timeline is append-only: its entries cannot be changed or deleted.",
+                    CaseEvent => "A case timeline is append-only: its entries cannot be changed or deleted.",
                     _ => null,
                 };
                 if (refusal is not null)
@@ -162,6 +177,10 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
         base.OnModelCreating(modelBuilder);
         // AUTOINCREMENT: a number is never handed out twice, even after the newest row is gone.
         modelBuilder.Entity<Incident>().Property(i => i.Number).HasAnnotation("Sqlite:Autoincrement", true);
+        modelBuilder.Entity<SupportCase>().Property(c => c.Number).HasAnnotation("Sqlite:Autoincrement", true);
+        // A disputed amount stays exact: ten-thousandths as an integer, which SQLite sums and orders exactly.
+        modelBuilder.Entity<SupportCase>().Property(c => c.DisputedAmount)
+            .HasConversion(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<decimal, long>(d => (long)(d * 10_000m), l => l / 10_000m));
     }
 }
 

@@ -13,6 +13,7 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
     public const int QueueLimit = 1024;
     private ImmutableArray<Subscriber<IncidentChanged>> _subscribers = [];
     private ImmutableArray<Subscriber<LiveNotice>> _noticeSubscribers = [];
+    private ImmutableArray<Subscriber<CaseChanged>> _caseSubscribers = [];
 
     public int SubscriberCount => _subscribers.Length;
 
@@ -39,6 +40,26 @@ public sealed class InMemoryLiveFeed(ILogger<InMemoryLiveFeed> logger) : ILiveFe
         {
             subscriber.Resync();
         }
+        foreach (var subscriber in _caseSubscribers)
+        {
+            subscriber.Resync();
+        }
+    }
+
+    public ValueTask PublishAsync(CaseChanged change, CancellationToken cancellationToken = default)
+    {
+        foreach (var subscriber in _caseSubscribers)
+        {
+            subscriber.Offer(change);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public IDisposable SubscribeCases(Func<CaseChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null)
+    {
+        var subscriber = new Subscriber<CaseChanged>(s => ImmutableInterlocked.Update(ref _caseSubscribers, list => list.Remove(s)), onChange, onOverflow, logger);
+        ImmutableInterlocked.Update(ref _caseSubscribers, list => list.Add(subscriber));
+        return subscriber;
     }
 
     public ValueTask PublishAsync(LiveNotice notice, CancellationToken cancellationToken = default)

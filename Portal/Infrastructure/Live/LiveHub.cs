@@ -16,6 +16,16 @@ public sealed record IncidentChangedMessage(
         c.Service, c.Team, c.Region.ToString(), c.Assignee, c.UpdatedAt);
 }
 
+/// <summary>What outside clients receive as <c>caseChanged</c>.</summary>
+public sealed record CaseChangedMessage(
+    long Number, string Key, int Version, string Kind, string Subject, string Status, string Priority, string Region, string? Team,
+    string? Assignee, DateTimeOffset UpdatedAt)
+{
+    public static CaseChangedMessage From(CaseChanged c) => new(
+        c.Number, Shared.Cases.CaseNumber.Format(c.Number), c.Version, c.Kind.ToString(), c.Subject, c.Status.ToString(), c.Priority.ToString(),
+        c.Region.ToString(), c.Team, c.Assignee, c.UpdatedAt);
+}
+
 /// <summary>
 /// The live hub for wallboards, bots and scripts (<c>/hubs/live</c>): the sign-in cookie or a bearer token
 /// (<c>access_token</c> for WebSockets). Clients call <c>Subscribe(topic)</c> and <c>Unsubscribe(topic)</c>.
@@ -24,6 +34,7 @@ public sealed record IncidentChangedMessage(
 public sealed class LiveHub(LiveSubscriptions subscriptions) : Hub
 {
     public const string ChangedMethod = "incidentChanged";
+    public const string CaseChangedMethod = "caseChanged";
 
     /// <summary>Sent to every client when this node may have missed events (for example after a Redis outage): re-read what you show.</summary>
     public const string ResyncMethod = "resync";
@@ -105,6 +116,7 @@ public sealed class LiveSubscriptions
 public sealed class LiveHubBridge(ILiveFeed feed, IHubContext<LiveHub> hub, LiveSubscriptions subscriptions) : IHostedService
 {
     private IDisposable? _subscription;
+    private IDisposable? _cases;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -118,12 +130,21 @@ public sealed class LiveHubBridge(ILiveFeed feed, IHubContext<LiveHub> hub, Live
         },
         // Events may have been missed (a slow bridge, or Redis back after an outage): clients should re-read.
         () => new ValueTask(hub.Clients.All.SendAsync(LiveHub.ResyncMethod)));
+        _cases = feed.SubscribeCases(async change =>
+        {
+            var connections = subscriptions.ConnectionsFor(LiveTopics.For(change));
+            if (connections.Count > 0)
+            {
+                await hub.Clients.Clients(connections).SendAsync(LiveHub.CaseChangedMethod, CaseChangedMessage.From(change));
+            }
+        });
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        _cases?.Dispose();
         return Task.CompletedTask;
     }
 }

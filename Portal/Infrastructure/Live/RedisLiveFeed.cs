@@ -33,14 +33,22 @@ public sealed class RedisLiveFeed(InMemoryLiveFeed local, RedisBus bus, ILogger<
     public async ValueTask PublishAsync(IncidentChanged change, CancellationToken cancellationToken = default)
     {
         await local.PublishAsync(change, cancellationToken);
-        await bus.PublishAsync(Channel, JsonSerializer.Serialize(new Envelope(bus.Node, change, null)));
+        await bus.PublishAsync(Channel, JsonSerializer.Serialize(new Envelope(bus.Node, change, null, null)));
     }
 
     public async ValueTask PublishAsync(LiveNotice notice, CancellationToken cancellationToken = default)
     {
         await local.PublishAsync(notice, cancellationToken);
-        await bus.PublishAsync(Channel, JsonSerializer.Serialize(new Envelope(bus.Node, null, notice)));
+        await bus.PublishAsync(Channel, JsonSerializer.Serialize(new Envelope(bus.Node, null, notice, null)));
     }
+
+    public async ValueTask PublishAsync(CaseChanged change, CancellationToken cancellationToken = default)
+    {
+        await local.PublishAsync(change, cancellationToken);
+        await bus.PublishAsync(Channel, JsonSerializer.Serialize(new Envelope(bus.Node, null, null, change)));
+    }
+
+    public IDisposable SubscribeCases(Func<CaseChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null) => local.SubscribeCases(onChange, onOverflow);
 
     public IDisposable Subscribe(Func<IncidentChanged, ValueTask> onChange, Func<ValueTask>? onOverflow = null) => local.Subscribe(onChange, onOverflow);
 
@@ -66,6 +74,10 @@ public sealed class RedisLiveFeed(InMemoryLiveFeed local, RedisBus bus, ILogger<
         {
             await local.PublishAsync(change);
         }
+        if (envelope.Case is { } caseChange)
+        {
+            await local.PublishAsync(caseChange);
+        }
         if (envelope.Notice is { } notice)
         {
             await local.PublishAsync(notice);
@@ -78,7 +90,7 @@ public sealed class RedisLiveFeed(InMemoryLiveFeed local, RedisBus bus, ILogger<
         return Task.CompletedTask;
     }
 
-    private sealed record Envelope(string Node, IncidentChanged? Change, LiveNotice? Notice);
+    private sealed record Envelope(string Node, IncidentChanged? Change, LiveNotice? Notice, CaseChanged? Case);
 }
 
 /// <summary>Ready, but degraded, while the node cannot reach Redis: it serves and writes; only cross-node live updates pause.</summary>

@@ -348,6 +348,476 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Integrations");
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.CaseEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("ActorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CaseNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("CaseVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("To")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseNumber", "Id");
+
+                    b.ToTable("CaseEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.CaseMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Attachments")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<long>("CaseNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("CaseNumber", "Id");
+
+                    b.ToTable("CaseMessages", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.CaseSlaPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("BusinessHours")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("FirstReplyMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Tier")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Priority", "Tier")
+                        .IsUnique();
+
+                    b.ToTable("CaseSlaPolicies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            BusinessHours = false,
+                            FirstReplyMinutes = 60,
+                            Priority = "P1",
+                            ResolutionMinutes = 480
+                        },
+                        new
+                        {
+                            Id = 2,
+                            BusinessHours = false,
+                            FirstReplyMinutes = 240,
+                            Priority = "P2",
+                            ResolutionMinutes = 1440
+                        },
+                        new
+                        {
+                            Id = 3,
+                            BusinessHours = true,
+                            FirstReplyMinutes = 240,
+                            Priority = "P3",
+                            ResolutionMinutes = 1620
+                        },
+                        new
+                        {
+                            Id = 4,
+                            BusinessHours = true,
+                            FirstReplyMinutes = 480,
+                            Priority = "P4",
+                            ResolutionMinutes = 2700
+                        },
+                        new
+                        {
+                            Id = 5,
+                            BusinessHours = true,
+                            FirstReplyMinutes = 120,
+                            Priority = "P3",
+                            ResolutionMinutes = 1080,
+                            Tier = "Managed"
+                        },
+                        new
+                        {
+                            Id = 6,
+                            BusinessHours = true,
+                            FirstReplyMinutes = 240,
+                            Priority = "P4",
+                            ResolutionMinutes = 1620,
+                            Tier = "Managed"
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.RegionCalendar", b =>
+                {
+                    b.Property<string>("Region")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<string>("Closes")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<string>("Holidays")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Opens")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<string>("WorkingDays")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Region");
+
+                    b.ToTable("RegionCalendars", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Region = "US",
+                            Closes = "18:00",
+                            Holidays = "[\"2026-01-01\",\"2026-01-19\",\"2026-02-16\",\"2026-05-25\",\"2026-06-19\",\"2026-07-03\",\"2026-09-07\",\"2026-10-12\",\"2026-11-11\",\"2026-11-26\",\"2026-12-25\",\"2027-01-01\",\"2027-01-18\",\"2027-02-15\",\"2027-05-31\",\"2027-06-18\",\"2027-07-05\",\"2027-09-06\",\"2027-10-11\",\"2027-11-11\",\"2027-11-25\",\"2027-12-24\"]",
+                            Opens = "09:00",
+                            WorkingDays = "[\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\"]"
+                        },
+                        new
+                        {
+                            Region = "EU",
+                            Closes = "18:00",
+                            Holidays = "[\"2026-01-01\",\"2026-02-02\",\"2026-03-17\",\"2026-04-06\",\"2026-05-04\",\"2026-06-01\",\"2026-08-03\",\"2026-10-26\",\"2026-12-25\",\"2026-12-28\",\"2027-01-01\",\"2027-02-01\",\"2027-03-17\",\"2027-03-29\",\"2027-05-03\",\"2027-06-07\",\"2027-08-02\",\"2027-10-25\",\"2027-12-27\",\"2027-12-28\"]",
+                            Opens = "09:00",
+                            WorkingDays = "[\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\"]"
+                        },
+                        new
+                        {
+                            Region = "JP",
+                            Closes = "18:00",
+                            Holidays = "[\"2026-01-01\",\"2026-01-12\",\"2026-02-11\",\"2026-02-23\",\"2026-03-20\",\"2026-04-29\",\"2026-05-04\",\"2026-05-05\",\"2026-05-06\",\"2026-07-20\",\"2026-08-11\",\"2026-09-21\",\"2026-09-22\",\"2026-09-23\",\"2026-10-12\",\"2026-11-03\",\"2026-11-23\",\"2027-01-01\",\"2027-01-11\",\"2027-02-11\",\"2027-02-23\",\"2027-03-22\",\"2027-04-29\",\"2027-05-03\",\"2027-05-04\",\"2027-05-05\",\"2027-07-19\",\"2027-08-11\",\"2027-09-20\",\"2027-09-23\",\"2027-10-11\",\"2027-11-03\",\"2027-11-23\"]",
+                            Opens = "09:00",
+                            WorkingDays = "[\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\"]"
+                        },
+                        new
+                        {
+                            Region = "MX",
+                            Closes = "18:00",
+                            Holidays = "[\"2026-01-01\",\"2026-02-02\",\"2026-03-16\",\"2026-05-01\",\"2026-09-16\",\"2026-11-16\",\"2026-12-25\",\"2027-01-01\",\"2027-02-01\",\"2027-03-15\",\"2027-09-16\",\"2027-11-15\"]",
+                            Opens = "09:00",
+                            WorkingDays = "[\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\"]"
+                        },
+                        new
+                        {
+                            Region = "AU",
+                            Closes = "18:00",
+                            Holidays = "[\"2026-01-01\",\"2026-01-26\",\"2026-04-03\",\"2026-04-06\",\"2026-06-08\",\"2026-10-05\",\"2026-12-25\",\"2026-12-28\",\"2027-01-01\",\"2027-01-26\",\"2027-03-26\",\"2027-03-29\",\"2027-06-14\",\"2027-10-04\",\"2027-12-27\",\"2027-12-28\"]",
+                            Opens = "09:00",
+                            WorkingDays = "[\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\"]"
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.SupportCase", b =>
+                {
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Number"));
+
+                    b.Property<int>("AdvertiserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("AssigneeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("ClocksPausedSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<decimal?>("DisputedAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<DateTimeOffset?>("FirstRepliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("FirstReplyBreached")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("FirstReplyDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FollowUpOfNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastReopenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("MergedIntoNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<int>("PublicReplies")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RequesterEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<bool>("ResolutionBreached")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("ResolutionDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Number");
+
+                    b.HasIndex("FirstReplyDueAt")
+                        .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
+
+                    b.HasIndex("ResolutionDueAt")
+                        .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("AdvertiserId", "Number");
+
+                    b.HasIndex("Status", "Number");
+
+                    b.HasIndex("AssigneeId", "Status", "Number");
+
+                    b.HasIndex("Region", "Status", "Number");
+
+                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached" }, "IX_Cases_Metrics");
+
+                    b.HasIndex(new[] { "AssigneeId", "Number" }, "IX_Cases_Open_Assignee")
+                        .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");
+
+                    b.HasIndex(new[] { "Number" }, "IX_Cases_Open_Number")
+                        .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");
+
+                    b.HasIndex(new[] { "Priority", "Number" }, "IX_Cases_Open_Priority")
+                        .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");
+
+                    b.HasIndex(new[] { "Region", "Number" }, "IX_Cases_Open_Region")
+                        .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");
+
+                    b.ToTable("Cases", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Directory.Advertiser", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("BillingEmails")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Marketplace")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<decimal?>("MonthlySpendUsd")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("Region", "Name");
+
+                    b.ToTable("Advertisers");
+                });
+
             modelBuilder.Entity("Portal.Shared.Incidents.Incident", b =>
                 {
                     b.Property<long>("Number")
@@ -2178,6 +2648,53 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.CaseEvent", b =>
+                {
+                    b.HasOne("Portal.Shared.Cases.SupportCase", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.CaseMessage", b =>
+                {
+                    b.HasOne("Portal.Shared.Cases.SupportCase", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.SupportCase", b =>
+                {
+                    b.HasOne("Portal.Shared.Directory.Advertiser", "Advertiser")
+                        .WithMany()
+                        .HasForeignKey("AdvertiserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Team.Person", "Assignee")
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Shared.Team.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Advertiser");
+
+                    b.Navigation("Assignee");
+
+                    b.Navigation("Team");
                 });
 
             modelBuilder.Entity("Portal.Shared.Incidents.Incident", b =>

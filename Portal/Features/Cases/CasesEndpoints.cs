@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Portal.Infrastructure.Auth;
+using Portal.Infrastructure.Web;
+using Portal.Shared;
+using Portal.Shared.Admin;
+using Portal.Shared.Cases;
+
+namespace Portal.Features.Cases;
+
+/// <summary>The module's HTTP API, under the shared <c>/api</c> groups (<see cref="ApiInput.MapApi"/>).</summary>
+public static partial class CasesModule
+{
+    public static void MapCasesModule(this WebApplication app)
+    {
+        var api = app.MapApi("/api/cases", PortalPolicies.Engineer, "Cases");
+
+        api.MapGet("", (ClaimsPrincipal user, CaseQueries cases, string? status, string? priority, string? region, string? team, string? assignee,
+                bool? mine, bool? unassigned, bool? breachingSoon, bool? breached, string? advertiser, string? category, CaseChannel? channel,
+                string? q, string? cursor, int? limit, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+            cases.ListAsync(user, new CaseQuery(
+                status, ParsePriorities(priority), Regions.ParseFilter(region), team, assignee, mine ?? false, unassigned ?? false,
+                breachingSoon ?? false, breached ?? false, advertiser, category, channel, q, cursor, limit ?? 50, from, to), ct))
+            .WithSummary("The case queue: open cases by default (status=all for every status); keyset paging with cursor.");
+
+        api.MapGet("/categories", (CaseOptions options) => options.CategoryList)
+            .WithSummary("The categories cases are filed under.");
+
+        api.MapGet("/{number}", async (CaseQueries cases, string number, CancellationToken ct) =>
+            await cases.DetailAsync(ParseNumber(number), ct) is { } detail
+                ? Results.Ok(detail)
+                : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no case {number}."))
+            .WithSummary("One case with its conversation, timeline and SLA clocks.");
+
+        api.MapPost("", async (ClaimsPrincipal user, CaseService cases, NewCase request, CancellationToken ct) =>
+        {
+            var created = await cases.CreateAsync(user, request, ct);
+            return Results.Created($"/api/cases/{created.Key}", created);
+        }).WithSummary("Opens a case for an advertiser (account teams, bots); the answer holds its number.");
+
+        api.MapPost("/{number}/replies", (ClaimsPrincipal user, CaseService cases, string number, CaseReplyRequest request, CancellationToken ct) =>
+            cases.ReplyAsync(user, ParseNumber(number), request.Body, request.Then, request.Version, ct))
+            .WithSummary("A public reply, sent to the advertiser; 'then' sets the status in the same step.");
+        api.MapPost("/{number}/notes", (ClaimsPrincipal user, CaseService cases, string number, CaseNoteRequest request, CancellationToken ct) =>
+            cases.NoteAsync(user, ParseNumber(number), request.Body, ct))
+            .WithSummary("An internal note: never sent to the advertiser.");
+        api.MapPost("/{number}/status", (ClaimsPrincipal user, CaseService cases, string number, CaseStatusRequest request, CancellationToken ct) =>
+            cases.SetStatusAsync(user, ParseNumber(number), request.Status ?? throw new ValidationException("status", "Give a status."), request.Note, request.Version, ct))
+            .WithSummary("Sets the status (Open, PendingAdvertiser, OnHold, Solved, Closed).");
+        api.MapPost("/{number}/assign", (ClaimsPrincipal user, CaseService cases, string number, CaseAssignRequest request, CancellationToken ct) =>
+            cases.AssignAsync(user, ParseNumber(number), request.Assignee, request.Version, ct))
+            .WithSummary("Assigns to a handle (null unassigns).");
+        api.MapPost("/{number}/priority", (ClaimsPrincipal user, CaseService cases, string number, CasePriorityRequest request, CancellationToken ct) =>
+            cases.SetPriorityAsync(user, ParseNumber(number), request.Priority ?? throw new ValidationException("priority", "Give a priority, P1 to P4."), request.Version, ct))
+            .WithSummary("Changes the priority; the SLA clocks follow the new targets.");
+        api.MapPost("/{number}/merge", (ClaimsPrincipal user, CaseService cases, string number, CaseMergeRequest request, CancellationToken ct) =>
+            cases.MergeAsync(user, ParseNumber(number), request.Into, request.Version, ct))
+            .WithSummary("Merges this case, a duplicate, into another ('into'); it closes and points there.");
+    }
+
+    private static long ParseNumber(string number) =>
+        CaseNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not a case number (like CASE-1234).");
+
+    private static List<CasePriority>? ParsePriorities(string? priority)
+    {
+        if (string.IsNullOrWhiteSpace(priority))
+        {
+            return null;
+        }
+        var result = new List<CasePriority>();
+        foreach (var part in priority.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<CasePriority>(part, ignoreCase: true, out var p) || !Enum.IsDefined(p) || int.TryParse(part, out _))
+            {
+                throw new ValidationException("priority", $"'{part}' is not a priority; use P1 to P4.");
+            }
+            result.Add(p);
+        }
+        return result;
+    }
+}

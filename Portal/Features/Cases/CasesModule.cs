@@ -1,0 +1,22 @@
+namespace Portal.Features.Cases;
+
+/// <summary>Advertiser support cases: the queue, conversations, case SLAs.</summary>
+public static partial class CasesModule
+{
+    public static void AddCasesModule(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCasesServices(builder.Configuration);
+    }
+
+    /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
+    public static IServiceCollection AddCasesServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("Cases").Get<CaseOptions>() ?? new CaseOptions());
+        services.AddScoped<CaseService>();
+        services.AddScoped<CaseQueries>();
+        services.AddScoped<CaseSlaMonitor>();
+        services.AddSingleton<CaseSlaSignal>();
+        services.AddHostedService<CaseSlaProcessor>();
+        return services;
+    }
+}

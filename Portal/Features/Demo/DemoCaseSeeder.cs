@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Demo;
+using Portal.Shared.Directory;
+using Portal.Shared.Team;
+
+namespace Portal.Features.Demo;
+
+/// <summary>The demo's advertisers, and ninety days of their cases lived through the case rules.</summary>
+internal static class DemoCaseSeeder
+{
+    /// <summary>Adds the advertisers not there yet; returns how many.</summary>
+    public static async Task<int> SeedAdvertisersAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var existing = await db.Advertisers.Select(a => a.AccountId).ToHashSetAsync(cancellationToken);
+        var added = 0;
+        foreach (var input in DemoAdvertisers.Generate().Where(a => !existing.Contains(a.AccountId!)))
+        {
+            var advertiser = new Advertiser { AccountId = input.AccountId!, Name = "", TimeZone = "UTC", CreatedAt = now.AddDays(-400), UpdatedAt = now.AddDays(-400) };
+            input.ApplyTo(advertiser);
+            db.Advertisers.Add(advertiser);
+            added++;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>The case history, when there is none yet; returns how many cases.</summary>
+    public static async Task<int> SeedCasesAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.Cases.AnyAsync(cancellationToken))
+        {
+            return 0;
+        }
+        var advertisers = DemoAdvertisers.Generate();
+        var ids = await db.Advertisers.AsNoTracking().ToDictionaryAsync(a => a.AccountId, a => a.Id, cancellationToken);
+        var people = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Handle, p => p.Id, cancellationToken);
+        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Region, t => t.Id, cancellationToken);
+        var engineers = world.People.Where(p => p.Role == PortalRole.Engineer)
+            .GroupBy(p => p.Region)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, string)>)g.Select(p => (p.Handle, p.Name)).ToList());
+        var names = world.People.ToDictionary(p => p.Name, p => p.Handle);
+        var cases = DemoCases.Generate(advertisers, engineers, now);
+        foreach (var demo in cases)
+        {
+            var c = demo.Case;
+            c.AdvertiserId = ids[advertisers[demo.AdvertiserIndex].AccountId!];
+            c.AssigneeId = demo.AssigneeHandle is { } handle ? people[handle] : null;
+            c.TeamId = teams.TryGetValue(c.Region, out var team) ? team : null;
+            foreach (var e in demo.Events)
+            {
+                e.ActorId = names.TryGetValue(e.ActorName, out var h) ? people[h] : null;
+                e.Case = c;
+            }
+            foreach (var m in demo.Messages)
+            {
+                m.AuthorId = names.TryGetValue(m.AuthorName, out var h) ? people[h] : null;
+                m.Case = c;
+            }
+            db.Cases.Add(c);
+            db.CaseEvents.AddRange(demo.Events);
+            db.CaseMessages.AddRange(demo.Messages);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return cases.Count;
+    }
+}

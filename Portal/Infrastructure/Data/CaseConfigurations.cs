@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NodaTime;
+using Portal.Shared.Admin;
+using Portal.Shared.Cases;
+using Portal.Shared.Directory;
+
+namespace Portal.Infrastructure.Data;
+
+internal sealed class AdvertiserConfiguration : IEntityTypeConfiguration<Advertiser>
+{
+    public void Configure(EntityTypeBuilder<Advertiser> builder)
+    {
+        builder.Property(a => a.AccountId).HasMaxLength(40);
+        builder.HasIndex(a => a.AccountId).IsUnique();
+        builder.Property(a => a.Name).HasMaxLength(AdvertiserRules.MaxName);
+        builder.Property(a => a.Marketplace).HasMaxLength(60);
+        builder.Property(a => a.Language).HasMaxLength(20);
+        builder.Property(a => a.TimeZone).HasMaxLength(64);
+        builder.Property(a => a.BillingEmails).HasConversion(JsonColumn.Converter<List<string>>(), JsonColumn.Comparer<List<string>>());
+        builder.HasIndex(a => new { a.Region, a.Name });
+        builder.HasIndex(a => a.Name);
+    }
+}
+
+internal sealed class SupportCaseConfiguration : IEntityTypeConfiguration<SupportCase>
+{
+    public void Configure(EntityTypeBuilder<SupportCase> builder)
+    {
+        builder.ToTable("Cases");
+        builder.HasKey(c => c.Number);
+        builder.Property(c => c.Number).ValueGeneratedOnAdd();
+        builder.Ignore(c => c.Key);
+        builder.Ignore(c => c.IsDone);
+        builder.Property(c => c.Subject).HasMaxLength(CaseWorkflow.MaxSubject);
+        builder.Property(c => c.Category).HasMaxLength(40);
+        builder.Property(c => c.Currency).HasMaxLength(3);
+        builder.Property(c => c.RequesterEmail).HasMaxLength(254);
+        builder.Property(c => c.DisputedAmount).HasPrecision(18, 4);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.HasOne(c => c.Advertiser).WithMany().HasForeignKey(c => c.AdvertiserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(c => c.Assignee).WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);
+        // The queue's filters, each ending in Number for keyset paging; open cases (not Solved or Closed) are the few
+        // the queue shows by default, so partial indexes hold just them, as for incidents.
+        const string openOnly = "\"Status\" NOT IN ('Solved', 'Closed')";
+        builder.HasIndex(c => c.Number, "IX_Cases_Open_Number").HasFilter(openOnly);
+        builder.HasIndex(c => new { c.Region, c.Number }, "IX_Cases_Open_Region").HasFilter(openOnly);
+        builder.HasIndex(c => new { c.AssigneeId, c.Number }, "IX_Cases_Open_Assignee").HasFilter(openOnly);
+        builder.HasIndex(c => new { c.Priority, c.Number }, "IX_Cases_Open_Priority").HasFilter(openOnly);
+        builder.HasIndex(c => new { c.Status, c.Number });
+        builder.HasIndex(c => new { c.AdvertiserId, c.Number });
+        builder.HasIndex(c => new { c.Region, c.Status, c.Number });
+        builder.HasIndex(c => new { c.AssigneeId, c.Status, c.Number });
+        // The SLA monitor's scan: running clocks by due.
+        builder.HasIndex(c => new { c.FirstReplyDueAt }).HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
+        builder.HasIndex(c => new { c.ResolutionDueAt }).HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
+        // Case KPIs read periods of cases by creation and aggregate these columns: the index alone answers them.
+        builder.HasIndex(c => new
+        {
+            c.CreatedAt, c.Region, c.TeamId, c.Category, c.Channel, c.Priority, c.Status, c.FirstRepliedAt, c.SolvedAt,
+            c.PublicReplies, c.ReopenCount, c.FirstReplyBreached, c.ResolutionBreached,
+        }, "IX_Cases_Metrics");
+    }
+}
+
+internal sealed class CaseMessageConfiguration : IEntityTypeConfiguration<CaseMessage>
+{
+    public void Configure(EntityTypeBuilder<CaseMessage> builder)
+    {
+        builder.ToTable("CaseMessages");
+        builder.Property(m => m.AuthorName).HasMaxLength(254);
+        builder.Property(m => m.Body).HasMaxLength(CaseWorkflow.MaxBody);
+        builder.Property(m => m.MessageId).HasMaxLength(400);
+        builder.HasIndex(m => m.MessageId).IsUnique();
+        builder.HasIndex(m => new { m.CaseNumber, m.Id });
+        builder.Property(m => m.Attachments).HasConversion(JsonColumn.Converter<List<CaseAttachment>>(), JsonColumn.Comparer<List<CaseAttachment>>());
+        builder.HasOne(m => m.Case).WithMany().HasForeignKey(m => m.CaseNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CaseEventConfiguration : IEntityTypeConfiguration<CaseEvent>
+{
+    public void Configure(EntityTypeBuilder<CaseEvent> builder)
+    {
+        builder.ToTable("CaseEvents");
+        builder.Property(t => t.ActorName).HasMaxLength(254);
+        builder.Property(t => t.Text).HasMaxLength(2000);
+        builder.Property(t => t.From).HasMaxLength(120);
+        builder.Property(t => t.To).HasMaxLength(120);
+        builder.HasIndex(t => new { t.CaseNumber, t.Id });
+        builder.HasOne(t => t.Case).WithMany().HasForeignKey(t => t.CaseNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CaseSlaPolicyConfiguration : IEntityTypeConfiguration<CaseSlaPolicy>
+{
+    public void Configure(EntityTypeBuilder<CaseSlaPolicy> builder)
+    {
+        builder.ToTable("CaseSlaPolicies");
+        builder.Ignore(p => p.FirstReply);
+        builder.Ignore(p => p.Resolution);
+        builder.HasIndex(p => new { p.Priority, p.Tier }).IsUnique();
+        builder.HasData(CaseSla.Defaults.Select(p => new CaseSlaPolicy
+        {
+            Id = p.Id, Priority = p.Priority, Tier = p.Tier, FirstReplyMinutes = p.FirstReplyMinutes, ResolutionMinutes = p.ResolutionMinutes, BusinessHours = p.BusinessHours,
+        }));
+    }
+}
+
+internal sealed class RegionCalendarConfiguration : IEntityTypeConfiguration<RegionCalendar>
+{
+    public void Configure(EntityTypeBuilder<RegionCalendar> builder)
+    {
+        builder.ToTable("RegionCalendars");
+        builder.HasKey(c => c.Region);
+        builder.Property(c => c.Opens).HasMaxLength(5);
+        builder.Property(c => c.Closes).HasMaxLength(5);
+        builder.Property(c => c.WorkingDays).HasConversion(JsonColumn.Converter<List<IsoDayOfWeek>>(), JsonColumn.Comparer<List<IsoDayOfWeek>>());
+        builder.Property(c => c.Holidays).HasConversion(JsonColumn.Converter<List<string>>(), JsonColumn.Comparer<List<string>>());
+        builder.HasData(Enum.GetValues<RegionCode>().Select(RegionCalendars.Default));
+    }
+}
