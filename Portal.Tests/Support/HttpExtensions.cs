@@ -46,4 +46,7 @@ public static class HttpExtensions
 
     public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string path, T body) =>
         client.PostAsJsonAsync(Url(path), body, TestContext.Current.CancellationToken);
+
+    public static Task<HttpResponseMessage> PutJsonAsync<T>(this HttpClient client, string path, T body) =>
+        client.PutAsJsonAsync(Url(path), body, TestContext.Current.CancellationToken);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
+using Portal.Components.Common;
 using Portal.Shared.Incidents;
 
 namespace Portal.Features.Incidents;
@@ -10,7 +11,7 @@ namespace Portal.Features.Incidents;
 /// </summary>
 public static class IncidentChips
 {
-    public static RenderFragment For(Severity severity) => builder => Chip(builder, Enum.IsDefined(severity) ? severity.ToString() : "unknown", severity switch
+    public static RenderFragment For(Severity severity) => builder => ChipMarkup.Chip(builder, Enum.IsDefined(severity) ? severity.ToString() : "unknown", severity switch
     {
         Severity.SEV1 => "mud-chip-filled mud-chip-color-error",
         Severity.SEV2 => "mud-chip-filled mud-chip-color-warning",
@@ -18,24 +19,13 @@ public static class IncidentChips
         _ => "mud-chip-outlined mud-chip-color-default",
     });
 
-    public static RenderFragment For(IncidentStatus status) => builder => Chip(builder, Enum.IsDefined(status) ? status.ToString() : "unknown", status switch
+    public static RenderFragment For(IncidentStatus status) => builder => ChipMarkup.Chip(builder, Enum.IsDefined(status) ? status.ToString() : "unknown", status switch
     {
         IncidentStatus.Triggered => "mud-chip-text mud-chip-color-error",
         IncidentStatus.Acknowledged => "mud-chip-text mud-chip-color-warning",
         IncidentStatus.Mitigated => "mud-chip-text mud-chip-color-info",
         _ => "mud-chip-text mud-chip-color-success",
     });
-
-    private static void Chip(RenderTreeBuilder builder, string text, string classes)
-    {
-        builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", "mud-chip mud-chip-size-small " + classes);
-        builder.OpenElement(2, "span");
-        builder.AddAttribute(3, "class", "mud-chip-content");
-        builder.AddContent(4, text);
-        builder.CloseElement();
-        builder.CloseElement();
-    }
 }
 
 /// <summary>A severity as a coloured chip: SEV1 red ... SEV5 grey.</summary>

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Portal.Infrastructure.Auth;
+using Portal.Shared;
+using Portal.Shared.Cases;
+using Portal.Shared.Live;
+
+namespace Portal.Features.Cases;
+
+public partial class CaseDetailPage : IDisposable
+{
+    private static readonly CaseStatus[] ReplyStatuses = [CaseStatus.PendingAdvertiser, CaseStatus.OnHold, CaseStatus.Solved];
+
+    private CaseDetail? _case;
+    private long _number;
+    private string? _me;
+    private string? _draft;
+    private bool _asNote;
+    private CaseStatus? _then;
+    private string? _mergeInto;
+    private string? _announcement;
+    private ClaimsPrincipal _user = new();
+    private IDisposable? _subscription;
+    private ITimer? _timer;
+    private int _dirty;
+
+    [Parameter] public string Number { get; set; } = "";
+
+    [Inject] private CaseService Cases { get; set; } = default!;
+    [Inject] private CaseQueries Queries { get; set; } = default!;
+    [Inject] private CaseOptions Options { get; set; } = default!;
+    [Inject] private ILiveFeed Feed { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await AuthState.GetAuthenticationStateAsync()).User;
+        _me = _user.GetHandle();
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Feed.SubscribeCases(change =>
+            {
+                if (change.Number == _number)
+                {
+                    Interlocked.Exchange(ref _dirty, 1);
+                }
+                return ValueTask.CompletedTask;
+            }, () =>
+            {
+                Interlocked.Exchange(ref _dirty, 1);
+                return ValueTask.CompletedTask;
+            });
+            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!CaseNumber.TryParse(Number, out var number) || await Queries.DetailAsync(number) is not { } detail)
+        {
+            Navigation.NotFound();
+            return;
+        }
+        (_number, _case) = (number, detail);
+    }
+
+    private async Task OnTickAsync()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 1 && await Queries.DetailAsync(_number) is { } fresh)
+        {
+            if (_case is { } old && fresh.Messages.Count > old.Messages.Count)
+            {
+                var last = fresh.Messages[^1];
+                _announcement = $"New message on {fresh.Key} from {last.AuthorName}.";
+            }
+            _case = fresh;
+            StateHasChanged();
+        }
+    }
+
+    private async Task SendAsync()
+    {
+        var text = _draft;
+        var sent = await TryAsync(() => _asNote ? Cases.NoteAsync(_user, _number, text) : Cases.ReplyAsync(_user, _number, text, _then, _case?.Version),
+            _asNote ? "Note added." : "Reply sent.");
+        if (sent)
+        {
+            (_draft, _then) = (null, null);
+        }
+    }
+
+    private Task SetStatusAsync(CaseStatus status) =>
+        TryAsync(() => Cases.SetStatusAsync(_user, _number, status, expectedVersion: _case?.Version), $"{_case?.Key} is {CaseWorkflow.Label(status)}.");
+
+    private Task AssignAsync(string? handle) =>
+        TryAsync(() => Cases.AssignAsync(_user, _number, handle, _case?.Version), "Assigned.");
+
+    private Task SetPriorityAsync(CasePriority priority) =>
+        TryAsync(() => Cases.SetPriorityAsync(_user, _number, priority, _case?.Version), $"Priority is {priority}.");
+
+    private async Task MergeAsync()
+    {
+        if (await TryAsync(() => Cases.MergeAsync(_user, _number, _mergeInto, _case?.Version), $"Merged into {_mergeInto}."))
+        {
+            _mergeInto = null;
+        }
+    }
+
+    /// <summary>Runs a change; a refusal is a snackbar in words and the page shows the case as it now stands.</summary>
+    private async Task<bool> TryAsync(Func<Task<CaseDetail>> change, string done)
+    {
+        try
+        {
+            _case = await change();
+            Snackbar.Add(done, MudBlazor.Severity.Success);
+            _announcement = done;
+            return true;
+        }
+        catch (Exception e) when (e is ValidationException or ConflictException or AccessDeniedException or NotFoundException)
+        {
+            Snackbar.Add(e is ValidationException v ? v.Messages : e.Message, MudBlazor.Severity.Warning);
+            _case = await Queries.DetailAsync(_number) ?? _case;
+            return false;
+        }
+    }
+
+    /// <summary>The case as a rule can judge it (which status changes are allowed from here).</summary>
+    private static SupportCase Draft(CaseDetail c) => new()
+    {
+        Number = c.Number, Subject = c.Subject, Category = c.Category, Status = c.Status, MergedIntoNumber = c.MergedInto,
+    };
+
+    private string CategoryName(string slug) => CaseCategories.NameOf(Options.CategoryList, slug);
+
+    private static string Money(decimal amount, string? currency) =>
+        $"{amount.ToString(currency == "JPY" ? "N0" : "N2", CultureInfo.InvariantCulture)} {currency}";
+
+    private static string ClockText(CaseClock clock) =>
+        clock.Met ? (clock.Breached ? "met late" : "met")
+        : clock.Paused ? $"paused, {CaseSla.Describe(clock.Left)} of working time left"
+        : clock.Breached ? $"breached, {CaseSla.Describe(clock.Due - clock.Now)}"
+        : $"{CaseSla.Describe(clock.Left)} of working time left";
+
+    private static string Describe(CaseEventView e) => e.Kind switch
+    {
+        CaseEventKind.Created => $"Opened by {e.To?.ToLowerInvariant() switch { "webform" => "web form", "internal" => "internal escalation", var x => x }}",
+        CaseEventKind.StatusChanged => $"{Label(e.From)} → {Label(e.To)}",
+        CaseEventKind.Assigned => e.To is null ? "Unassigned" : $"Assigned to {e.To}",
+        CaseEventKind.PriorityChanged => $"Priority {e.From} → {e.To}",
+        CaseEventKind.Replied => "Replied to the advertiser",
+        CaseEventKind.AdvertiserWrote => "The advertiser wrote",
+        CaseEventKind.NoteAdded => "Internal note",
+        CaseEventKind.Reopened => "Reopened",
+        CaseEventKind.Merged => "Merged",
+        CaseEventKind.SlaBreached => "SLA breached",
+        _ => e.Kind.ToString(),
+    };
+
+    private static string Label(string? status) =>
+        Enum.TryParse<CaseStatus>(status, out var s) ? CaseWorkflow.Label(s) : status ?? "";
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _subscription?.Dispose();
+    }
+}
