@@ -16,7 +16,7 @@ namespace Portal.Features.Cases;
 /// through <see cref="CaseWorkflow"/>. A change commits the case, its timeline entries, its messages and an audit row
 /// together, then publishes a live hint.
 /// </summary>
-public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, CaseQueries queries, CaseOptions options)
+public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, CaseQueries queries, CaseOptions options, CaseLinks links)
 {
     public async Task<CaseDetail> CreateAsync(ClaimsPrincipal user, NewCase input, CancellationToken cancellationToken = default)
     {
@@ -260,6 +260,7 @@ public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiv
         var events = await change(db, c, By(person), calendar, now);
         events.AddRange(CaseWorkflow.Breaches(c, calendar, now));
         db.CaseEvents.AddRange(events);
+        await StageMailAsync(db, c, events, now, cancellationToken);
         db.Audit(user, now, auditAction, c.Key);
         try
         {
@@ -272,6 +273,34 @@ public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiv
         }
         await PublishAsync(db, number, events[0].Kind, cancellationToken);
         return (await queries.DetailAsync(number, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The emails this change sends, in its own commit (the outbox): a public reply goes to the advertiser threaded
+    /// onto their mail; the first time a case is solved, its survey.
+    /// </summary>
+    private async Task StageMailAsync(PortalDbContext db, SupportCase c, List<CaseEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (c.RequesterEmail is null)
+        {
+            return;
+        }
+        var reply = db.ChangeTracker.Entries<CaseMessage>().Where(e => e.State == EntityState.Added && e.Entity.Kind == CaseMessageKind.Reply).Select(e => e.Entity).FirstOrDefault();
+        if (reply is not null)
+        {
+            var thread = await db.CaseMessages.AsNoTracking().Where(m => m.CaseNumber == c.Number && m.MessageId != null).OrderBy(m => m.Id)
+                .Select(m => m.MessageId!).ToListAsync(cancellationToken);
+            var mail = CaseMailOutbox.Reply(c, reply, thread, "/support/cases/" + links.ForCase(c.Number, c.RequesterEmail), options, now);
+            reply.MessageId = mail.MessageId;
+            db.CaseMails.Add(mail);
+        }
+        if (events.Any(e => e.Kind == CaseEventKind.StatusChanged && e.To == nameof(CaseStatus.Solved))
+            && !await db.CaseSurveys.AnyAsync(s => s.CaseNumber == c.Number, cancellationToken))
+        {
+            var language = await db.Advertisers.Where(a => a.Id == c.AdvertiserId).Select(a => a.Language).FirstAsync(cancellationToken);
+            db.CaseSurveys.Add(new CaseSurvey { CaseNumber = c.Number, SentAt = now, Language = IntakeRules.Survey(language).Language });
+            db.CaseMails.Add(CaseMailOutbox.Survey(c, language, "/support/survey/" + links.ForSurvey(c.Number), options, now));
+        }
     }
 
     private static DateTimeOffset? Due(BusinessCalendar calendar, SupportCase c, TimeSpan target, List<(DateTimeOffset From, DateTimeOffset? To)> pauses, bool firstReply)

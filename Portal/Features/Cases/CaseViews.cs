@@ -73,5 +73,33 @@ public sealed class CaseOptions
     /// <summary>How often open cases are checked for SLA clocks that ran out.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The host name in the Message-IDs of case emails ("support.example.com"); replies are matched to cases by it.</summary>
+    public string MailHost { get; set; } = "portal.localhost";
+
+    /// <summary>The address advertisers' case emails come from, and reply to (the mailbox the portal reads).</summary>
+    public string MailFrom { get; set; } = "Billing Support <support@portal.localhost>";
+
+    /// <summary>The portal's address as advertisers reach it ("https://support.example.com"), for the links in emails.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The support mailbox read over IMAP; no host, no mail intake.</summary>
+    public ImapOptions Imap { get; set; } = new();
+
+    /// <summary>How often unsent case emails are retried, and the mailbox read.</summary>
+    public TimeSpan MailInterval { get; set; } = TimeSpan.FromSeconds(20);
+
     public IReadOnlyList<CaseCategory> CategoryList => Categories.Count > 0 ? Categories : CaseCategories.Defaults;
+}
+
+/// <summary>The <c>Cases:Imap</c> section: the support mailbox.</summary>
+public sealed class ImapOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 993;
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string Folder { get; set; } = "INBOX";
+
+    /// <summary>Auto (TLS on 993, STARTTLS when offered), None, SslOnConnect or StartTls.</summary>
+    public MailKit.Security.SecureSocketOptions Security { get; set; } = MailKit.Security.SecureSocketOptions.Auto;
 }

@@ -15,6 +15,13 @@ public static partial class CasesModule
         services.AddScoped<CaseService>();
         services.AddScoped<CaseQueries>();
         services.AddScoped<CaseSlaMonitor>();
+        services.AddScoped<AdvertiserCaseService>();
+        services.AddScoped<SupportIntake>();
+        services.AddSingleton<CaseLinks>();
+        services.AddScoped<CaseMailSender>();
+        services.AddScoped<CaseMailReader>();
+        services.AddSingleton<CaseMailSignal>();
+        services.AddHostedService<CaseMailProcessor>();
         services.AddSingleton<CaseSlaSignal>();
         services.AddHostedService<CaseSlaProcessor>();
         return services;

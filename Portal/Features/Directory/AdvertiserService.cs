@@ -82,12 +82,8 @@ public sealed class AdvertiserService(IDbContextFactory<PortalDbContext> factory
             return null;
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // Addresses sit in a JSON list; the quoted form matches one whole element.
-        var quoted = $"\"{address}\"";
-        var candidates = await db.Advertisers.AsNoTracking()
-            .Where(a => EF.Property<string>(a, nameof(Advertiser.BillingEmails)).Contains(quoted))
-            .ToListAsync(cancellationToken);
-        return candidates.Where(a => a.BillingEmails.Contains(address)).Select(AdvertiserView.From).FirstOrDefault();
+        var found = await db.Advertisers.AsNoTracking().Where(a => a.BillingEmails.Contains(address)).OrderBy(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : AdvertiserView.From(found);
     }
 
     public async Task<AdvertiserView> CreateAsync(ClaimsPrincipal user, AdvertiserInput input, CancellationToken cancellationToken = default)

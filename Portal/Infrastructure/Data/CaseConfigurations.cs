@@ -17,7 +17,6 @@ internal sealed class AdvertiserConfiguration : IEntityTypeConfiguration<Adverti
         builder.Property(a => a.Marketplace).HasMaxLength(60);
         builder.Property(a => a.Language).HasMaxLength(20);
         builder.Property(a => a.TimeZone).HasMaxLength(64);
-        builder.Property(a => a.BillingEmails).HasConversion(JsonColumn.Converter<List<string>>(), JsonColumn.Comparer<List<string>>());
         builder.HasIndex(a => new { a.Region, a.Name });
         builder.HasIndex(a => a.Name);
     }
@@ -119,5 +118,54 @@ internal sealed class RegionCalendarConfiguration : IEntityTypeConfiguration<Reg
         builder.Property(c => c.WorkingDays).HasConversion(JsonColumn.Converter<List<IsoDayOfWeek>>(), JsonColumn.Comparer<List<IsoDayOfWeek>>());
         builder.Property(c => c.Holidays).HasConversion(JsonColumn.Converter<List<string>>(), JsonColumn.Comparer<List<string>>());
         builder.HasData(Enum.GetValues<RegionCode>().Select(RegionCalendars.Default));
+    }
+}
+
+internal sealed class SupportRequestConfiguration : IEntityTypeConfiguration<SupportRequest>
+{
+    public void Configure(EntityTypeBuilder<SupportRequest> builder)
+    {
+        builder.ToTable("SupportRequests");
+        builder.Property(r => r.TokenHash).HasMaxLength(64);
+        builder.HasIndex(r => r.TokenHash).IsUnique();
+        builder.Property(r => r.Email).HasMaxLength(254);
+        builder.Property(r => r.AccountId).HasMaxLength(40);
+        builder.Property(r => r.Subject).HasMaxLength(CaseWorkflow.MaxSubject);
+        builder.Property(r => r.Body).HasMaxLength(CaseWorkflow.MaxBody);
+        builder.Property(r => r.Category).HasMaxLength(40);
+        builder.Property(r => r.Address).HasMaxLength(64);
+        builder.HasIndex(r => new { r.Email, r.CreatedAt });
+    }
+}
+
+internal sealed class CaseMailConfiguration : IEntityTypeConfiguration<CaseMail>
+{
+    public void Configure(EntityTypeBuilder<CaseMail> builder)
+    {
+        builder.ToTable("CaseMails");
+        builder.Property(m => m.To).HasMaxLength(254);
+        builder.Property(m => m.Subject).HasMaxLength(300);
+        builder.Property(m => m.Body).HasMaxLength(CaseWorkflow.MaxBody + 2000);
+        builder.Property(m => m.MessageId).HasMaxLength(400);
+        builder.HasIndex(m => m.MessageId).IsUnique();
+        builder.Property(m => m.InReplyTo).HasMaxLength(400);
+        builder.Property(m => m.References).HasMaxLength(4000);
+        builder.Property(m => m.Error).HasMaxLength(1000);
+        builder.HasIndex(m => m.NextAttemptAt).HasFilter("\"SentAt\" IS NULL");
+        builder.HasIndex(m => new { m.CaseNumber, m.Id });
+    }
+}
+
+internal sealed class CaseSurveyConfiguration : IEntityTypeConfiguration<CaseSurvey>
+{
+    public void Configure(EntityTypeBuilder<CaseSurvey> builder)
+    {
+        builder.ToTable("CaseSurveys");
+        builder.HasKey(s => s.CaseNumber);
+        builder.Property(s => s.CaseNumber).ValueGeneratedNever();
+        builder.Property(s => s.Language).HasMaxLength(20);
+        builder.Property(s => s.Comment).HasMaxLength(IntakeRules.MaxComment);
+        builder.HasOne(s => s.Case).WithOne().HasForeignKey<CaseSurvey>(s => s.CaseNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(s => new { s.SentAt, s.Score });
     }
 }

@@ -66,6 +66,9 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
     public DbSet<CaseSlaPolicy> CaseSlaPolicies => Set<CaseSlaPolicy>();
     public DbSet<RegionCalendar> RegionCalendars => Set<RegionCalendar>();
+    public DbSet<SupportRequest> SupportRequests => Set<SupportRequest>();
+    public DbSet<CaseMail> CaseMails => Set<CaseMail>();
+    public DbSet<CaseSurvey> CaseSurveys => Set<CaseSurvey>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>
@@ -102,6 +105,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         configurationBuilder.Properties<CaseChannel>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<CaseMessageKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<CaseEventKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<CaseMailKind>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -12,6 +12,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Sign-in attempts per minute from one address.</summary>
     public int SignInPerMinute { get; set; } = 30;
+
+    /// <summary>Advertiser support pages (the form, case and survey links) per minute from one address.</summary>
+    public int SupportPerMinute { get; set; } = 30;
 }
 
 /// <summary>Rate limits with 429 and Retry-After, through ASP.NET Core's rate limiter.</summary>
@@ -19,6 +22,7 @@ public static class RateLimits
 {
     public const string Api = "api";
     public const string SignIn = "signin";
+    public const string Support = "support";
 
     public static void AddPortalRateLimits(this WebApplicationBuilder builder)
     {
@@ -29,6 +33,8 @@ public static class RateLimits
                 CallerKey(context), _ => Window(options.ApiPerMinute)));
             limiter.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 "ip:" + context.Connection.RemoteIpAddress, _ => Window(options.SignInPerMinute)));
+            limiter.AddPolicy(Support, context => RateLimitPartition.GetFixedWindowLimiter(
+                "support:" + context.Connection.RemoteIpAddress, _ => Window(options.SupportPerMinute)));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

@@ -36,6 +36,31 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "CaseMails",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 22000, nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    InReplyTo = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    References = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaseMails", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CaseSlaPolicies",
                 columns: table => new
                 {
@@ -65,6 +90,29 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_RegionCalendars", x => x.Region);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupportRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupportRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -179,6 +227,28 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "CaseSurveys",
+                columns: table => new
+                {
+                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Score = table.Column<int>(type: "INTEGER", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaseSurveys", x => x.CaseNumber);
+                    table.ForeignKey(
+                        name: "FK_CaseSurveys_Cases_CaseNumber",
+                        column: x => x.CaseNumber,
+                        principalTable: "Cases",
+                        principalColumn: "Number",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.InsertData(
                 table: "CaseSlaPolicies",
                 columns: new[] { "Id", "BusinessHours", "FirstReplyMinutes", "Priority", "ResolutionMinutes", "Tier" },
@@ -224,6 +294,23 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_CaseEvents_CaseNumber_Id",
                 table: "CaseEvents",
                 columns: new[] { "CaseNumber", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseMails_CaseNumber_Id",
+                table: "CaseMails",
+                columns: new[] { "CaseNumber", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseMails_MessageId",
+                table: "CaseMails",
+                column: "MessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseMails_NextAttemptAt",
+                table: "CaseMails",
+                column: "NextAttemptAt",
+                filter: "\"SentAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_CaseMessages_CaseNumber_Id",
@@ -307,6 +394,22 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 table: "CaseSlaPolicies",
                 columns: new[] { "Priority", "Tier" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseSurveys_SentAt_Score",
+                table: "CaseSurveys",
+                columns: new[] { "SentAt", "Score" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportRequests_Email_CreatedAt",
+                table: "SupportRequests",
+                columns: new[] { "Email", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportRequests_TokenHash",
+                table: "SupportRequests",
+                column: "TokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -316,13 +419,22 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseEvents");
 
             migrationBuilder.DropTable(
+                name: "CaseMails");
+
+            migrationBuilder.DropTable(
                 name: "CaseMessages");
 
             migrationBuilder.DropTable(
                 name: "CaseSlaPolicies");
 
             migrationBuilder.DropTable(
+                name: "CaseSurveys");
+
+            migrationBuilder.DropTable(
                 name: "RegionCalendars");
+
+            migrationBuilder.DropTable(
+                name: "SupportRequests");
 
             migrationBuilder.DropTable(
                 name: "Cases");

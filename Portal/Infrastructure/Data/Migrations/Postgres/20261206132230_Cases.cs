@@ -27,7 +27,7 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     Marketplace = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
                     Language = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    BillingEmails = table.Column<string>(type: "text", nullable: false),
+                    BillingEmails = table.Column<List<string>>(type: "text[]", nullable: false),
                     TimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     MonthlySpendUsd = table.Column<decimal>(type: "numeric", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -36,6 +36,31 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Advertisers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CaseMails",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: true),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    To = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Body = table.Column<string>(type: "character varying(22000)", maxLength: 22000, nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    InReplyTo = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    References = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaseMails", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -68,6 +93,29 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_RegionCalendars", x => x.Region);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupportRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    AccountId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    Category = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupportRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -182,6 +230,28 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "CaseSurveys",
+                columns: table => new
+                {
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Language = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Score = table.Column<int>(type: "integer", nullable: true),
+                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaseSurveys", x => x.CaseNumber);
+                    table.ForeignKey(
+                        name: "FK_CaseSurveys_Cases_CaseNumber",
+                        column: x => x.CaseNumber,
+                        principalTable: "Cases",
+                        principalColumn: "Number",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.InsertData(
                 table: "CaseSlaPolicies",
                 columns: new[] { "Id", "BusinessHours", "FirstReplyMinutes", "Priority", "ResolutionMinutes", "Tier" },
@@ -227,6 +297,23 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 name: "IX_CaseEvents_CaseNumber_Id",
                 table: "CaseEvents",
                 columns: new[] { "CaseNumber", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseMails_CaseNumber_Id",
+                table: "CaseMails",
+                columns: new[] { "CaseNumber", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseMails_MessageId",
+                table: "CaseMails",
+                column: "MessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseMails_NextAttemptAt",
+                table: "CaseMails",
+                column: "NextAttemptAt",
+                filter: "\"SentAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_CaseMessages_CaseNumber_Id",
@@ -310,6 +397,22 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 table: "CaseSlaPolicies",
                 columns: new[] { "Priority", "Tier" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseSurveys_SentAt_Score",
+                table: "CaseSurveys",
+                columns: new[] { "SentAt", "Score" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportRequests_Email_CreatedAt",
+                table: "SupportRequests",
+                columns: new[] { "Email", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupportRequests_TokenHash",
+                table: "SupportRequests",
+                column: "TokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -319,13 +422,22 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 name: "CaseEvents");
 
             migrationBuilder.DropTable(
+                name: "CaseMails");
+
+            migrationBuilder.DropTable(
                 name: "CaseMessages");
 
             migrationBuilder.DropTable(
                 name: "CaseSlaPolicies");
 
             migrationBuilder.DropTable(
+                name: "CaseSurveys");
+
+            migrationBuilder.DropTable(
                 name: "RegionCalendars");
+
+            migrationBuilder.DropTable(
+                name: "SupportRequests");
 
             migrationBuilder.DropTable(
                 name: "Cases");
