@@ -6,13 +6,14 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # 1. Machine packages: Debian's Chromium for the browser tests, PostgreSQL server binaries, Redis and HAProxy for the
-#    scale-out tests, Prometheus Alertmanager for the alert ingestion tests.
+#    scale-out tests, Prometheus Alertmanager for the alert ingestion tests, Dovecot for the support mailbox tests.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
 command -v prometheus-alertmanager > /dev/null || missing+=(prometheus-alertmanager)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then
