@@ -26,6 +26,12 @@ public static partial class MetricsModule
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"metrics-{table}.csv")
                 : Results.ValidationProblem(new Dictionary<string, string[]> { ["table"] = [$"Ask for one of: {string.Join(", ", MetricsExport.DashboardTables)}."] });
         }).WithSummary("A dashboard table as CSV: regions, services or trend.");
+        api.MapGet("/cases", (CaseMetricsService cases, TimeProvider clock, DateTimeOffset? from, DateTimeOffset? to, string? region, string? team, string? category,
+            Shared.Cases.CaseChannel? channel, Shared.Cases.CasePriority? priority, CancellationToken ct) =>
+        {
+            var end = to ?? clock.GetUtcNow();
+            return cases.FiguresAsync(from ?? end.AddDays(-28), end, new CaseFilter(Regions.ParseFilter(region), team, category, channel, priority), ct);
+        }).WithSummary("Case KPIs for a period (default the last 28 days): volume, first reply and resolution times, one-touch and no-follow-up resolution, reopen rate, SLA attainment, CSAT and response rate, backlog, and breakdowns by region, team, category, channel and priority.");
         api.MapGet("/wbr", (ReviewPackService packs, string? week, CancellationToken ct) => packs.WbrAsync(week, ct))
             .WithSummary("The weekly business review of an ISO week (week=2026-W47; default the last complete week).");
         api.MapGet("/mbr", (ReviewPackService packs, string? month, CancellationToken ct) => packs.MbrAsync(month, ct))

@@ -23,6 +23,7 @@ public static partial class MetricsModule
         services.AddSingleton(options);
         services.AddScoped<MetricsService>();
         services.AddScoped<ReviewPackService>();
+        services.AddScoped<CaseMetricsService>();
         return services;
     }
 }

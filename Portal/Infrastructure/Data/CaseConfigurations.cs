@@ -58,8 +58,9 @@ internal sealed class SupportCaseConfiguration : IEntityTypeConfiguration<Suppor
         builder.HasIndex(c => new
         {
             c.CreatedAt, c.Region, c.TeamId, c.Category, c.Channel, c.Priority, c.Status, c.FirstRepliedAt, c.SolvedAt,
-            c.PublicReplies, c.ReopenCount, c.FirstReplyBreached, c.ResolutionBreached,
+            c.PublicReplies, c.ReopenCount, c.FirstReplyBreached, c.ResolutionBreached, c.FirstReplyDueAt, c.ResolutionDueAt, c.MergedIntoNumber, c.AssigneeId,
         }, "IX_Cases_Metrics");
+        builder.HasIndex(c => c.FollowUpOfNumber);
     }
 }
 
@@ -73,6 +74,7 @@ internal sealed class CaseMessageConfiguration : IEntityTypeConfiguration<CaseMe
         builder.Property(m => m.MessageId).HasMaxLength(400);
         builder.HasIndex(m => m.MessageId).IsUnique();
         builder.HasIndex(m => new { m.CaseNumber, m.Id });
+        builder.HasIndex(m => new { m.CaseNumber, m.Kind, m.At });
         builder.Property(m => m.Attachments).HasConversion(JsonColumn.Converter<List<CaseAttachment>>(), JsonColumn.Comparer<List<CaseAttachment>>());
         builder.HasOne(m => m.Case).WithMany().HasForeignKey(m => m.CaseNumber).OnDelete(DeleteBehavior.Cascade);
     }
@@ -167,5 +169,6 @@ internal sealed class CaseSurveyConfiguration : IEntityTypeConfiguration<CaseSur
         builder.Property(s => s.Comment).HasMaxLength(IntakeRules.MaxComment);
         builder.HasOne(s => s.Case).WithOne().HasForeignKey<CaseSurvey>(s => s.CaseNumber).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => new { s.SentAt, s.Score });
+        builder.HasIndex(s => new { s.AnsweredAt, s.Score });
     }
 }

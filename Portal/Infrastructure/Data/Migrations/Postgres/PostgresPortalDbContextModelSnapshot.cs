@@ -517,6 +517,8 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CaseNumber", "Id");
 
+                    b.HasIndex("CaseNumber", "Kind", "At");
+
                     b.ToTable("CaseMessages", (string)null);
                 });
 
@@ -630,6 +632,8 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("CaseNumber");
+
+                    b.HasIndex("AnsweredAt", "Score");
 
                     b.HasIndex("SentAt", "Score");
 
@@ -824,6 +828,8 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("FirstReplyDueAt")
                         .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
+                    b.HasIndex("FollowUpOfNumber");
+
                     b.HasIndex("ResolutionDueAt")
                         .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
 
@@ -837,7 +843,7 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("Region", "Status", "Number");
 
-                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached" }, "IX_Cases_Metrics");
+                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached", "FirstReplyDueAt", "ResolutionDueAt", "MergedIntoNumber", "AssigneeId" }, "IX_Cases_Metrics");
 
                     b.HasIndex(new[] { "AssigneeId", "Number" }, "IX_Cases_Open_Assignee")
                         .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");

@@ -493,6 +493,8 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("CaseNumber", "Id");
 
+                    b.HasIndex("CaseNumber", "Kind", "At");
+
                     b.ToTable("CaseMessages", (string)null);
                 });
 
@@ -604,6 +606,8 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("CaseNumber");
+
+                    b.HasIndex("AnsweredAt", "Score");
 
                     b.HasIndex("SentAt", "Score");
 
@@ -797,6 +801,8 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("FirstReplyDueAt")
                         .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
+                    b.HasIndex("FollowUpOfNumber");
+
                     b.HasIndex("ResolutionDueAt")
                         .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
 
@@ -810,7 +816,7 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Region", "Status", "Number");
 
-                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached" }, "IX_Cases_Metrics");
+                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached", "FirstReplyDueAt", "ResolutionDueAt", "MergedIntoNumber", "AssigneeId" }, "IX_Cases_Metrics");
 
                     b.HasIndex(new[] { "AssigneeId", "Number" }, "IX_Cases_Open_Assignee")
                         .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");

@@ -13,7 +13,7 @@ using Portal.Infrastructure.Data;
 namespace Portal.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261206132230_Cases")]
+    [Migration("20261206132956_Cases")]
     partial class Cases
     {
         /// <inheritdoc />
@@ -520,6 +520,8 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CaseNumber", "Id");
 
+                    b.HasIndex("CaseNumber", "Kind", "At");
+
                     b.ToTable("CaseMessages", (string)null);
                 });
 
@@ -633,6 +635,8 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("CaseNumber");
+
+                    b.HasIndex("AnsweredAt", "Score");
 
                     b.HasIndex("SentAt", "Score");
 
@@ -827,6 +831,8 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("FirstReplyDueAt")
                         .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
+                    b.HasIndex("FollowUpOfNumber");
+
                     b.HasIndex("ResolutionDueAt")
                         .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
 
@@ -840,7 +846,7 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("Region", "Status", "Number");
 
-                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached" }, "IX_Cases_Metrics");
+                    b.HasIndex(new[] { "CreatedAt", "Region", "TeamId", "Category", "Channel", "Priority", "Status", "FirstRepliedAt", "SolvedAt", "PublicReplies", "ReopenCount", "FirstReplyBreached", "ResolutionBreached", "FirstReplyDueAt", "ResolutionDueAt", "MergedIntoNumber", "AssigneeId" }, "IX_Cases_Metrics");
 
                     b.HasIndex(new[] { "AssigneeId", "Number" }, "IX_Cases_Open_Assignee")
                         .HasFilter("\"Status\" NOT IN ('Solved', 'Closed')");
