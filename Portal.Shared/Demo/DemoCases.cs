@@ -5,7 +5,7 @@ using Portal.Shared.Directory;
 namespace Portal.Shared.Demo;
 
 /// <summary>A demo case as lived: the case with its clocks and flags as the workflow left them, its conversation and timeline.</summary>
-public sealed record DemoCase(SupportCase Case, int AdvertiserIndex, string? AssigneeHandle, List<CaseMessage> Messages, List<CaseEvent> Events);
+public sealed record DemoCase(SupportCase Case, int AdvertiserIndex, string? AssigneeHandle, List<CaseMessage> Messages, List<CaseEvent> Events, CaseSurvey? Survey = null);
 
 /// <summary>
 /// Ninety days of advertiser cases, lived through <see cref="CaseWorkflow"/> at the times they happened, so their clocks,
@@ -172,7 +172,41 @@ public static class DemoCases
             assignee = engineer.Handle;
         }
         c.Version = Math.Max(c.Version, events.Max(e => e.CaseVersion));
-        return new DemoCase(c, index, assignee, messages, events);
+        return new DemoCase(c, index, assignee, messages, events, Survey(random, c, advertiser.Language, events, now));
+    }
+
+    /// <summary>
+    /// The survey sent when the case was first solved; four in ten are answered within a few days, mostly well, less
+    /// well when the case ran late or came back.
+    /// </summary>
+    private static CaseSurvey? Survey(Random random, SupportCase c, string? language, List<CaseEvent> events, DateTimeOffset now)
+    {
+        var solved = events.FirstOrDefault(e => e.Kind == CaseEventKind.StatusChanged && e.To == nameof(CaseStatus.Solved))?.At;
+        if (solved is not { } sentAt)
+        {
+            return null;
+        }
+        var survey = new CaseSurvey { Case = c, SentAt = sentAt, Language = IntakeRules.Survey(language).Language };
+        var answeredAt = sentAt.AddHours(1 + random.NextDouble() * 72);
+        if (random.NextDouble() < 0.4 && answeredAt <= now)
+        {
+            var mood = random.NextDouble() - (c.ResolutionBreached ? 0.3 : 0) - (c.ReopenCount > 0 ? 0.25 : 0) - (c.FirstReplyBreached ? 0.1 : 0);
+            survey.Score = mood switch { > 0.4 => 5, > 0.05 => 4, > -0.1 => 3, > -0.3 => 2, _ => 1 };
+            survey.AnsweredAt = answeredAt;
+            survey.Comment = survey.Score switch
+            {
+                5 => "Fast and clear, thank you.",
+                4 => "Solved, though it took a while to hear back.",
+                3 => null,
+                _ => "I had to write twice before anyone understood the problem.",
+            };
+            events.Add(new CaseEvent
+            {
+                Case = c, CaseVersion = c.Version, Kind = CaseEventKind.SurveyAnswered, ActorName = c.RequesterEmail ?? "advertiser", At = answeredAt,
+                Text = $"Rated {survey.Score} of 5.", To = survey.Score.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+        return survey;
     }
 
     private static CaseMessage Message(SupportCase c, CaseMessageKind kind, CaseActor author, string body, DateTimeOffset at) =>

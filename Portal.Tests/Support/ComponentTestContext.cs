@@ -12,6 +12,7 @@ using Portal.Infrastructure.Web;
 using Portal.Shared.Demo;
 using Portal.Features.Alerts;
 using Portal.Features.Directory;
+using Portal.Features.Cases;
 using Portal.Features.Incidents;
 using Portal.Features.Metrics;
 using Portal.Features.Notifications;
@@ -43,6 +44,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddTeamServices(configuration);
         Services.AddAccountServices(configuration);
         Services.AddIncidentsServices(configuration);
+        Services.AddCasesServices(configuration);
         Services.AddAlertsServices(configuration);
         Services.AddOnCallServices(configuration);
         Services.AddRunbooksServices(configuration);

@@ -22,16 +22,19 @@ public sealed class SupportIntakeTests : IAsyncDisposable
 
     private T Service<T>() where T : notnull => _portal.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
+    /// <summary>The token a link carries ("/support/case?link=…").</summary>
+    private static string TokenOf(string path) => Uri.UnescapeDataString(path[(path.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+
     private static SupportForm Form(string email, string subject = "Charged twice", string body = "Two debits today.") =>
         new() { Email = email, Subject = subject, Body = body, Category = "duplicate-charge" };
 
     private async Task<(long Number, string Link)> WriteInAsync(string email, string body = "Two debits today.")
     {
         var sent = await Service<SupportIntake>().SubmitAsync(Form(email, body: body), "203.0.113.9", Ct);
-        var confirmed = await Service<SupportIntake>().ConfirmAsync(sent.ShownLink!.Split('/')[^1], null, Ct);
+        var confirmed = await Service<SupportIntake>().ConfirmAsync(TokenOf(sent.ShownLink!), null, Ct);
         Assert.Null(confirmed.Problem);
         Assert.True(CaseNumber.TryParse(confirmed.CaseKey, out var number));
-        return (number, confirmed.CaseLink!.Split('/')[^1]);
+        return (number, TokenOf(confirmed.CaseLink!));
     }
 
     [Fact]
@@ -40,8 +43,8 @@ public sealed class SupportIntakeTests : IAsyncDisposable
         var email = First.BillingEmails![0];
         var sent = await Service<SupportIntake>().SubmitAsync(Form(email.ToUpperInvariant()), "203.0.113.9", Ct);
         // No SMTP server in the test portal, as in the demo: the link is shown, and the email waits in the outbox.
-        Assert.StartsWith("/support/confirm/", sent.ShownLink, StringComparison.Ordinal);
-        var token = sent.ShownLink!.Split('/')[^1];
+        Assert.StartsWith("/support/confirm?token=", sent.ShownLink, StringComparison.Ordinal);
+        var token = TokenOf(sent.ShownLink!);
         var first = await Service<SupportIntake>().ConfirmAsync(token, null, Ct);
         var again = await Service<SupportIntake>().ConfirmAsync(token, null, Ct);
         Assert.Null(first.Problem);
@@ -61,12 +64,12 @@ public sealed class SupportIntakeTests : IAsyncDisposable
     public async Task AnUnknownAddressAnExpiredLinkAndAForgedLinkOpenNothing()
     {
         var unknown = await Service<SupportIntake>().SubmitAsync(Form("someone@elsewhere.example"), null, Ct);
-        var refused = await Service<SupportIntake>().ConfirmAsync(unknown.ShownLink!.Split('/')[^1], null, Ct);
+        var refused = await Service<SupportIntake>().ConfirmAsync(TokenOf(unknown.ShownLink!), null, Ct);
         Assert.Contains("not a billing contact", refused.Problem, StringComparison.Ordinal);
 
         var late = await Service<SupportIntake>().SubmitAsync(Form(First.BillingEmails![0]), null, Ct);
         _portal.Clock.Advance(TimeSpan.FromHours(25));
-        Assert.Contains("expired", (await Service<SupportIntake>().ConfirmAsync(late.ShownLink!.Split('/')[^1], null, Ct)).Problem, StringComparison.Ordinal);
+        Assert.Contains("expired", (await Service<SupportIntake>().ConfirmAsync(TokenOf(late.ShownLink!), null, Ct)).Problem, StringComparison.Ordinal);
         Assert.NotNull((await Service<SupportIntake>().ConfirmAsync("forged-token", "198.51.100.7", Ct)).Problem);
 
         await using var db = _portal.OpenContext();
@@ -104,7 +107,7 @@ public sealed class SupportIntakeTests : IAsyncDisposable
         await engineer.PostJsonAsync($"/api/cases/{number}/replies", new { body = "We refunded the duplicate. <script>alert(2)</script>" });
 
         using var anonymous = _portal.AnonymousClient();
-        var page = await (await anonymous.GetAsync(Url($"/support/cases/{link}"), Ct)).Content.ReadAsStringAsync(Ct);
+        var page = await (await anonymous.GetAsync(Url(CaseLinks.CasePath(link)), Ct)).Content.ReadAsStringAsync(Ct);
         Assert.Contains("We refunded the duplicate.", page, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET internal", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
@@ -114,11 +117,11 @@ public sealed class SupportIntakeTests : IAsyncDisposable
         Assert.DoesNotContain(CaseNumber.Format(otherNumber), page, StringComparison.Ordinal);
 
         // The IDOR matrix: another advertiser's link shows theirs only; a guessed number, a changed link and an expired one show nothing.
-        var other = await (await anonymous.GetAsync(Url($"/support/cases/{otherLink}"), Ct)).Content.ReadAsStringAsync(Ct);
+        var other = await (await anonymous.GetAsync(Url(CaseLinks.CasePath(otherLink)), Ct)).Content.ReadAsStringAsync(Ct);
         Assert.DoesNotContain(CaseNumber.Format(number) + " ", other, StringComparison.Ordinal);
         foreach (var bad in new[] { number.ToString(System.Globalization.CultureInfo.InvariantCulture), CaseNumber.Format(number), link[..^2] + "xx", otherLink + "a" })
         {
-            var refused = await (await anonymous.GetAsync(Url($"/support/cases/{bad}"), Ct)).Content.ReadAsStringAsync(Ct);
+            var refused = await (await anonymous.GetAsync(Url(CaseLinks.CasePath(bad)), Ct)).Content.ReadAsStringAsync(Ct);
             Assert.Contains("support-link-refused", refused, StringComparison.Ordinal);
         }
         _portal.Clock.Advance(IntakeRules.CaseLinkLifetime + TimeSpan.FromDays(1));

@@ -135,6 +135,10 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
 
     private async Task<(long Number, string Email)?> CaseForLinkAsync(string? token, string? address, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
         var link = links.ReadCase(token);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (link is { } l)
@@ -208,6 +212,10 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
 
     private async Task<CaseSurvey?> SurveyForLinkAsync(PortalDbContext db, string? token, string? address, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
         if (links.ReadSurvey(token) is { } number
             && await db.CaseSurveys.AsNoTracking().Include(s => s.Case).FirstOrDefaultAsync(s => s.CaseNumber == number, cancellationToken) is { } survey)
         {

@@ -32,6 +32,7 @@ public partial class CaseDetailPage : IDisposable
     [Inject] private CaseService Cases { get; set; } = default!;
     [Inject] private CaseQueries Queries { get; set; } = default!;
     [Inject] private CaseOptions Options { get; set; } = default!;
+    [Inject] private CaseLinks Links { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;

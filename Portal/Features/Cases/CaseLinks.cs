@@ -23,6 +23,15 @@ public sealed class CaseLinks(IDataProtectionProvider protection, TimeProvider c
     /// <summary>The case a survey link names, or null.</summary>
     public long? ReadSurvey(string? token) => Read("survey", token)?.Number;
 
+    /// <summary>The advertiser's case page for a case link.</summary>
+    public static string CasePath(string token) => "/support/case?link=" + Uri.EscapeDataString(token);
+
+    /// <summary>The survey page for a survey link.</summary>
+    public static string SurveyPath(string token) => "/support/survey?link=" + Uri.EscapeDataString(token);
+
+    /// <summary>The support form's confirmation page for a one-time token.</summary>
+    public static string ConfirmPath(string token) => "/support/confirm?token=" + Uri.EscapeDataString(token);
+
     /// <summary>A random one-time token (for the support form's confirmation) and the hash stored for it.</summary>
     public static (string Token, string Hash) NewOneTimeToken()
     {

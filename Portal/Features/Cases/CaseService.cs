@@ -290,7 +290,7 @@ public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiv
         {
             var thread = await db.CaseMessages.AsNoTracking().Where(m => m.CaseNumber == c.Number && m.MessageId != null).OrderBy(m => m.Id)
                 .Select(m => m.MessageId!).ToListAsync(cancellationToken);
-            var mail = CaseMailOutbox.Reply(c, reply, thread, "/support/cases/" + links.ForCase(c.Number, c.RequesterEmail), options, now);
+            var mail = CaseMailOutbox.Reply(c, reply, thread, CaseLinks.CasePath(links.ForCase(c.Number, c.RequesterEmail)), options, now);
             reply.MessageId = mail.MessageId;
             db.CaseMails.Add(mail);
         }
@@ -299,7 +299,7 @@ public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiv
         {
             var language = await db.Advertisers.Where(a => a.Id == c.AdvertiserId).Select(a => a.Language).FirstAsync(cancellationToken);
             db.CaseSurveys.Add(new CaseSurvey { CaseNumber = c.Number, SentAt = now, Language = IntakeRules.Survey(language).Language });
-            db.CaseMails.Add(CaseMailOutbox.Survey(c, language, "/support/survey/" + links.ForSurvey(c.Number), options, now));
+            db.CaseMails.Add(CaseMailOutbox.Survey(c, language, CaseLinks.SurveyPath(links.ForSurvey(c.Number)), options, now));
         }
     }
 

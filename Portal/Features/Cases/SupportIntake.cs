@@ -87,7 +87,7 @@ public sealed class SupportIntake(IDbContextFactory<PortalDbContext> factory, Ti
             TokenHash = hash, Email = email!, AccountId = account, Subject = form.Subject!.Trim(), Body = form.Body!.Trim(), Category = category,
             Address = address, CreatedAt = now, ExpiresAt = now + IntakeRules.ConfirmLinkLifetime,
         });
-        var path = "/support/confirm/" + token;
+        var path = CaseLinks.ConfirmPath(token);
         db.CaseMails.Add(CaseMailOutbox.Confirm(email!, form.Subject.Trim(), path, options, now));
         await db.SaveChangesAsync(cancellationToken);
         return new SupportSubmitted(email!, MailConfigured ? null : path);
@@ -96,7 +96,11 @@ public sealed class SupportIntake(IDbContextFactory<PortalDbContext> factory, Ti
     /// <summary>Follows the one-time link: the first time, the request becomes a case; after that, or expired, it says so.</summary>
     public async Task<SupportConfirmed> ConfirmAsync(string? token, string? address, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return new(null, null, "Open the link from the email we sent you; it carries what this page needs.");
+        }
+        if (token.Length > 100)
         {
             return new(null, null, "This link is not one we sent.");
         }
@@ -112,7 +116,7 @@ public sealed class SupportIntake(IDbContextFactory<PortalDbContext> factory, Ti
         }
         if (request.CaseNumber is { } done)
         {
-            return new(CaseNumber.Format(done), "/support/cases/" + links.ForCase(done, request.Email), "This request was already sent; here is its case.");
+            return new(CaseNumber.Format(done), CaseLinks.CasePath(links.ForCase(done, request.Email)), "This request was already sent; here is its case.");
         }
         if (request.ExpiresAt < now)
         {
@@ -142,6 +146,6 @@ public sealed class SupportIntake(IDbContextFactory<PortalDbContext> factory, Ti
             throw;
         }
         await db.SupportRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.CaseNumber, number), cancellationToken);
-        return new(CaseNumber.Format(number), "/support/cases/" + links.ForCase(number, request.Email), null);
+        return new(CaseNumber.Format(number), CaseLinks.CasePath(links.ForCase(number, request.Email)), null);
     }
 }

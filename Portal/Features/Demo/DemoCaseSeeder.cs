@@ -60,6 +60,10 @@ internal static class DemoCaseSeeder
             db.Cases.Add(c);
             db.CaseEvents.AddRange(demo.Events);
             db.CaseMessages.AddRange(demo.Messages);
+            if (demo.Survey is { } survey)
+            {
+                db.CaseSurveys.Add(survey);
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
