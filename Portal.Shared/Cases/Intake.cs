@@ -144,3 +144,39 @@ public static class IntakeRules
 
 /// <summary>The survey's words in one language.</summary>
 public sealed record SurveyText(string Language, string Question, string CommentLabel, string Send, IReadOnlyList<string> Answers, string Thanks);
+
+/// <summary>A case linked to an incident: the advertiser it hurt. Any number of cases per incident, and incidents per case.</summary>
+public sealed class CaseIncident
+{
+    public long CaseNumber { get; set; }
+    public long IncidentNumber { get; set; }
+    public DateTimeOffset LinkedAt { get; set; }
+    public required string LinkedBy { get; set; }
+}
+
+/// <summary>The one update an incident's commander sent to every linked case, once per incident.</summary>
+public sealed class IncidentCaseUpdate
+{
+    public long IncidentNumber { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+    public required string SentBy { get; set; }
+    public int Cases { get; set; }
+}
+
+/// <summary>Which service a case's category usually concerns: how a new case finds the open incident it may belong to.</summary>
+public static class CaseServices
+{
+    private static readonly Dictionary<string, string[]> ByCategory = new(StringComparer.Ordinal)
+    {
+        ["invoice-dispute"] = ["invoicing", "advertiser-ledger", "billing-api"],
+        ["duplicate-charge"] = ["payments", "advertiser-ledger"],
+        ["refund"] = ["payments", "advertiser-ledger"],
+        ["payment-failure"] = ["payments", "fx-rates"],
+        ["tax-document"] = ["tax", "invoicing"],
+        ["budget-promotion"] = ["budgets", "promotions"],
+        ["credit-line"] = ["advertiser-ledger", "payments"],
+    };
+
+    /// <summary>The service slugs a category points at (none for "other" or a category not mapped).</summary>
+    public static IReadOnlyList<string> For(string category) => ByCategory.TryGetValue(category, out var slugs) ? slugs : [];
+}

@@ -33,6 +33,11 @@ public partial class CaseDetailPage : IDisposable
     [Inject] private CaseQueries Queries { get; set; } = default!;
     [Inject] private CaseOptions Options { get; set; } = default!;
     [Inject] private CaseLinks Links { get; set; } = default!;
+    [Inject] private CaseIncidentService Incidents { get; set; } = default!;
+
+    private IReadOnlyList<LinkedIncident> _linked = [];
+    private IReadOnlyList<LinkedIncident> _suggested = [];
+    private string? _incidentToLink;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -69,6 +74,38 @@ public partial class CaseDetailPage : IDisposable
             return;
         }
         (_number, _case) = (number, detail);
+        (_linked, _suggested) = await Incidents.ForCaseAsync(number);
+    }
+
+    private async Task LinkAsync(long incident)
+    {
+        await TryAsync(async () =>
+        {
+            await Incidents.LinkAsync(_user, _number, incident);
+            return (await Queries.DetailAsync(_number))!;
+        }, $"Linked to {Shared.Incidents.IncidentNumber.Format(incident)}.");
+        (_linked, _suggested) = await Incidents.ForCaseAsync(_number);
+    }
+
+    private async Task UnlinkAsync(long incident)
+    {
+        await TryAsync(async () =>
+        {
+            await Incidents.UnlinkAsync(_user, _number, incident);
+            return (await Queries.DetailAsync(_number))!;
+        }, $"Unlinked from {Shared.Incidents.IncidentNumber.Format(incident)}.");
+        (_linked, _suggested) = await Incidents.ForCaseAsync(_number);
+    }
+
+    private async Task LinkTypedAsync()
+    {
+        if (!Shared.Incidents.IncidentNumber.TryParse(_incidentToLink, out var incident))
+        {
+            Snackbar.Add($"'{_incidentToLink}' is not an incident number (like INC-1042).", MudBlazor.Severity.Warning);
+            return;
+        }
+        await LinkAsync(incident);
+        _incidentToLink = null;
     }
 
     private async Task OnTickAsync()
@@ -81,6 +118,7 @@ public partial class CaseDetailPage : IDisposable
                 _announcement = $"New message on {fresh.Key} from {last.AuthorName}.";
             }
             _case = fresh;
+            (_linked, _suggested) = await Incidents.ForCaseAsync(_number);
             StateHasChanged();
         }
     }

@@ -4,6 +4,7 @@ using Portal.Infrastructure.Web;
 using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Cases;
+using Portal.Shared.Incidents;
 
 namespace Portal.Features.Cases;
 
@@ -55,7 +56,37 @@ public static partial class CasesModule
         api.MapPost("/{number}/merge", (ClaimsPrincipal user, CaseService cases, string number, CaseMergeRequest request, CancellationToken ct) =>
             cases.MergeAsync(user, ParseNumber(number), request.Into, request.Version, ct))
             .WithSummary("Merges this case, a duplicate, into another ('into'); it closes and points there.");
+        MapLinks(api);
+
+        var incidents = app.MapApi("/api/incidents", PortalPolicies.Engineer, "Cases");
+        incidents.MapGet("/{number}/cases", (CaseIncidentService links, string number, CancellationToken ct) => links.ForIncidentAsync(ParseIncident(number), ct))
+            .WithSummary("The advertiser cases linked to an incident, the distinct advertisers and their monthly spend, and the update if sent.");
+        incidents.MapPost("/{number}/case-update", async (ClaimsPrincipal user, CaseIncidentService links, string number, CaseNoteRequest request, CancellationToken ct) =>
+            new { sent = await links.SendUpdateAsync(user, ParseIncident(number), request.Body, ct) })
+            .WithSummary("Once the incident is mitigated or resolved, its commander (or a manager) sends one reply to every linked case, once.");
     }
+
+    private static void MapLinks(RouteGroupBuilder api)
+    {
+        api.MapGet("/{number}/incidents", async (CaseIncidentService links, string number, CancellationToken ct) =>
+        {
+            var (linked, suggested) = await links.ForCaseAsync(ParseNumber(number), ct);
+            return new { linked, suggested };
+        }).WithSummary("The incidents a case is linked to, and open incidents it may belong to (its region, its category's services).");
+        api.MapPut("/{number}/incidents/{incident}", async (ClaimsPrincipal user, CaseIncidentService links, string number, string incident, CancellationToken ct) =>
+        {
+            await links.LinkAsync(user, ParseNumber(number), ParseIncident(incident), ct);
+            return Results.NoContent();
+        }).WithSummary("Links the case to an incident (the advertiser it hurt).");
+        api.MapDelete("/{number}/incidents/{incident}", async (ClaimsPrincipal user, CaseIncidentService links, string number, string incident, CancellationToken ct) =>
+        {
+            await links.UnlinkAsync(user, ParseNumber(number), ParseIncident(incident), ct);
+            return Results.NoContent();
+        }).WithSummary("Removes the link.");
+    }
+
+    private static long ParseIncident(string number) =>
+        IncidentNumber.TryParse(number, out var n) ? n : throw new ValidationException("incident", $"'{number}' is not an incident number (like INC-1042).");
 
     private static long ParseNumber(string number) =>
         CaseNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not a case number (like CASE-1234).");

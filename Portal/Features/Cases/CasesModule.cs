@@ -1,3 +1,5 @@
+using Portal.Features.Incidents;
+
 namespace Portal.Features.Cases;
 
 /// <summary>Advertiser support cases: the queue, conversations, case SLAs.</summary>
@@ -22,6 +24,8 @@ public static partial class CasesModule
         services.AddScoped<CaseMailReader>();
         services.AddSingleton<CaseMailSignal>();
         services.AddHostedService<CaseMailProcessor>();
+        services.AddScoped<CaseIncidentService>();
+        services.AddIncidentPanel<IncidentCasesPanel>(20);
         services.AddSingleton<CaseSlaSignal>();
         services.AddHostedService<CaseSlaProcessor>();
         return services;

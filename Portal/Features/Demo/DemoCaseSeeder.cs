@@ -67,6 +67,33 @@ internal static class DemoCaseSeeder
         }
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        await LinkToIncidentsAsync(db, now, cancellationToken);
         return cases.Count;
+    }
+
+    /// <summary>
+    /// Cases that came in while an incident of their region hurt a service their category concerns are linked to it, as
+    /// the team would have: up to a dozen per incident.
+    /// </summary>
+    private static async Task LinkToIncidentsAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var incidents = await db.Incidents.AsNoTracking()
+            .Where(i => i.Service != null && i.Severity <= Shared.Incidents.Severity.SEV3)
+            .Select(i => new { i.Number, i.Region, Service = i.Service!.Slug, i.TriggeredAt, i.ResolvedAt })
+            .ToListAsync(cancellationToken);
+        var cases = await db.Cases.AsNoTracking().Select(c => new { c.Number, c.Region, c.Category, c.CreatedAt }).ToListAsync(cancellationToken);
+        var linked = new HashSet<long>();
+        foreach (var incident in incidents.OrderBy(i => i.Number))
+        {
+            var until = (incident.ResolvedAt ?? now).AddDays(1);
+            foreach (var c in cases.Where(c => c.Region == incident.Region && c.CreatedAt >= incident.TriggeredAt && c.CreatedAt < until
+                && !linked.Contains(c.Number) && Shared.Cases.CaseServices.For(c.Category).Contains(incident.Service)).Take(12))
+            {
+                linked.Add(c.Number);
+                db.CaseIncidents.Add(new Shared.Cases.CaseIncident { CaseNumber = c.Number, IncidentNumber = incident.Number, LinkedAt = c.CreatedAt.AddMinutes(20), LinkedBy = "Demo" });
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
     }
 }

@@ -172,3 +172,28 @@ internal sealed class CaseSurveyConfiguration : IEntityTypeConfiguration<CaseSur
         builder.HasIndex(s => new { s.AnsweredAt, s.Score });
     }
 }
+
+internal sealed class CaseIncidentConfiguration : IEntityTypeConfiguration<CaseIncident>
+{
+    public void Configure(EntityTypeBuilder<CaseIncident> builder)
+    {
+        builder.ToTable("CaseIncidents");
+        builder.HasKey(l => new { l.CaseNumber, l.IncidentNumber });
+        builder.Property(l => l.LinkedBy).HasMaxLength(120);
+        builder.HasIndex(l => l.IncidentNumber);
+        builder.HasOne<SupportCase>().WithMany().HasForeignKey(l => l.CaseNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Shared.Incidents.Incident>().WithMany().HasForeignKey(l => l.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IncidentCaseUpdateConfiguration : IEntityTypeConfiguration<IncidentCaseUpdate>
+{
+    public void Configure(EntityTypeBuilder<IncidentCaseUpdate> builder)
+    {
+        builder.ToTable("IncidentCaseUpdates");
+        builder.HasKey(u => u.IncidentNumber);
+        builder.Property(u => u.IncidentNumber).ValueGeneratedNever();
+        builder.Property(u => u.SentBy).HasMaxLength(120);
+        builder.HasOne<Shared.Incidents.Incident>().WithMany().HasForeignKey(u => u.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -69,6 +69,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<SupportRequest> SupportRequests => Set<SupportRequest>();
     public DbSet<CaseMail> CaseMails => Set<CaseMail>();
     public DbSet<CaseSurvey> CaseSurveys => Set<CaseSurvey>();
+    public DbSet<CaseIncident> CaseIncidents => Set<CaseIncident>();
+    public DbSet<IncidentCaseUpdate> IncidentCaseUpdates => Set<IncidentCaseUpdate>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>

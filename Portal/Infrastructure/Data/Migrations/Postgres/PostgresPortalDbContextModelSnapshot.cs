@@ -397,6 +397,29 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("CaseEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.CaseIncident", b =>
+                {
+                    b.Property<long>("CaseNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinkedBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("CaseNumber", "IncidentNumber");
+
+                    b.HasIndex("IncidentNumber");
+
+                    b.ToTable("CaseIncidents", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.CaseMail", b =>
                 {
                     b.Property<long>("Id")
@@ -638,6 +661,27 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("SentAt", "Score");
 
                     b.ToTable("CaseSurveys", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.IncidentCaseUpdate", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("IncidentNumber");
+
+                    b.ToTable("IncidentCaseUpdates", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Shared.Cases.RegionCalendar", b =>
@@ -2833,6 +2877,21 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Case");
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.CaseIncident", b =>
+                {
+                    b.HasOne("Portal.Shared.Cases.SupportCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.CaseMessage", b =>
                 {
                     b.HasOne("Portal.Shared.Cases.SupportCase", "Case")
@@ -2853,6 +2912,15 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.IncidentCaseUpdate", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Shared.Cases.SupportCase", b =>

@@ -377,6 +377,29 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("CaseEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.CaseIncident", b =>
+                {
+                    b.Property<long>("CaseNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LinkedBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CaseNumber", "IncidentNumber");
+
+                    b.HasIndex("IncidentNumber");
+
+                    b.ToTable("CaseIncidents", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.CaseMail", b =>
                 {
                     b.Property<long>("Id")
@@ -612,6 +635,27 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("SentAt", "Score");
 
                     b.ToTable("CaseSurveys", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.IncidentCaseUpdate", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("IncidentNumber");
+
+                    b.ToTable("IncidentCaseUpdates", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Shared.Cases.RegionCalendar", b =>
@@ -2737,6 +2781,21 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Case");
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.CaseIncident", b =>
+                {
+                    b.HasOne("Portal.Shared.Cases.SupportCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.CaseMessage", b =>
                 {
                     b.HasOne("Portal.Shared.Cases.SupportCase", "Case")
@@ -2757,6 +2816,15 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.IncidentCaseUpdate", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Shared.Cases.SupportCase", b =>
