@@ -12,6 +12,8 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["wbr"] = WbrScenario.RunAsync,
     ["fanout-2node"] = Fanout2NodeScenario.RunAsync,
     ["ingest-2node"] = Ingest2NodeScenario.RunAsync,
+    ["case-queue"] = CaseScenario.QueueAsync,
+    ["case-kpis"] = CaseScenario.KpisAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -72,5 +72,32 @@ public sealed class CaseIncidentTests : IAsyncDisposable
         _portal.Log.AssertClean();
     }
 
+    [Fact]
+    public async Task AnEngineersRecordCountsTheirCasesAndTheirCsat()
+    {
+        using var client = await _portal.SignedInClientAsync(Engineer.Handle);
+        var key = await OpenCaseAsync(client, 0);
+        await client.PostJsonAsync($"/api/cases/{key}/assign", new { assignee = Engineer.Handle });
+        _portal.Clock.Advance(TimeSpan.FromMinutes(30));
+        await client.PostJsonAsync($"/api/cases/{key}/replies", new { body = "Refunded.", then = "Solved" });
+        Assert.True(CaseNumber.TryParse(key, out var number));
+        await using (var db = _portal.OpenContext())
+        {
+            var survey = await db.CaseSurveys.SingleAsync(s => s.CaseNumber == number, Ct);
+            survey.AnsweredAt = _portal.Clock.GetUtcNow();
+            survey.Score = 5;
+            await db.SaveChangesAsync(Ct);
+        }
+        _portal.Clock.Advance(TimeSpan.FromMinutes(1));
+        var record = await (await client.GetAsync(Url($"/api/people/{Engineer.Handle}/record"), Ct)).JsonAsync();
+        var cases = record.GetProperty("cases");
+        Assert.Equal(1, cases.GetProperty("handled").GetInt32());
+        Assert.Equal(1, cases.GetProperty("solved").GetInt32());
+        Assert.Equal(30, cases.GetProperty("firstReplyMinutes").GetDouble());
+        Assert.Equal(1, cases.GetProperty("oneTouch").GetInt32());
+        Assert.Equal(1, cases.GetProperty("csatGood").GetInt32());
+        Assert.Equal(100, cases.GetProperty("csatPercent").GetDouble());
+    }
+
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
 }

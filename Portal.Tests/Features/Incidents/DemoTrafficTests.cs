@@ -30,6 +30,25 @@ public sealed class DemoTrafficTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task DemoTrafficAlsoOpensAndAnswersAdvertiserCases()
+    {
+        _portal.AnonymousClient().Dispose();
+        async Task<(int Cases, int Replies)> CasesAsync()
+        {
+            await using var db = await _portal.Db.CreateDbContextAsync(Ct);
+            return (await db.Cases.CountAsync(Ct), await db.CaseMessages.CountAsync(m => m.Kind == Portal.Shared.Cases.CaseMessageKind.Reply, Ct));
+        }
+        for (var i = 0; i < 400 && await CasesAsync() is var (cases, replies) && (cases < 10 || replies == 0); i++)
+        {
+            _portal.Clock.Advance(TimeSpan.FromSeconds(6));
+            await Task.Delay(30, Ct);
+        }
+        var (opened, answered) = await CasesAsync();
+        Assert.True(opened >= 10, $"demo traffic opened {opened} cases");
+        Assert.True(answered > 0, "demo traffic never answered a case");
+    }
+
+    [Fact]
     public async Task WithoutTheSettingNothingMoves()
     {
         await using var quiet = new PortalFactory();

@@ -15,7 +15,8 @@ public sealed record AdvertiserMessage(string Email, string Body, string? Messag
 public sealed record PublicMessage(bool FromYou, string Author, string Body, DateTimeOffset At);
 
 /// <summary>A case as its advertiser sees it on their link.</summary>
-public sealed record PublicCaseView(long Number, string Key, string Subject, string Status, bool Closed, DateTimeOffset CreatedAt, IReadOnlyList<PublicMessage> Messages);
+public sealed record PublicCaseView(long Number, string Key, string Subject, string Status, bool Closed, DateTimeOffset CreatedAt, IReadOnlyList<PublicMessage> Messages,
+    string? SurveyLink = null);
 
 /// <summary>
 /// What advertisers do, with no portal sign-in: open a case (from the support form once their address is proven, or by
@@ -111,11 +112,12 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
             .OrderBy(m => m.Id)
             .Select(m => new { m.Kind, m.AuthorName, m.Body, m.At })
             .ToListAsync(cancellationToken);
+        var survey = await db.CaseSurveys.AnyAsync(s => s.CaseNumber == c.Number && s.AnsweredAt == null, cancellationToken) ? links.ForSurvey(c.Number) : null;
         return new PublicCaseView(c.Number, c.Key, c.Subject, StatusForAdvertiser(c.Status), c.Status == CaseStatus.Closed || c.MergedIntoNumber is not null, c.CreatedAt,
             [.. messages.Select(m => m.Kind == CaseMessageKind.Advertiser
                 ? new PublicMessage(true, "You", m.Body, m.At)
                 // The team member's first name and the team: never their address.
-                : new PublicMessage(false, m.AuthorName.Split(' ')[0] + ", Billing Support", m.Body, m.At))]);
+                : new PublicMessage(false, m.AuthorName.Split(' ')[0] + ", Billing Support", m.Body, m.At))], survey);
     }
 
     /// <summary>The advertiser answers on their link; returns the link of the case it landed on (a follow-up once closed).</summary>

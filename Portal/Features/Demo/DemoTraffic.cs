@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Cases;
 using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Data;
 using Portal.Shared;
+using Portal.Shared.Cases;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 
@@ -45,6 +47,46 @@ public sealed class DemoTraffic(IServiceScopeFactory scopes, TimeProvider clock,
         }
     }
 
+    /// <summary>
+    /// One step of the case queue: an advertiser writes in, an engineer answers (asking for details, or solving), an
+    /// advertiser answers back; through the same services as people and advertisers.
+    /// </summary>
+    private async Task CaseStepAsync(IServiceProvider services, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var cases = services.GetRequiredService<CaseService>();
+        var advertisers = services.GetRequiredService<AdvertiserCaseService>();
+        var open = await db.Cases.AsNoTracking().Where(c => c.Status != CaseStatus.Solved && c.Status != CaseStatus.Closed)
+            .OrderByDescending(c => c.Number).Take(40).Select(c => new { c.Number, c.Status, c.Version, c.RequesterEmail }).ToListAsync(cancellationToken);
+        if (open.Count < 10 || _random.NextDouble() < 0.35)
+        {
+            var count = await db.Advertisers.CountAsync(cancellationToken);
+            var advertiser = await db.Advertisers.AsNoTracking().OrderBy(a => a.Id).Skip(_random.Next(Math.Max(1, count))).FirstOrDefaultAsync(cancellationToken);
+            if (advertiser is not { BillingEmails: [var email, ..] })
+            {
+                return;
+            }
+            var (category, subject) = CaseOpenings[_random.Next(CaseOpenings.Length)];
+            await advertisers.OpenAsync(advertiser.Id, new AdvertiserMessage(email, "Could you look at this? (demo traffic)"), subject, category,
+                _random.NextDouble() < 0.5 ? CaseChannel.Email : CaseChannel.WebForm, cancellationToken: cancellationToken);
+            return;
+        }
+        var target = open[_random.Next(open.Count)];
+        if (target.Status is CaseStatus.PendingAdvertiser && target.RequesterEmail is { } from)
+        {
+            await advertisers.WroteAsync(target.Number, new AdvertiserMessage(from, "Here are the details you asked for (demo traffic)."), CaseChannel.Email, cancellationToken);
+            return;
+        }
+        var then = target.Status == CaseStatus.New && _random.NextDouble() < 0.5 ? CaseStatus.PendingAdvertiser : CaseStatus.Solved;
+        await cases.ReplyAsync(user, target.Number, then == CaseStatus.Solved ? "This is fixed now; the correction shows on your next invoice." : "Could you send the invoice number?",
+            then, target.Version, cancellationToken);
+    }
+
+    private static readonly (string Category, string Subject)[] CaseOpenings =
+    [
+        ("duplicate-charge", "Charged twice this morning"), ("invoice-dispute", "Invoice higher than our spend report"), ("refund", "Refund not received"),
+        ("payment-failure", "Payment declined, ads paused"), ("tax-document", "Need a corrected tax invoice"), ("budget-promotion", "Coupon not applied"),
+    ];
+
     internal async Task StepAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var incidents = services.GetRequiredService<IncidentService>();
@@ -58,6 +100,11 @@ public sealed class DemoTraffic(IServiceScopeFactory scopes, TimeProvider clock,
             }
             var actor = engineers[_random.Next(engineers.Count)];
             var user = new ClaimsPrincipal(PortalClaims.IdentityFor(actor));
+            if (_random.NextDouble() < 0.5)
+            {
+                await CaseStepAsync(services, db, user, cancellationToken);
+                return;
+            }
             var open = await db.Incidents.AsNoTracking().Where(i => i.Status != IncidentStatus.Resolved)
                 .OrderByDescending(i => i.Number).Take(30).Select(i => new { i.Number, i.Status, i.Version }).ToListAsync(cancellationToken);
             var roll = _random.NextDouble();

@@ -24,10 +24,10 @@ public sealed record OverdueActionRow(int Id, int RcaId, string Title, string Ow
 /// <summary>A weekly or monthly business review: every figure of the period against the one before and the trend, by region, with callouts.</summary>
 public sealed record ReviewPack(string Kind, ReportingPeriod Period, ReportingPeriod Previous, string Zone, bool ToDate, string ShortLabel, string LongLabel,
     Figures Current, Figures Prior, IReadOnlyList<TrendPoint> Trend, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<RegionRow> Regions,
-    IReadOnlyList<Callout> Callouts, IReadOnlyList<Sev1Row> Sev1s, IReadOnlyList<OverdueActionRow> OverdueActions);
+    IReadOnlyList<Callout> Callouts, IReadOnlyList<Sev1Row> Sev1s, IReadOnlyList<OverdueActionRow> OverdueActions, CaseFigures? Cases = null, CaseFigures? PriorCases = null);
 
 /// <summary>Builds the WBR (a week against the week before, 4- and 13-week trends) and the MBR (a month against the month before, trailing year).</summary>
-public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory, MetricsService metrics, TimeProvider clock)
+public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory, MetricsService metrics, CaseMetricsService caseMetrics, TimeProvider clock)
 {
     private const int MaxSev1Callouts = 5;
 
@@ -95,6 +95,9 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
             Row("Advertisers affected", "", current.Advertisers, prior.Advertisers, t => t.Advertisers),
             Row("Revenue at risk", "USD", current.RevenueUsd, prior.RevenueUsd, t => t.RevenueUsd),
         };
+        var cases = await caseMetrics.FiguresAsync(period.Start, period.End, new CaseFilter(), cancellationToken);
+        var priorCases = await caseMetrics.FiguresAsync(previous.Start, previous.End, new CaseFilter(), cancellationToken);
+        summary.AddRange(CaseRows(cases, priorCases));
         var regions = Enum.GetValues<RegionCode>().Select(r =>
         {
             var c = current.ByRegion.FirstOrDefault(x => x.Region == r);
@@ -120,8 +123,45 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
             .Join(db.People, a => a.OwnerId, p => p.Id, (a, p) => new { a.Id, a.RcaId, a.Title, p.Name, a.DueDate }).ToListAsync(cancellationToken);
         var overdueRows = overdue.Select(a => new OverdueActionRow(a.Id, a.RcaId, a.Title, a.Name, a.DueDate, today.DayNumber - a.DueDate.DayNumber)).ToList();
 
-        var callouts = Callouts(kind, current, prior, regions, sev1Rows, overdueRows, Drill).ToList();
-        return new ReviewPack(kind, period, previous, metrics.Zone.Id, period.End > now, shortLabel, longLabel, current, prior, trend, summary, regions, callouts, sev1Rows, overdueRows);
+        var callouts = Callouts(kind, current, prior, regions, sev1Rows, overdueRows, Drill).Concat(CaseCallouts(kind, cases, priorCases)).ToList();
+        return new ReviewPack(kind, period, previous, metrics.Zone.Id, period.End > now, shortLabel, longLabel, current, prior, trend, summary, regions, callouts, sev1Rows, overdueRows,
+            cases, priorCases);
+    }
+
+    /// <summary>The advertiser cases' lines of the summary: this period against the one before.</summary>
+    private static IEnumerable<SummaryRow> CaseRows(CaseFigures c, CaseFigures p)
+    {
+        SummaryRow Row(string metric, string unit, double? now, double? before, string? drill = null) => new(metric, unit, now, before, Change(now, before), null, null, drill);
+        yield return Row("Cases opened", "", c.Opened, p.Opened, "/cases?status=all");
+        yield return Row("Case first reply mean", "min", c.FirstReply.Mean, p.FirstReply.Mean);
+        yield return Row("Case resolution p50", "min", c.Resolution.P50, p.Resolution.P50);
+        yield return Row("Case resolution p90", "min", c.Resolution.P90, p.Resolution.P90);
+        yield return Row("CSAT", "%", c.Csat.Percent, p.Csat.Percent);
+        yield return Row("Survey response rate", "%", c.SurveyResponse.Percent, p.SurveyResponse.Percent);
+        yield return Row("One-touch resolution", "%", c.OneTouch.Percent, p.OneTouch.Percent);
+        yield return Row("No-follow-up resolution", "%", c.NoFollowUp.Percent, p.NoFollowUp.Percent);
+        yield return Row("Cases reopened", "%", c.Reopened.Percent, p.Reopened.Percent);
+        yield return Row("Case first reply SLA met", "%", c.FirstReplySla.Percent, p.FirstReplySla.Percent, "/cases?status=all&breached=true");
+        yield return Row("Case resolution SLA met", "%", c.ResolutionSla.Percent, p.ResolutionSla.Percent, "/cases?status=all&breached=true");
+        yield return Row("Case backlog now", "", c.Backlog, null, "/cases");
+    }
+
+    /// <summary>The case callouts: CSAT that moved, volume that jumped, first-reply SLA below target.</summary>
+    private static IEnumerable<Callout> CaseCallouts(string kind, CaseFigures c, CaseFigures p)
+    {
+        var unit = kind == "WBR" ? "week" : "month";
+        if (c.Csat.Percent is { } now && p.Csat.Percent is { } before && Math.Abs(now - before) >= 5)
+        {
+            yield return new Callout("cases", $"CSAT {(now > before ? "up" : "down")} {Math.Abs(now - before):0.#} points: {before:0.#}% → {now:0.#}% ({c.Csat.Of} answers).", null);
+        }
+        if (Change(c.Opened, p.Opened) is { } change && Math.Abs(change) >= 20 && Math.Max(c.Opened, p.Opened) >= 10)
+        {
+            yield return new Callout("cases", $"Advertiser cases {(change > 0 ? "up" : "down")} {Math.Abs(change):0}% ({p.Opened} → {c.Opened}) on the {unit} before.", "/cases?status=all");
+        }
+        if (c.FirstReplySla.Percent is < 90)
+        {
+            yield return new Callout("cases", $"Only {c.FirstReplySla.Percent:0.#}% of first replies met their SLA ({c.FirstReplySla.Met} of {c.FirstReplySla.Of}).", "/cases?status=all&breached=true");
+        }
     }
 
     /// <summary>What a leader should look at first, from the numbers: the largest moves, breaches, SEV1s and their RCAs, overdue actions.</summary>

@@ -26,10 +26,22 @@ public sealed record OperationalRecord(
     int Handled, IReadOnlyDictionary<Severity, int> HandledBySeverity, double? MttaMinutes, double? MttrMinutes, int Commanded,
     double OnCallHours, double OffHoursOnCallHours, int Pages, int OffHoursPages, int NightPages,
     int RcasAuthored, int ActionItemsClosed, int ActionItemsClosedOnTime, int ActionItemsOverdue,
-    IReadOnlyList<RecordWeek> Weeks)
+    IReadOnlyList<RecordWeek> Weeks, CaseRecord? Cases = null)
 {
     public static OperationalRecord Empty(string handle, DateTimeOffset from, DateTimeOffset to) =>
         new(handle, from, to, 0, new Dictionary<Severity, int>(), null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []);
+}
+
+/// <summary>
+/// A person's advertiser cases in a period: those assigned to them opened in it (merged duplicates left out), solved,
+/// their mean first reply, solved in one touch (at most one public reply, never reopened), and the surveys of their
+/// cases answered in the period (good is 4 or 5 of 5).
+/// </summary>
+public sealed record CaseRecord(int Handled, int Solved, double? FirstReplyMinutes, int OneTouch, int CsatGood, int CsatAnswered)
+{
+    public double? CsatPercent => CsatAnswered == 0 ? null : Math.Round(100.0 * CsatGood / CsatAnswered, 1);
+
+    public double? OneTouchPercent => Solved == 0 ? null : Math.Round(100.0 * OneTouch / Solved, 1);
 }
 
 /// <summary>Per-person operational figures, read by the person page, the team health page and reviews.</summary>
@@ -97,7 +109,23 @@ public sealed class OperationalRecordService(IDbContextFactory<PortalDbContext> 
             rows.Count(r => r.Handled), BySeverity(rows), Mean(rows.Select(r => r.AckMinutes)), Mean(rows.Where(r => r.Handled).Select(r => r.ResolveMinutes)),
             rows.Count(r => r.Commanded),
             total?.HoursOnCall ?? 0, total?.OffHoursOnCall ?? 0, total?.Pages ?? 0, total?.OffHoursPages ?? 0, total?.NightPages ?? 0,
-            rcas, closed.Count, closed.Count(a => DateOnly.FromDateTime(a.ClosedAt!.Value.UtcDateTime) <= a.DueDate), overdue, weeks);
+            rcas, closed.Count, closed.Count(a => DateOnly.FromDateTime(a.ClosedAt!.Value.UtcDateTime) <= a.DueDate), overdue, weeks,
+            await CasesAsync(db, id, from, to, cancellationToken));
+    }
+
+    private static async Task<CaseRecord> CasesAsync(PortalDbContext db, int id, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => c.AssigneeId == id && c.CreatedAt >= from && c.CreatedAt < to && c.MergedIntoNumber == null)
+            .Select(c => new { c.CreatedAt, c.FirstRepliedAt, c.SolvedAt, c.PublicReplies, c.ReopenCount })
+            .ToListAsync(cancellationToken);
+        var scores = await db.CaseSurveys.AsNoTracking()
+            .Where(s => s.AnsweredAt >= from && s.AnsweredAt < to && s.Case!.AssigneeId == id && s.Case.MergedIntoNumber == null)
+            .Select(s => s.Score).ToListAsync(cancellationToken);
+        var solved = cases.Where(c => c.SolvedAt is not null).ToList();
+        return new CaseRecord(cases.Count, solved.Count,
+            Mean(cases.Where(c => c.FirstRepliedAt is not null).Select(c => (double?)(c.FirstRepliedAt!.Value - c.CreatedAt).TotalMinutes)),
+            solved.Count(c => c.PublicReplies <= 1 && c.ReopenCount == 0), scores.Count(s => s >= 4), scores.Count);
     }
 
     private static Dictionary<Severity, int> BySeverity(IEnumerable<IncidentRow> rows) =>
