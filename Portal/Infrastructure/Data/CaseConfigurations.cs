@@ -60,7 +60,8 @@ internal sealed class SupportCaseConfiguration : IEntityTypeConfiguration<Suppor
             c.CreatedAt, c.Region, c.TeamId, c.Category, c.Channel, c.Priority, c.Status, c.FirstRepliedAt, c.SolvedAt,
             c.PublicReplies, c.ReopenCount, c.FirstReplyBreached, c.ResolutionBreached, c.FirstReplyDueAt, c.ResolutionDueAt, c.MergedIntoNumber, c.AssigneeId,
         }, "IX_Cases_Metrics");
-        builder.HasIndex(c => c.FollowUpOfNumber);
+        // Follow-ups are few: a partial index keeps them, which the planners pick for "the follow-ups of this case".
+        builder.HasIndex(c => new { c.FollowUpOfNumber, c.CreatedAt }).HasFilter("\"FollowUpOfNumber\" IS NOT NULL");
     }
 }
 

@@ -845,14 +845,15 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("FirstReplyDueAt")
                         .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
-                    b.HasIndex("FollowUpOfNumber");
-
                     b.HasIndex("ResolutionDueAt")
                         .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
 
                     b.HasIndex("TeamId");
 
                     b.HasIndex("AdvertiserId", "Number");
+
+                    b.HasIndex("FollowUpOfNumber", "CreatedAt")
+                        .HasFilter("\"FollowUpOfNumber\" IS NOT NULL");
 
                     b.HasIndex("Status", "Number");
 

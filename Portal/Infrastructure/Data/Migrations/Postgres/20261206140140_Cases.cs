@@ -1,10 +1,13 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 #pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
-namespace Portal.Infrastructure.Data.Migrations.Sqlite
+namespace Portal.Infrastructure.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Cases : Migration
@@ -16,19 +19,19 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "Advertisers",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    AccountId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Region = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
-                    Marketplace = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Tier = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    BillingEmails = table.Column<string>(type: "TEXT", nullable: false),
-                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    MonthlySpendUsd = table.Column<double>(type: "REAL", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AccountId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Region = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    Marketplace = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    Language = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    BillingEmails = table.Column<List<string>>(type: "text[]", nullable: false),
+                    TimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MonthlySpendUsd = table.Column<decimal>(type: "numeric", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -39,21 +42,21 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseMails",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: true),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", maxLength: 22000, nullable: false),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    InReplyTo = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    References = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: true),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    To = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Body = table.Column<string>(type: "character varying(22000)", maxLength: 22000, nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    InReplyTo = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    References = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -64,13 +67,13 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseSlaPolicies",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Priority = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
-                    Tier = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    FirstReplyMinutes = table.Column<int>(type: "INTEGER", nullable: true),
-                    ResolutionMinutes = table.Column<int>(type: "INTEGER", nullable: true),
-                    BusinessHours = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Priority = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    Tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    FirstReplyMinutes = table.Column<int>(type: "integer", nullable: true),
+                    ResolutionMinutes = table.Column<int>(type: "integer", nullable: true),
+                    BusinessHours = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -81,10 +84,10 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "IncidentCaseUpdates",
                 columns: table => new
                 {
-                    IncidentNumber = table.Column<long>(type: "INTEGER", nullable: false),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SentBy = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
-                    Cases = table.Column<int>(type: "INTEGER", nullable: false)
+                    IncidentNumber = table.Column<long>(type: "bigint", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentBy = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Cases = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -101,11 +104,11 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "RegionCalendars",
                 columns: table => new
                 {
-                    Region = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
-                    Opens = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
-                    Closes = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
-                    WorkingDays = table.Column<string>(type: "TEXT", nullable: false),
-                    Holidays = table.Column<string>(type: "TEXT", nullable: false)
+                    Region = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    Opens = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    Closes = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    WorkingDays = table.Column<string>(type: "text", nullable: false),
+                    Holidays = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -116,19 +119,19 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "SupportRequests",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    AccountId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    AccountId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    Category = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -139,37 +142,37 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "Cases",
                 columns: table => new
                 {
-                    Number = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    AdvertiserId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Priority = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
-                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
-                    TeamId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Region = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
-                    Tags = table.Column<string>(type: "TEXT", nullable: false),
-                    DisputedAmount = table.Column<long>(type: "INTEGER", precision: 18, scale: 4, nullable: true),
-                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
-                    RequesterEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    FirstRepliedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    SolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    PublicReplies = table.Column<int>(type: "INTEGER", nullable: false),
-                    ReopenCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastReopenedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    MergedIntoNumber = table.Column<long>(type: "INTEGER", nullable: true),
-                    FollowUpOfNumber = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClocksPausedSince = table.Column<long>(type: "INTEGER", nullable: true),
-                    FirstReplyDueAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ResolutionDueAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    FirstReplyBreached = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ResolutionBreached = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Number = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    AdvertiserId = table.Column<int>(type: "integer", nullable: false),
+                    Category = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Priority = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    AssigneeId = table.Column<int>(type: "integer", nullable: true),
+                    TeamId = table.Column<int>(type: "integer", nullable: true),
+                    Region = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    Tags = table.Column<List<string>>(type: "text[]", nullable: false),
+                    DisputedAmount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    RequesterEmail = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FirstRepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SolvedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PublicReplies = table.Column<int>(type: "integer", nullable: false),
+                    ReopenCount = table.Column<int>(type: "integer", nullable: false),
+                    LastReopenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    MergedIntoNumber = table.Column<long>(type: "bigint", nullable: true),
+                    FollowUpOfNumber = table.Column<long>(type: "bigint", nullable: true),
+                    ClocksPausedSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstReplyDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResolutionDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstReplyBreached = table.Column<bool>(type: "boolean", nullable: false),
+                    ResolutionBreached = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -198,17 +201,17 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: false),
-                    CaseVersion = table.Column<int>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    ActorId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ActorName = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    From = table.Column<string>(type: "TEXT", maxLength: 120, nullable: true),
-                    To = table.Column<string>(type: "TEXT", maxLength: 120, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: false),
+                    CaseVersion = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ActorId = table.Column<int>(type: "integer", nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    From = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: true),
+                    To = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -225,10 +228,10 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseIncidents",
                 columns: table => new
                 {
-                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: false),
-                    IncidentNumber = table.Column<long>(type: "INTEGER", nullable: false),
-                    LinkedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    LinkedBy = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false)
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: false),
+                    IncidentNumber = table.Column<long>(type: "bigint", nullable: false),
+                    LinkedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LinkedBy = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -251,16 +254,16 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseMessages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    AuthorId = table.Column<int>(type: "INTEGER", nullable: true),
-                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    Attachments = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    AuthorId = table.Column<int>(type: "integer", nullable: true),
+                    AuthorName = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Body = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    Attachments = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -277,12 +280,12 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "CaseSurveys",
                 columns: table => new
                 {
-                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: false),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Score = table.Column<int>(type: "INTEGER", nullable: true),
-                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Language = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Score = table.Column<int>(type: "integer", nullable: true),
+                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -396,9 +399,10 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 filter: "\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Cases_FollowUpOfNumber",
+                name: "IX_Cases_FollowUpOfNumber_CreatedAt",
                 table: "Cases",
-                column: "FollowUpOfNumber");
+                columns: new[] { "FollowUpOfNumber", "CreatedAt" },
+                filter: "\"FollowUpOfNumber\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Cases_Metrics",

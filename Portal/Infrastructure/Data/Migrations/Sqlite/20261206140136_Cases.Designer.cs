@@ -11,7 +11,7 @@ using Portal.Infrastructure.Data;
 namespace Portal.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261206134247_Cases")]
+    [Migration("20261206140136_Cases")]
     partial class Cases
     {
         /// <inheritdoc />
@@ -848,14 +848,15 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("FirstReplyDueAt")
                         .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
-                    b.HasIndex("FollowUpOfNumber");
-
                     b.HasIndex("ResolutionDueAt")
                         .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
 
                     b.HasIndex("TeamId");
 
                     b.HasIndex("AdvertiserId", "Number");
+
+                    b.HasIndex("FollowUpOfNumber", "CreatedAt")
+                        .HasFilter("\"FollowUpOfNumber\" IS NOT NULL");
 
                     b.HasIndex("Status", "Number");
 

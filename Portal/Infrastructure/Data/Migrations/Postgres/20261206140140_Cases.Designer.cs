@@ -13,7 +13,7 @@ using Portal.Infrastructure.Data;
 namespace Portal.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261206134250_Cases")]
+    [Migration("20261206140140_Cases")]
     partial class Cases
     {
         /// <inheritdoc />
@@ -875,14 +875,15 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("FirstReplyDueAt")
                         .HasFilter("\"FirstRepliedAt\" IS NULL AND \"FirstReplyBreached\" = FALSE");
 
-                    b.HasIndex("FollowUpOfNumber");
-
                     b.HasIndex("ResolutionDueAt")
                         .HasFilter("\"SolvedAt\" IS NULL AND \"ClosedAt\" IS NULL AND \"ResolutionBreached\" = FALSE");
 
                     b.HasIndex("TeamId");
 
                     b.HasIndex("AdvertiserId", "Number");
+
+                    b.HasIndex("FollowUpOfNumber", "CreatedAt")
+                        .HasFilter("\"FollowUpOfNumber\" IS NOT NULL");
 
                     b.HasIndex("Status", "Number");
 
