@@ -103,3 +103,6 @@ public sealed class ImapOptions
     /// <summary>Auto (TLS on 993, STARTTLS when offered), None, SslOnConnect or StartTls.</summary>
     public MailKit.Security.SecureSocketOptions Security { get; set; } = MailKit.Security.SecureSocketOptions.Auto;
 }
+
+/// <summary>A completed review: a rating per category, and a comment.</summary>
+public sealed record QualitySubmission([property: MaxLength(20)] IReadOnlyList<CategoryRating>? Ratings, [property: MultiLine] string? Comment = null);

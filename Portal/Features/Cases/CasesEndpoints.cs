@@ -57,6 +57,7 @@ public static partial class CasesModule
             cases.MergeAsync(user, ParseNumber(number), request.Into, request.Version, ct))
             .WithSummary("Merges this case, a duplicate, into another ('into'); it closes and points there.");
         MapLinks(api);
+        MapQuality(app);
 
         var incidents = app.MapApi("/api/incidents", PortalPolicies.Engineer, "Cases");
         incidents.MapGet("/{number}/cases", (CaseIncidentService links, string number, CancellationToken ct) => links.ForIncidentAsync(ParseIncident(number), ct))
@@ -83,6 +84,28 @@ public static partial class CasesModule
             await links.UnlinkAsync(user, ParseNumber(number), ParseIncident(incident), ct);
             return Results.NoContent();
         }).WithSummary("Removes the link.");
+    }
+
+    private static void MapQuality(WebApplication app)
+    {
+        var api = app.MapApi("/api/quality", PortalPolicies.Engineer, "Quality reviews");
+        api.MapGet("/queue", (ClaimsPrincipal user, QualityService quality, CancellationToken ct) => quality.QueueAsync(user, ct))
+            .WithSummary("The reviews waiting for me.");
+        api.MapGet("/mine", (ClaimsPrincipal user, QualityService quality, CancellationToken ct) => quality.MineAsync(user, ct))
+            .WithSummary("The completed reviews of my cases.");
+        api.MapPost("/reviews/{id:long}", (ClaimsPrincipal user, QualityService quality, long id, QualitySubmission request, CancellationToken ct) =>
+            quality.SubmitAsync(user, id, request.Ratings, request.Comment, ct))
+            .WithSummary("Completes a review assigned to me: a rating (Met, Partly, Missed) per category of the scorecard.");
+        api.MapPost("/reviews/{id:long}/dispute", async (ClaimsPrincipal user, QualityService quality, long id, CaseNoteRequest request, CancellationToken ct) =>
+        {
+            await quality.DisputeAsync(user, id, request.Body, ct);
+            return Results.NoContent();
+        }).WithSummary("Disputes a review of my case, once, saying why.");
+        api.MapGet("/scores", (QualityService quality, TimeProvider clock, string? by, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        {
+            var end = to ?? clock.GetUtcNow();
+            return quality.ScoresAsync(by ?? "engineer", from ?? end.AddDays(-28), end, ct);
+        }).WithSummary("Internal quality score (mean review score) by engineer, team or region (by=engineer|team|region).");
     }
 
     private static long ParseIncident(string number) =>

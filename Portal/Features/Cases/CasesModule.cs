@@ -26,6 +26,10 @@ public static partial class CasesModule
         services.AddHostedService<CaseMailProcessor>();
         services.AddScoped<CaseIncidentService>();
         services.AddIncidentPanel<IncidentCasesPanel>(20);
+        services.AddSingleton(configuration.GetSection("Cases:Quality").Get<QualityOptions>() ?? new QualityOptions());
+        services.AddScoped<QualityService>();
+        services.AddSingleton<QualitySignal>();
+        services.AddHostedService<QualitySampler>();
         services.AddSingleton<CaseSlaSignal>();
         services.AddHostedService<CaseSlaProcessor>();
         return services;

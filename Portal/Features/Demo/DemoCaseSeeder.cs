@@ -68,7 +68,65 @@ internal static class DemoCaseSeeder
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         await LinkToIncidentsAsync(db, now, cancellationToken);
+        await SeedQualityReviewsAsync(db, now, cancellationToken);
         return cases.Count;
+    }
+
+    /// <summary>
+    /// Six weeks of quality reviews as the weekly sample would have made them: completed, a tenth scored twice for
+    /// calibration, a few disputed; last week's still waiting in the reviewers' queues.
+    /// </summary>
+    private static async Task SeedQualityReviewsAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var random = new Random(DemoWorld.Seed + 13);
+        var people = await db.People.AsNoTracking().Select(p => new { p.Id, p.ManagerId, p.Role }).ToListAsync(cancellationToken);
+        var managers = people.Where(p => p.Role >= PortalRole.Manager).ToList();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var thisWeek = today.AddDays(-((int)today.DayOfWeek + 6) % 7);
+        var categories = Shared.Cases.QualityRules.DefaultCategories;
+        for (var week = 6; week >= 1; week--)
+        {
+            var start = thisWeek.AddDays(-7 * week);
+            var from = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var solved = await db.Cases.AsNoTracking().Where(c => c.SolvedAt >= from && c.SolvedAt < from.AddDays(7) && c.AssigneeId != null)
+                .Select(c => new { c.Number, Engineer = c.AssigneeId!.Value, c.ResolutionBreached, c.ReopenCount }).ToListAsync(cancellationToken);
+            var reviews = 0;
+            foreach (var engineer in solved.GroupBy(c => c.Engineer))
+            {
+                var manager = people.FirstOrDefault(p => p.Id == engineer.Key)?.ManagerId ?? managers[0].Id;
+                foreach (var c in engineer.OrderBy(_ => random.Next()).Take(Shared.Cases.QualityRules.SampleSize(engineer.Count(), 0.05)))
+                {
+                    var reviewers = random.NextDouble() < 0.12 ? new[] { manager, managers[random.Next(managers.Count)].Id }.Distinct() : [manager];
+                    foreach (var reviewer in reviewers.Where(r => r != engineer.Key))
+                    {
+                        var assigned = from.AddDays(7).AddHours(9);
+                        var review = new Shared.Cases.QualityReview { CaseNumber = c.Number, ScorecardId = 1, EngineerId = engineer.Key, ReviewerId = reviewer, AssignedAt = assigned };
+                        if (week > 1)
+                        {
+                            var weak = (c.ResolutionBreached ? 0.25 : 0) + (c.ReopenCount > 0 ? 0.2 : 0);
+                            review.Ratings = [.. categories.Select(k => new Shared.Cases.CategoryRating
+                            {
+                                Category = k.Name,
+                                Rating = (random.NextDouble() - weak) is var roll && roll > 0.25 ? Shared.Cases.QualityRating.Met
+                                    : roll > (k.Critical ? -0.2 : 0.0) ? Shared.Cases.QualityRating.Partly : Shared.Cases.QualityRating.Missed,
+                            })];
+                            review.Score = Shared.Cases.QualityRules.Score(categories, review.Ratings);
+                            review.CompletedAt = assigned.AddDays(random.Next(1, 4));
+                            review.Comment = review.Score >= 80 ? "Clear answer, right policy, case owned to the end." : "Check the refund policy before promising a date.";
+                            if (review.Score < 60 && random.NextDouble() < 0.3)
+                            {
+                                (review.DisputedAt, review.Dispute) = (review.CompletedAt.Value.AddHours(5), "The policy changed that week; I followed the note from finance.");
+                            }
+                        }
+                        db.QualityReviews.Add(review);
+                        reviews++;
+                    }
+                }
+            }
+            db.QualitySamples.Add(new Shared.Cases.QualitySample { WeekStart = start, DrawnAt = from.AddDays(7).AddHours(9), Reviews = reviews });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>

@@ -35,9 +35,10 @@ public sealed record OperationalRecord(
 /// <summary>
 /// A person's advertiser cases in a period: those assigned to them opened in it (merged duplicates left out), solved,
 /// their mean first reply, solved in one touch (at most one public reply, never reopened), and the surveys of their
-/// cases answered in the period (good is 4 or 5 of 5).
+/// cases answered in the period (good is 4 or 5 of 5), and their internal quality score (the mean of the quality reviews
+/// of their cases completed in the period).
 /// </summary>
-public sealed record CaseRecord(int Handled, int Solved, double? FirstReplyMinutes, int OneTouch, int CsatGood, int CsatAnswered)
+public sealed record CaseRecord(int Handled, int Solved, double? FirstReplyMinutes, int OneTouch, int CsatGood, int CsatAnswered, int QualityReviews = 0, double? QualityScore = null)
 {
     public double? CsatPercent => CsatAnswered == 0 ? null : Math.Round(100.0 * CsatGood / CsatAnswered, 1);
 
@@ -123,9 +124,12 @@ public sealed class OperationalRecordService(IDbContextFactory<PortalDbContext> 
             .Where(s => s.AnsweredAt >= from && s.AnsweredAt < to && s.Case!.AssigneeId == id && s.Case.MergedIntoNumber == null)
             .Select(s => s.Score).ToListAsync(cancellationToken);
         var solved = cases.Where(c => c.SolvedAt is not null).ToList();
+        var quality = await db.QualityReviews.AsNoTracking().Where(r => r.EngineerId == id && r.CompletedAt >= from && r.CompletedAt < to && r.Score != null)
+            .Select(r => r.Score!.Value).ToListAsync(cancellationToken);
         return new CaseRecord(cases.Count, solved.Count,
             Mean(cases.Where(c => c.FirstRepliedAt is not null).Select(c => (double?)(c.FirstRepliedAt!.Value - c.CreatedAt).TotalMinutes)),
-            solved.Count(c => c.PublicReplies <= 1 && c.ReopenCount == 0), scores.Count(s => s >= 4), scores.Count);
+            solved.Count(c => c.PublicReplies <= 1 && c.ReopenCount == 0), scores.Count(s => s >= 4), scores.Count,
+            quality.Count, quality.Count == 0 ? null : Math.Round(quality.Average(), 1));
     }
 
     private static Dictionary<Severity, int> BySeverity(IEnumerable<IncidentRow> rows) =>

@@ -198,3 +198,42 @@ internal sealed class IncidentCaseUpdateConfiguration : IEntityTypeConfiguration
         builder.HasOne<Shared.Incidents.Incident>().WithMany().HasForeignKey(u => u.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class QualityScorecardConfiguration : IEntityTypeConfiguration<QualityScorecard>
+{
+    public void Configure(EntityTypeBuilder<QualityScorecard> builder)
+    {
+        builder.ToTable("QualityScorecards");
+        builder.Property(s => s.Name).HasMaxLength(120);
+        builder.Property(s => s.Categories).HasConversion(JsonColumn.Converter<List<ScorecardCategory>>(), JsonColumn.Comparer<List<ScorecardCategory>>());
+        builder.HasData(new QualityScorecard { Id = 1, Name = "Billing support", Categories = [.. QualityRules.DefaultCategories] });
+    }
+}
+
+internal sealed class QualityReviewConfiguration : IEntityTypeConfiguration<QualityReview>
+{
+    public void Configure(EntityTypeBuilder<QualityReview> builder)
+    {
+        builder.ToTable("QualityReviews");
+        builder.Property(r => r.Ratings).HasConversion(JsonColumn.Converter<List<CategoryRating>>(), JsonColumn.Comparer<List<CategoryRating>>());
+        builder.Property(r => r.Comment).HasMaxLength(QualityRules.MaxComment);
+        builder.Property(r => r.Dispute).HasMaxLength(QualityRules.MaxComment);
+        builder.HasIndex(r => new { r.CaseNumber, r.ReviewerId }).IsUnique();
+        builder.HasIndex(r => new { r.ReviewerId, r.CompletedAt });
+        builder.HasIndex(r => new { r.EngineerId, r.CompletedAt });
+        builder.HasIndex(r => r.CompletedAt);
+        builder.HasOne<SupportCase>().WithMany().HasForeignKey(r => r.CaseNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<QualityScorecard>().WithMany().HasForeignKey(r => r.ScorecardId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Shared.Team.Person>().WithMany().HasForeignKey(r => r.EngineerId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Shared.Team.Person>().WithMany().HasForeignKey(r => r.ReviewerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class QualitySampleConfiguration : IEntityTypeConfiguration<QualitySample>
+{
+    public void Configure(EntityTypeBuilder<QualitySample> builder)
+    {
+        builder.ToTable("QualitySamples");
+        builder.HasKey(s => s.WeekStart);
+    }
+}

@@ -71,6 +71,9 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<CaseSurvey> CaseSurveys => Set<CaseSurvey>();
     public DbSet<CaseIncident> CaseIncidents => Set<CaseIncident>();
     public DbSet<IncidentCaseUpdate> IncidentCaseUpdates => Set<IncidentCaseUpdate>();
+    public DbSet<QualityScorecard> QualityScorecards => Set<QualityScorecard>();
+    public DbSet<QualityReview> QualityReviews => Set<QualityReview>();
+    public DbSet<QualitySample> QualitySamples => Set<QualitySample>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>

@@ -684,6 +684,116 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("IncidentCaseUpdates", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.QualityReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CaseNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Dispute")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("DisputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EngineerId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Ratings")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("ReviewerId")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ScorecardId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("ScorecardId");
+
+                    b.HasIndex("CaseNumber", "ReviewerId")
+                        .IsUnique();
+
+                    b.HasIndex("EngineerId", "CompletedAt");
+
+                    b.HasIndex("ReviewerId", "CompletedAt");
+
+                    b.ToTable("QualityReviews", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.QualitySample", b =>
+                {
+                    b.Property<DateOnly>("WeekStart")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset>("DrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Reviews")
+                        .HasColumnType("integer");
+
+                    b.HasKey("WeekStart");
+
+                    b.ToTable("QualitySamples", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.QualityScorecard", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("QualityScorecards", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Active = true,
+                            Categories = "[{\"Name\":\"Accuracy\",\"Weight\":3,\"Critical\":false},{\"Name\":\"Policy\",\"Weight\":2,\"Critical\":true},{\"Name\":\"Tone\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Ownership\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Incident linked where one existed\",\"Weight\":1,\"Critical\":false}]",
+                            Name = "Billing support"
+                        });
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.RegionCalendar", b =>
                 {
                     b.Property<string>("Region")
@@ -2921,6 +3031,33 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("IncidentNumber")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.QualityReview", b =>
+                {
+                    b.HasOne("Portal.Shared.Cases.SupportCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Team.Person", null)
+                        .WithMany()
+                        .HasForeignKey("EngineerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Team.Person", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Cases.QualityScorecard", null)
+                        .WithMany()
+                        .HasForeignKey("ScorecardId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

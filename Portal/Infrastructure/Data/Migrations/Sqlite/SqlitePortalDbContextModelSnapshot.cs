@@ -658,6 +658,112 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("IncidentCaseUpdates", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.QualityReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CaseNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Dispute")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DisputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EngineerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Ratings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ScorecardId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("ScorecardId");
+
+                    b.HasIndex("CaseNumber", "ReviewerId")
+                        .IsUnique();
+
+                    b.HasIndex("EngineerId", "CompletedAt");
+
+                    b.HasIndex("ReviewerId", "CompletedAt");
+
+                    b.ToTable("QualityReviews", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.QualitySample", b =>
+                {
+                    b.Property<DateOnly>("WeekStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DrawnAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reviews")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WeekStart");
+
+                    b.ToTable("QualitySamples", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.QualityScorecard", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("QualityScorecards", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Active = true,
+                            Categories = "[{\"Name\":\"Accuracy\",\"Weight\":3,\"Critical\":false},{\"Name\":\"Policy\",\"Weight\":2,\"Critical\":true},{\"Name\":\"Tone\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Ownership\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Incident linked where one existed\",\"Weight\":1,\"Critical\":false}]",
+                            Name = "Billing support"
+                        });
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.RegionCalendar", b =>
                 {
                     b.Property<string>("Region")
@@ -2825,6 +2931,33 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("IncidentNumber")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.QualityReview", b =>
+                {
+                    b.HasOne("Portal.Shared.Cases.SupportCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Team.Person", null)
+                        .WithMany()
+                        .HasForeignKey("EngineerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Team.Person", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Cases.QualityScorecard", null)
+                        .WithMany()
+                        .HasForeignKey("ScorecardId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -101,6 +101,34 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "QualitySamples",
+                columns: table => new
+                {
+                    WeekStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    DrawnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Reviews = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualitySamples", x => x.WeekStart);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityScorecards",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Categories = table.Column<string>(type: "text", nullable: false),
+                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityScorecards", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RegionCalendars",
                 columns: table => new
                 {
@@ -298,6 +326,53 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "QualityReviews",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseNumber = table.Column<long>(type: "bigint", nullable: false),
+                    ScorecardId = table.Column<int>(type: "integer", nullable: false),
+                    EngineerId = table.Column<int>(type: "integer", nullable: false),
+                    ReviewerId = table.Column<int>(type: "integer", nullable: false),
+                    AssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Ratings = table.Column<string>(type: "text", nullable: false),
+                    Score = table.Column<double>(type: "double precision", nullable: true),
+                    Comment = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    DisputedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Dispute = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityReviews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_Cases_CaseNumber",
+                        column: x => x.CaseNumber,
+                        principalTable: "Cases",
+                        principalColumn: "Number",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_People_EngineerId",
+                        column: x => x.EngineerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_People_ReviewerId",
+                        column: x => x.ReviewerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_QualityScorecards_ScorecardId",
+                        column: x => x.ScorecardId,
+                        principalTable: "QualityScorecards",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.InsertData(
                 table: "CaseSlaPolicies",
                 columns: new[] { "Id", "BusinessHours", "FirstReplyMinutes", "Priority", "ResolutionMinutes", "Tier" },
@@ -310,6 +385,11 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     { 5, true, 120, "P3", 1080, "Managed" },
                     { 6, true, 240, "P4", 1620, "Managed" }
                 });
+
+            migrationBuilder.InsertData(
+                table: "QualityScorecards",
+                columns: new[] { "Id", "Active", "Categories", "Name" },
+                values: new object[] { 1, true, "[{\"Name\":\"Accuracy\",\"Weight\":3,\"Critical\":false},{\"Name\":\"Policy\",\"Weight\":2,\"Critical\":true},{\"Name\":\"Tone\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Ownership\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Incident linked where one existed\",\"Weight\":1,\"Critical\":false}]", "Billing support" });
 
             migrationBuilder.InsertData(
                 table: "RegionCalendars",
@@ -471,6 +551,32 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 columns: new[] { "SentAt", "Score" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_CaseNumber_ReviewerId",
+                table: "QualityReviews",
+                columns: new[] { "CaseNumber", "ReviewerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_CompletedAt",
+                table: "QualityReviews",
+                column: "CompletedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_EngineerId_CompletedAt",
+                table: "QualityReviews",
+                columns: new[] { "EngineerId", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_ReviewerId_CompletedAt",
+                table: "QualityReviews",
+                columns: new[] { "ReviewerId", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_ScorecardId",
+                table: "QualityReviews",
+                column: "ScorecardId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SupportRequests_Email_CreatedAt",
                 table: "SupportRequests",
                 columns: new[] { "Email", "CreatedAt" });
@@ -507,6 +613,12 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 name: "IncidentCaseUpdates");
 
             migrationBuilder.DropTable(
+                name: "QualityReviews");
+
+            migrationBuilder.DropTable(
+                name: "QualitySamples");
+
+            migrationBuilder.DropTable(
                 name: "RegionCalendars");
 
             migrationBuilder.DropTable(
@@ -514,6 +626,9 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Cases");
+
+            migrationBuilder.DropTable(
+                name: "QualityScorecards");
 
             migrationBuilder.DropTable(
                 name: "Advertisers");

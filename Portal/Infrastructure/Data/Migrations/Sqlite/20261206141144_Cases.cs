@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -95,6 +96,34 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         principalTable: "Incidents",
                         principalColumn: "Number",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualitySamples",
+                columns: table => new
+                {
+                    WeekStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    DrawnAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reviews = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualitySamples", x => x.WeekStart);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityScorecards",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Categories = table.Column<string>(type: "TEXT", nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityScorecards", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -295,6 +324,53 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "QualityReviews",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseNumber = table.Column<long>(type: "INTEGER", nullable: false),
+                    ScorecardId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EngineerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReviewerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AssignedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Ratings = table.Column<string>(type: "TEXT", nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    DisputedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Dispute = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityReviews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_Cases_CaseNumber",
+                        column: x => x.CaseNumber,
+                        principalTable: "Cases",
+                        principalColumn: "Number",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_People_EngineerId",
+                        column: x => x.EngineerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_People_ReviewerId",
+                        column: x => x.ReviewerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityReviews_QualityScorecards_ScorecardId",
+                        column: x => x.ScorecardId,
+                        principalTable: "QualityScorecards",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.InsertData(
                 table: "CaseSlaPolicies",
                 columns: new[] { "Id", "BusinessHours", "FirstReplyMinutes", "Priority", "ResolutionMinutes", "Tier" },
@@ -307,6 +383,11 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     { 5, true, 120, "P3", 1080, "Managed" },
                     { 6, true, 240, "P4", 1620, "Managed" }
                 });
+
+            migrationBuilder.InsertData(
+                table: "QualityScorecards",
+                columns: new[] { "Id", "Active", "Categories", "Name" },
+                values: new object[] { 1, true, "[{\"Name\":\"Accuracy\",\"Weight\":3,\"Critical\":false},{\"Name\":\"Policy\",\"Weight\":2,\"Critical\":true},{\"Name\":\"Tone\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Ownership\",\"Weight\":2,\"Critical\":false},{\"Name\":\"Incident linked where one existed\",\"Weight\":1,\"Critical\":false}]", "Billing support" });
 
             migrationBuilder.InsertData(
                 table: "RegionCalendars",
@@ -468,6 +549,32 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 columns: new[] { "SentAt", "Score" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_CaseNumber_ReviewerId",
+                table: "QualityReviews",
+                columns: new[] { "CaseNumber", "ReviewerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_CompletedAt",
+                table: "QualityReviews",
+                column: "CompletedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_EngineerId_CompletedAt",
+                table: "QualityReviews",
+                columns: new[] { "EngineerId", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_ReviewerId_CompletedAt",
+                table: "QualityReviews",
+                columns: new[] { "ReviewerId", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityReviews_ScorecardId",
+                table: "QualityReviews",
+                column: "ScorecardId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SupportRequests_Email_CreatedAt",
                 table: "SupportRequests",
                 columns: new[] { "Email", "CreatedAt" });
@@ -504,6 +611,12 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "IncidentCaseUpdates");
 
             migrationBuilder.DropTable(
+                name: "QualityReviews");
+
+            migrationBuilder.DropTable(
+                name: "QualitySamples");
+
+            migrationBuilder.DropTable(
                 name: "RegionCalendars");
 
             migrationBuilder.DropTable(
@@ -511,6 +624,9 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Cases");
+
+            migrationBuilder.DropTable(
+                name: "QualityScorecards");
 
             migrationBuilder.DropTable(
                 name: "Advertisers");
