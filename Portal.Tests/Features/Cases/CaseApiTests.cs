@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -202,6 +203,30 @@ public sealed class CaseApiTests : IAsyncDisposable
         var soon = await (await client.GetAsync(Url("/api/cases?breachingSoon=true"), Ct)).JsonAsync();
         Assert.Equal(["Case 0"], soon.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("subject").GetString()));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync(Url("/api/cases?cursor=zz&status=Nope&priority=P9"), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminsEditTheCaseSlaAndRegionCalendarsAndNewCasesFollowThem()
+    {
+        var admin = World.People.Single(p => p.Role == PortalRole.Admin);
+        using var client = await _portal.SignedInClientAsync(admin.Handle);
+        using var engineer = await _portal.SignedInClientAsync(Eu.Handle);
+        var calendar = new { opens = "08:00", closes = "16:00", workingDays = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }, holidays = new[] { "2026-11-20" } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await engineer.PutJsonAsync("/api/case-settings/calendars/EU", calendar)).StatusCode);
+        var bad = await client.PutJsonAsync("/api/case-settings/calendars/EU", new { opens = "25:00", closes = "07:00", workingDays = Array.Empty<string>(), holidays = new[] { "someday" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.JsonAsync()).GetProperty("errors");
+        Assert.All(new[] { "opens", "workingDays", "holidays" }, f => Assert.True(errors.TryGetProperty(f, out _), f));
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/case-settings/calendars/EU", calendar)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/case-settings/sla-policies/P3", new { firstReplyMinutes = 60, resolutionMinutes = 480, businessHours = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutJsonAsync("/api/case-settings/sla-policies/P3", new { firstReplyMinutes = 600, resolutionMinutes = 60 })).StatusCode);
+
+        // The portal's clock reads Friday 20 November 2026, 09:00 UTC: now a holiday in the EU. A self-serve EU advertiser's
+        // P3 case has its first reply due Monday 23 November, 08:00 Dublin time (UTC) + 1 h.
+        var index = DemoAdvertisers.Generate().Select((a, i) => (a, i)).First(x => x.a.Region == "EU" && x.a.Tier == "SelfServe").i;
+        var created = await OpenAsync(client, new { advertiser = DemoAdvertisers.AccountId(index), subject = "Tax invoice", priority = "P3" });
+        Assert.Equal("EU", created.GetProperty("region").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-11-23T09:00:00Z", CultureInfo.InvariantCulture), Due(created, "FirstReply"));
     }
 
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();

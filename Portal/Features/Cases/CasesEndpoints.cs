@@ -58,6 +58,7 @@ public static partial class CasesModule
             .WithSummary("Merges this case, a duplicate, into another ('into'); it closes and points there.");
         MapLinks(api);
         MapQuality(app);
+        MapSettings(app);
 
         var incidents = app.MapApi("/api/incidents", PortalPolicies.Engineer, "Cases");
         incidents.MapGet("/{number}/cases", (CaseIncidentService links, string number, CancellationToken ct) => links.ForIncidentAsync(ParseIncident(number), ct))
@@ -106,6 +107,23 @@ public static partial class CasesModule
             var end = to ?? clock.GetUtcNow();
             return quality.ScoresAsync(by ?? "engineer", from ?? end.AddDays(-28), end, ct);
         }).WithSummary("Internal quality score (mean review score) by engineer, team or region (by=engineer|team|region).");
+    }
+
+    private static void MapSettings(WebApplication app)
+    {
+        var api = app.MapApi("/api/case-settings", PortalPolicies.Engineer, "Case SLA settings");
+        api.MapGet("/sla-policies", (CaseSettingsService settings, CancellationToken ct) => settings.PoliciesAsync(ct))
+            .WithSummary("First-reply and resolution targets per priority (and per tier where set), in minutes, on calendar or business hours.");
+        api.MapPut("/sla-policies/{priority}", (ClaimsPrincipal user, CaseSettingsService settings, string priority, Shared.Directory.AdvertiserTier? tier, CaseSlaPolicyChange request, CancellationToken ct) =>
+            settings.SetPolicyAsync(user, ParsePriorities(priority) is [var one] ? one : throw new NotFoundException($"'{priority}' is not a priority; use P1 to P4."), tier, request, ct))
+            .RequireAuthorization(PortalPolicies.Admin)
+            .WithSummary("Sets a priority's targets (admins); ?tier=Managed for one tier only. Applies to cases opened from then on.");
+        api.MapGet("/calendars", (CaseSettingsService settings, CancellationToken ct) => settings.CalendarsAsync(ct))
+            .WithSummary("Each region's working hours, working days and public holidays, which business-hour case clocks count.");
+        api.MapPut("/calendars/{region}", (ClaimsPrincipal user, CaseSettingsService settings, string region, RegionCalendarChange request, CancellationToken ct) =>
+            settings.SetCalendarAsync(user, Regions.TryParse(region, out var code) ? code : throw new NotFoundException(Regions.NotARegion(region)), request, ct))
+            .RequireAuthorization(PortalPolicies.Admin)
+            .WithSummary("Sets a region's working hours (HH:mm), working days and holidays (yyyy-MM-dd) (admins).");
     }
 
     private static long ParseIncident(string number) =>

@@ -28,6 +28,7 @@ public static partial class CasesModule
         services.AddIncidentPanel<IncidentCasesPanel>(20);
         services.AddSingleton(configuration.GetSection("Cases:Quality").Get<QualityOptions>() ?? new QualityOptions());
         services.AddScoped<QualityService>();
+        services.AddScoped<CaseSettingsService>();
         services.AddSingleton<QualitySignal>();
         services.AddHostedService<QualitySampler>();
         services.AddSingleton<CaseSlaSignal>();
