@@ -211,27 +211,3 @@ public sealed partial class CaseMailReader(IDbContextFactory<PortalDbContext> fa
     [GeneratedRegex("^((re|fwd?|aw|wg)\\s*:\\s*)+", RegexOptions.IgnoreCase)]
     private static partial Regex ReplyPrefix();
 }
-
-/// <summary>Sends the case outbox and reads the support mailbox on an interval, outside any circuit.</summary>
-public sealed class CaseMailProcessor(IServiceScopeFactory scopes, CaseMailSignal signal, TimeProvider clock, CaseOptions options, ILogger<CaseMailProcessor> logger)
-    : Background.PollingProcessor(signal, clock, options.MailInterval, logger)
-{
-    protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var sent = await scope.ServiceProvider.GetRequiredService<CaseMailSender>().SendDueAsync(cancellationToken);
-        try
-        {
-            await scope.ServiceProvider.GetRequiredService<CaseMailReader>().ReadAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Unread messages stay unread on the server: nothing is lost, the next round reads them.
-            logger.LogWarning("The support mailbox could not be read ({Error}); trying again in {Interval}", ex.Message, options.MailInterval);
-        }
-        return sent > 0 ? 0 : 0;
-    }
-}
-
-/// <summary>Wakes the mail processor early (a reply was just written).</summary>
-public sealed class CaseMailSignal : Background.ProcessorSignal;
