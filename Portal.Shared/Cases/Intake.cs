@@ -33,6 +33,9 @@ public enum CaseMailKind
 
     /// <summary>The satisfaction survey after solving.</summary>
     Survey,
+
+    /// <summary>A proactive notice about an incident, before the advertiser wrote in.</summary>
+    Notice,
 }
 
 /// <summary>
@@ -104,6 +107,22 @@ public static class IntakeRules
     /// <summary>A Message-ID of the portal's for a case's message ("&lt;case-1234.m17@host&gt;").</summary>
     public static string MessageId(long caseNumber, string part, string host) =>
         string.Create(CultureInfo.InvariantCulture, $"<case-{caseNumber}.{part}@{host}>");
+
+    /// <summary>The Message-ID of the proactive notice about an incident to one advertiser's n-th contact ("&lt;notice-1042.17-0@host&gt;").</summary>
+    public static string NoticeMessageId(long incidentNumber, int advertiserId, int contact, string host) =>
+        string.Create(CultureInfo.InvariantCulture, $"<notice-{incidentNumber}.{advertiserId}-{contact}@{host}>");
+
+    /// <summary>The incident a proactive notice's Message-ID names, if it is one of this host's: an answer to it opens a case linked there.</summary>
+    public static long? IncidentInNoticeId(string? messageId, string host)
+    {
+        var id = messageId?.Trim().Trim('<', '>') ?? "";
+        if (!id.StartsWith("notice-", StringComparison.Ordinal) || !id.EndsWith("@" + host, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var dot = id.IndexOf('.', StringComparison.Ordinal);
+        return dot > 7 && long.TryParse(id.AsSpan(7, dot - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
 
     /// <summary>The case a Message-ID of the portal's belongs to, if it is one of this host's.</summary>
     public static long? NumberInMessageId(string? messageId, string host)

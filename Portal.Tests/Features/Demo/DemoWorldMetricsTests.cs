@@ -60,6 +60,22 @@ public sealed class DemoWorldMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheDemoCasesFiguresAreAlive()
+    {
+        using var scope = _portal.Services.CreateScope();
+        var now = _portal.Clock.GetUtcNow();
+        var f = await scope.ServiceProvider.GetRequiredService<CaseMetricsService>().FiguresAsync(now.AddDays(-28), now, new CaseFilter(), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Demo cases, last 28 days: {f.Opened} opened, CSAT {f.Csat.Percent}% of {f.Csat.Of}, one-touch {f.OneTouch.Percent}%, "
+            + $"no follow-up {f.NoFollowUp.Percent}%, told first {f.ToldFirst.Met} of {f.ToldFirst.Of}");
+        Assert.InRange(f.Opened, 100, 5_000);
+        Assert.InRange(f.Csat.Percent ?? 0, 40, 99.9);
+        Assert.InRange(f.OneTouch.Percent ?? 0, 10, 95);
+        Assert.InRange(f.NoFollowUp.Percent ?? 0, 10, 99.9);
+        // Some advertisers were told of incidents before they asked, and some asked first.
+        Assert.True(f.ToldFirst.Met > 0 && f.ToldFirst.Of > f.ToldFirst.Met, $"told first {f.ToldFirst.Met} of {f.ToldFirst.Of}");
+    }
+
+    [Fact]
     public async Task TheWbrsThirteenWeekTrendStartsFromAFullWeek()
     {
         using var scope = _portal.Services.CreateScope();

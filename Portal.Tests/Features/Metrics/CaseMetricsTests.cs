@@ -190,4 +190,62 @@ public sealed class CaseMetricsTests : IAsyncDisposable
         Assert.Equal(new Rate(2, 4), f.Csat);
         Assert.Equal(new Rate(1, 4), f.Reopened);
     }
+
+    [Fact]
+    public async Task AdvertisersToldBeforeTheyAskedMatchABruteForceCount()
+    {
+        var all = (await SeedHistoryAsync()).Where(c => c.MergedIntoNumber is null).ToList();
+        var now = _portal.Clock.GetUtcNow();
+        var random = new Random(11);
+        await using (var db = _portal.OpenContext())
+        {
+            var advertisers = await db.Advertisers.AsNoTracking().Select(a => new { a.Id, a.Region }).ToListAsync(Ct);
+            var incidents = Enumerable.Range(0, 12).Select(i => new Portal.Shared.Incidents.Incident
+            {
+                Title = $"Incident {i}", Severity = Portal.Shared.Incidents.Severity.SEV2, Region = Regions.All[i % Regions.All.Count].Code,
+                TriggeredAt = now.AddDays(-80 + 7 * i), UpdatedAt = now, Status = Portal.Shared.Incidents.IncidentStatus.Resolved,
+            }).ToList();
+            db.Incidents.AddRange(incidents);
+            await db.SaveChangesAsync(Ct);
+            foreach (var incident in incidents)
+            {
+                // Cases of its region around it are linked (some advertisers twice); a notice reaches part of the region at a
+                // random moment, so some who wrote in were told before, some after, some never.
+                var around = all.Where(c => c.Region == incident.Region && c.CreatedAt >= incident.TriggeredAt && c.CreatedAt < incident.TriggeredAt.AddDays(3)).Take(15).ToList();
+                db.CaseIncidents.AddRange(around.Select(c => new CaseIncident { CaseNumber = c.Number, IncidentNumber = incident.Number, LinkedAt = c.CreatedAt, LinkedBy = "test" }));
+                if (incident.Number % 3 == 0)
+                {
+                    continue;
+                }
+                var at = incident.TriggeredAt.AddHours(random.Next(1, 48));
+                var told = advertisers.Where(a => a.Region == incident.Region && random.NextDouble() < 0.5).ToList();
+                db.ProactiveNotices.Add(new ProactiveNotice { IncidentNumber = incident.Number, Subject = "s", Body = "b", SentAt = at, SentBy = "test", Advertisers = told.Count });
+                db.ProactiveRecipients.AddRange(told.Select(a => new ProactiveRecipient { IncidentNumber = incident.Number, AdvertiserId = a.Id, NotifiedAt = at }));
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var read = _portal.OpenContext();
+        var links = await read.CaseIncidents.AsNoTracking().ToListAsync(Ct);
+        var recipients = await read.ProactiveRecipients.AsNoTracking().ToListAsync(Ct);
+        var regions = await read.Advertisers.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Region, Ct);
+        var cases = all.ToDictionary(c => c.Number);
+        var firstCases = links.Where(l => cases.ContainsKey(l.CaseNumber)).GroupBy(l => (l.IncidentNumber, cases[l.CaseNumber].AdvertiserId))
+            .Select(g => (g.Key.IncidentNumber, g.Key.AdvertiserId, At: g.Min(l => cases[l.CaseNumber].CreatedAt))).ToList();
+        var service = _portal.Services.CreateScope().ServiceProvider.GetRequiredService<CaseMetricsService>();
+        var checkedAny = false;
+        foreach (var (from, to, region) in new (DateTimeOffset, DateTimeOffset, RegionCode?)[]
+        {
+            (now.AddDays(-91), now, null), (now.AddDays(-45), now.AddDays(-10), null), (now.AddDays(-91), now, RegionCode.JP), (now.AddDays(-60), now, RegionCode.EU),
+        })
+        {
+            var told = recipients.Count(r => r.NotifiedAt >= from && r.NotifiedAt < to && (region is null || regions[r.AdvertiserId] == region));
+            var askedFirst = firstCases.Count(f => f.At >= from && f.At < to && (region is null || regions[f.AdvertiserId] == region)
+                && ProactiveRules.AskedFirst(recipients.FirstOrDefault(r => r.IncidentNumber == f.IncidentNumber && r.AdvertiserId == f.AdvertiserId)?.NotifiedAt, f.At));
+            var figures = await service.FiguresAsync(from, to, new CaseFilter(Region: region), Ct);
+            Assert.Equal(new Rate(told, told + askedFirst), figures.ToldFirst);
+            checkedAny |= told > 0 && askedFirst > 0;
+        }
+        Assert.True(checkedAny, "The generated history had no period with both sides of the figure.");
+    }
 }

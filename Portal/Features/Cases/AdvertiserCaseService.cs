@@ -4,6 +4,7 @@ using Portal.Shared;
 using Portal.Shared.Admin;
 using Portal.Shared.Cases;
 using Portal.Shared.Directory;
+using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 
 namespace Portal.Features.Cases;
@@ -27,7 +28,7 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
 {
     /// <summary>Opens a case for the advertiser a billing contact belongs to; returns its number.</summary>
     public async Task<long> OpenAsync(int advertiserId, AdvertiserMessage message, string subject, string category, CaseChannel channel,
-        long? followUpOf = null, CancellationToken cancellationToken = default)
+        long? followUpOf = null, long? incidentNumber = null, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var advertiser = await db.Advertisers.AsNoTracking().FirstAsync(a => a.Id == advertiserId, cancellationToken);
@@ -50,6 +51,13 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
         events.ForEach(e => e.CaseNumber = c.Number);
         db.CaseEvents.AddRange(events);
         db.CaseMessages.Add(NewMessage(c.Number, message, now));
+        if (incidentNumber is { } incident)
+        {
+            // An answer to a proactive notice: the case is about that incident from its first moment.
+            var key = IncidentNumber.Format(incident);
+            db.CaseIncidents.Add(new CaseIncident { CaseNumber = c.Number, IncidentNumber = incident, LinkedAt = now, LinkedBy = "proactive notice" });
+            db.CaseEvents.Add(CaseWorkflow.Entry(c, CaseEventKind.IncidentLinked, new CaseActor(null, message.Email), now, $"An answer to the notice about {key}: linked to it", to: key));
+        }
         db.AuditEntries.Add(new AuditEntry { At = now, Actor = "advertiser " + message.Email, Action = "case.created", Target = c.Key, Detail = $"by {channel} for {advertiser.AccountId}" });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -79,7 +87,7 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
             if (events is null)
             {
                 return await OpenAsync(c.AdvertiserId, message, c.Subject.StartsWith("Follow-up: ", StringComparison.Ordinal) ? c.Subject : "Follow-up: " + c.Subject,
-                    c.Category, channel, c.Number, cancellationToken);
+                    c.Category, channel, c.Number, cancellationToken: cancellationToken);
             }
             events.AddRange(CaseWorkflow.Breaches(c, calendar, now));
             db.CaseEvents.AddRange(events);

@@ -41,6 +41,15 @@ public static class CaseMailOutbox
             Body = $"You asked for help with: {subject}\n\nOpen this link within 24 hours to confirm it is your address and send the request:\n{Link(options, confirmLink)}\n\nIf this was not you, ignore this email.",
         };
 
+    /// <summary>A proactive notice about an incident to one of an advertiser's billing contacts; an answer to it opens a case linked to the incident.</summary>
+    public static CaseMail Notice(ProactiveNotice notice, int advertiserId, int contact, string to, CaseOptions options, DateTimeOffset now) =>
+        new()
+        {
+            Kind = CaseMailKind.Notice, To = to, CreatedAt = now, NextAttemptAt = now, Subject = notice.Subject,
+            MessageId = IntakeRules.NoticeMessageId(notice.IncidentNumber, advertiserId, contact, options.MailHost),
+            Body = $"{notice.Body}\n\n--\nBilling Support\nReply to this email if you need help; your answer opens a support case.",
+        };
+
     /// <summary>An absolute link when the portal's public address is known, else the path.</summary>
     public static string Link(CaseOptions options, string path) =>
         options.PublicUrl is { Length: > 0 } root ? root.TrimEnd('/') + path : path;

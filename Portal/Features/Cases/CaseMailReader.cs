@@ -105,7 +105,8 @@ public sealed partial class CaseMailReader(IDbContextFactory<PortalDbContext> fa
                 await AuditAsync("support.mail-ignored", from, "No advertiser has this billing address.", cancellationToken);
                 return MailOutcome.UnknownSender;
             }
-            await cases.OpenAsync(advertiser.Id, text, SubjectOf(message.Subject), "other", CaseChannel.Email, cancellationToken: cancellationToken);
+            await cases.OpenAsync(advertiser.Id, text, SubjectOf(message.Subject), "other", CaseChannel.Email,
+                incidentNumber: await NoticeAnsweredAsync(message, advertiser.Id, cancellationToken), cancellationToken: cancellationToken);
             return MailOutcome.Opened;
         }
         catch (DbUpdateException)
@@ -141,6 +142,17 @@ public sealed partial class CaseMailReader(IDbContextFactory<PortalDbContext> fa
         }
         await AuditAsync(AuditActions.AccessDenied, from, $"An email named {CaseNumber.Format(number)}, which is not a case of this sender's advertiser.", cancellationToken);
         return null;
+    }
+
+    /// <summary>The incident whose proactive notice the message answers, if this advertiser was sent it.</summary>
+    private async Task<long?> NoticeAnsweredAsync(MimeMessage message, int advertiserId, CancellationToken cancellationToken)
+    {
+        if (new[] { message.InReplyTo }.Concat(message.References).Select(id => IntakeRules.IncidentInNoticeId(id, options.MailHost)).FirstOrDefault(n => n is not null) is not { } incident)
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.ProactiveRecipients.AnyAsync(r => r.IncidentNumber == incident && r.AdvertiserId == advertiserId, cancellationToken) ? incident : null;
     }
 
     /// <summary>RFC 3834 auto-replies, bulk and list mail, and bounces (delivery reports, the mailer daemon).</summary>

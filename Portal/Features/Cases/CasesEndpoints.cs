@@ -66,6 +66,14 @@ public static partial class CasesModule
         incidents.MapPost("/{number}/case-update", async (ClaimsPrincipal user, CaseIncidentService links, string number, CaseNoteRequest request, CancellationToken ct) =>
             new { sent = await links.SendUpdateAsync(user, ParseIncident(number), request.Body, ct) })
             .WithSummary("Once the incident is mitigated or resolved, its commander (or a manager) sends one reply to every linked case, once.");
+        incidents.MapGet("/{number}/notice", (ProactiveNoticeService notices, string number, string? tier, CancellationToken ct) =>
+            notices.StateAsync(ParseIncident(number), ParseTier(tier), ct))
+            .WithSummary("The proactive notice: sent (and how many told advertisers wrote in since), or who it would reach now (?tier=Managed) and draft words.");
+        incidents.MapPost("/{number}/notice", async (ClaimsPrincipal user, ProactiveNoticeService notices, string number, NoticeRequest request, CancellationToken ct) =>
+        {
+            var notice = await notices.SendAsync(user, ParseIncident(number), request, ct);
+            return Results.Created($"/api/incidents/{number}/notice", notice);
+        }).WithSummary("The commander (or a manager) approves one notice to the advertisers the open incident likely affects (its region, one tier or all), before they write in; once.");
     }
 
     private static void MapLinks(RouteGroupBuilder api)
@@ -125,6 +133,10 @@ public static partial class CasesModule
             .RequireAuthorization(PortalPolicies.Admin)
             .WithSummary("Sets a region's working hours (HH:mm), working days and holidays (yyyy-MM-dd) (admins).");
     }
+
+    private static Shared.Directory.AdvertiserTier? ParseTier(string? tier) =>
+        string.IsNullOrWhiteSpace(tier) ? null
+        : Shared.Directory.AdvertiserRules.TryParseTier(tier, out var t) ? t : throw new ValidationException("tier", $"'{tier}' is not a tier; use Managed or SelfServe.");
 
     private static long ParseIncident(string number) =>
         IncidentNumber.TryParse(number, out var n) ? n : throw new ValidationException("incident", $"'{number}' is not an incident number (like INC-1042).");

@@ -26,6 +26,9 @@ public static partial class CasesModule
         services.AddHostedService<CaseMailProcessor>();
         services.AddScoped<CaseIncidentService>();
         services.AddIncidentPanel<IncidentCasesPanel>(20);
+        services.AddScoped<ProactiveNoticeService>();
+        services.AddScoped<AdvertiserHistoryService>();
+        services.AddIncidentPanel<ProactiveNoticePanel>(21);
         services.AddSingleton(configuration.GetSection("Cases:Quality").Get<QualityOptions>() ?? new QualityOptions());
         services.AddScoped<QualityService>();
         services.AddScoped<CaseSettingsService>();

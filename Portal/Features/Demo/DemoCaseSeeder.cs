@@ -68,6 +68,7 @@ internal static class DemoCaseSeeder
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         await LinkToIncidentsAsync(db, now, cancellationToken);
+        await SeedNoticesAsync(db, cancellationToken);
         await SeedQualityReviewsAsync(db, now, cancellationToken);
         return cases.Count;
     }
@@ -150,6 +151,42 @@ internal static class DemoCaseSeeder
                 linked.Add(c.Number);
                 db.CaseIncidents.Add(new Shared.Cases.CaseIncident { CaseNumber = c.Number, IncidentNumber = incident.Number, LinkedAt = c.CreatedAt.AddMinutes(20), LinkedBy = "Demo" });
             }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Proactive notices as commanders would have approved them: for every other resolved SEV1 and SEV2 with a service,
+    /// 45 minutes in, to the region's managed advertisers who had not written in by then (no email: history is sent).
+    /// </summary>
+    private static async Task SeedNoticesAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var incidents = await db.Incidents.AsNoTracking()
+            .Where(i => i.Service != null && i.Severity <= Shared.Incidents.Severity.SEV2 && i.Status == Shared.Incidents.IncidentStatus.Resolved)
+            .OrderBy(i => i.Number)
+            .Select(i => new { i.Number, i.Title, i.Region, i.TriggeredAt, Commander = i.Commander == null ? null : i.Commander.Name })
+            .ToListAsync(cancellationToken);
+        var managed = await db.Advertisers.AsNoTracking().Where(a => a.Tier == Shared.Directory.AdvertiserTier.Managed)
+            .Select(a => new { a.Id, a.Region }).ToListAsync(cancellationToken);
+        var askedFirst = await db.CaseIncidents.AsNoTracking().Join(db.Cases, l => l.CaseNumber, c => c.Number, (l, c) => new { l.IncidentNumber, c.AdvertiserId, c.CreatedAt })
+            .ToListAsync(cancellationToken);
+        foreach (var incident in incidents.Where((_, i) => i % 2 == 0))
+        {
+            var at = incident.TriggeredAt.AddMinutes(45);
+            var asked = askedFirst.Where(x => x.IncidentNumber == incident.Number && x.CreatedAt < at).Select(x => x.AdvertiserId).ToHashSet();
+            var to = managed.Where(a => a.Region == incident.Region && !asked.Contains(a.Id)).Select(a => a.Id).ToList();
+            if (to.Count == 0)
+            {
+                continue;
+            }
+            var (subject, body) = Shared.Cases.ProactiveRules.Draft(incident.Title, incident.Region);
+            db.ProactiveNotices.Add(new Shared.Cases.ProactiveNotice
+            {
+                IncidentNumber = incident.Number, Subject = subject, Body = body, Tier = Shared.Directory.AdvertiserTier.Managed, SentAt = at,
+                SentBy = incident.Commander ?? "Demo", Advertisers = to.Count,
+            });
+            db.ProactiveRecipients.AddRange(to.Select(id => new Shared.Cases.ProactiveRecipient { IncidentNumber = incident.Number, AdvertiserId = id, NotifiedAt = at }));
         }
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();

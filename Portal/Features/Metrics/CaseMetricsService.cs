@@ -21,7 +21,8 @@ public sealed record CaseGroup(string Key, int Opened, int Solved, Rate OneTouch
 public sealed record CaseFigures(
     DateTimeOffset From, DateTimeOffset To, int Opened, int Solved, DurationStat FirstReply, DurationStat Resolution,
     Rate OneTouch, Rate NoFollowUp, Rate Reopened, Rate FirstReplySla, Rate ResolutionSla, Rate Csat, Rate SurveyResponse,
-    int Backlog, double? BacklogMedianAgeHours, double? BacklogOldestHours, IReadOnlyDictionary<string, IReadOnlyList<CaseGroup>> Breakdowns);
+    int Backlog, double? BacklogMedianAgeHours, double? BacklogOldestHours, IReadOnlyDictionary<string, IReadOnlyList<CaseGroup>> Breakdowns,
+    Rate ToldFirst);
 
 /// <summary>
 /// Case KPIs over cases opened in a period (merged duplicates left out: they are counted on the case they joined),
@@ -92,7 +93,34 @@ public sealed class CaseMetricsService(IDbContextFactory<PortalDbContext> factor
             new Rate((int)groups.Sum(g => g.ResMet), (int)groups.Sum(g => g.ResEligible)),
             await CsatAsync(db, from, to, filter, teamId, answered: true, cancellationToken),
             await CsatAsync(db, from, to, filter, teamId, answered: false, cancellationToken),
-            backlog, medianAge, oldest, breakdowns);
+            backlog, medianAge, oldest, breakdowns,
+            await ToldFirstAsync(db, from, to, filter.Region, cancellationToken));
+    }
+
+    /// <summary>
+    /// Advertisers told before they asked: proactive notices that reached an advertiser in the period (Met), of those
+    /// plus the advertisers who asked first — whose first case linked to an incident was opened in the period before any
+    /// notice about it reached them (Of). By the advertiser's region only: notices go to advertisers, not to a team.
+    /// </summary>
+    private static async Task<Rate> ToldFirstAsync(PortalDbContext db, DateTimeOffset from, DateTimeOffset to, RegionCode? region, CancellationToken cancellationToken)
+    {
+        var sql = new MetricsSql(db);
+        var inRegion = region is { } r ? $"AND a.\"Region\" = {sql.P(r.ToString())}" : "";
+        var row = (await sql.Query<CountRow>($"""
+            SELECT
+              (SELECT COUNT(*) FROM "ProactiveRecipients" AS p JOIN "Advertisers" AS a ON a."Id" = p."AdvertiserId"
+                WHERE p."NotifiedAt" >= {sql.At(from)} AND p."NotifiedAt" < {sql.At(to)} {inRegion}) AS "Kept",
+              (SELECT COUNT(*) FROM (
+                  SELECT l."IncidentNumber", c."AdvertiserId", MIN(c."CreatedAt") AS "FirstAt"
+                  FROM "CaseIncidents" AS l JOIN "Cases" AS c ON c."Number" = l."CaseNumber"
+                  WHERE c."MergedIntoNumber" IS NULL
+                  GROUP BY l."IncidentNumber", c."AdvertiserId") AS f
+                JOIN "Advertisers" AS a ON a."Id" = f."AdvertiserId"
+                WHERE f."FirstAt" >= {sql.At(from)} AND f."FirstAt" < {sql.At(to)} {inRegion}
+                  AND NOT EXISTS (SELECT 1 FROM "ProactiveRecipients" AS p
+                    WHERE p."IncidentNumber" = f."IncidentNumber" AND p."AdvertiserId" = f."AdvertiserId" AND p."NotifiedAt" <= f."FirstAt")) AS "Decided"
+            """).ToListAsync(cancellationToken)).Single();
+        return new Rate((int)row.Kept, (int)(row.Kept + row.Decided));
     }
 
     private static List<CaseGroup> Breakdown(List<GroupRow> rows, Func<GroupRow, string> key) =>

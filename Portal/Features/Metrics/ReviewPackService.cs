@@ -144,6 +144,8 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
         yield return Row("Case first reply SLA met", "%", c.FirstReplySla.Percent, p.FirstReplySla.Percent, "/cases?status=all&breached=true");
         yield return Row("Case resolution SLA met", "%", c.ResolutionSla.Percent, p.ResolutionSla.Percent, "/cases?status=all&breached=true");
         yield return Row("Case backlog now", "", c.Backlog, null, "/cases");
+        yield return Row("Advertisers told before they asked", "", c.ToldFirst.Met, p.ToldFirst.Met);
+        yield return Row("Told before they asked, of affected", "%", c.ToldFirst.Percent, p.ToldFirst.Percent);
     }
 
     /// <summary>The case callouts: CSAT that moved, volume that jumped, first-reply SLA below target.</summary>
@@ -157,6 +159,10 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
         if (Change(c.Opened, p.Opened) is { } change && Math.Abs(change) >= 20 && Math.Max(c.Opened, p.Opened) >= 10)
         {
             yield return new Callout("cases", $"Advertiser cases {(change > 0 ? "up" : "down")} {Math.Abs(change):0}% ({p.Opened} → {c.Opened}) on the {unit} before.", "/cases?status=all");
+        }
+        if (c.ToldFirst.Of >= 5 && c.ToldFirst.Percent is < 50)
+        {
+            yield return new Callout("cases", $"Most advertisers hurt by incidents wrote in before we told them: {c.ToldFirst.Of - c.ToldFirst.Met} asked first, {c.ToldFirst.Met} were told first.", null);
         }
         if (c.FirstReplySla.Percent is < 90)
         {

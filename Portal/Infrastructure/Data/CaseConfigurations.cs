@@ -199,6 +199,34 @@ internal sealed class IncidentCaseUpdateConfiguration : IEntityTypeConfiguration
     }
 }
 
+internal sealed class ProactiveNoticeConfiguration : IEntityTypeConfiguration<ProactiveNotice>
+{
+    public void Configure(EntityTypeBuilder<ProactiveNotice> builder)
+    {
+        builder.ToTable("ProactiveNotices");
+        builder.HasKey(n => n.IncidentNumber);
+        builder.Property(n => n.IncidentNumber).ValueGeneratedNever();
+        builder.Property(n => n.Subject).HasMaxLength(ProactiveRules.MaxSubject);
+        builder.Property(n => n.Body).HasMaxLength(ProactiveRules.MaxBody);
+        builder.Property(n => n.SentBy).HasMaxLength(120);
+        builder.HasOne<Shared.Incidents.Incident>().WithMany().HasForeignKey(n => n.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ProactiveRecipientConfiguration : IEntityTypeConfiguration<ProactiveRecipient>
+{
+    public void Configure(EntityTypeBuilder<ProactiveRecipient> builder)
+    {
+        builder.ToTable("ProactiveRecipients");
+        // Told once per incident: the key is what stops a second notice reaching anyone twice.
+        builder.HasKey(r => new { r.IncidentNumber, r.AdvertiserId });
+        builder.HasIndex(r => new { r.AdvertiserId, r.NotifiedAt });
+        builder.HasIndex(r => r.NotifiedAt);
+        builder.HasOne<ProactiveNotice>().WithMany().HasForeignKey(r => r.IncidentNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Advertiser>().WithMany().HasForeignKey(r => r.AdvertiserId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class QualityScorecardConfiguration : IEntityTypeConfiguration<QualityScorecard>
 {
     public void Configure(EntityTypeBuilder<QualityScorecard> builder)

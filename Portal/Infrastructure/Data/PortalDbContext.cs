@@ -71,6 +71,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<CaseSurvey> CaseSurveys => Set<CaseSurvey>();
     public DbSet<CaseIncident> CaseIncidents => Set<CaseIncident>();
     public DbSet<IncidentCaseUpdate> IncidentCaseUpdates => Set<IncidentCaseUpdate>();
+    public DbSet<ProactiveNotice> ProactiveNotices => Set<ProactiveNotice>();
+    public DbSet<ProactiveRecipient> ProactiveRecipients => Set<ProactiveRecipient>();
     public DbSet<QualityScorecard> QualityScorecards => Set<QualityScorecard>();
     public DbSet<QualityReview> QualityReviews => Set<QualityReview>();
     public DbSet<QualitySample> QualitySamples => Set<QualitySample>();

@@ -684,6 +684,61 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("IncidentCaseUpdates", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveNotice", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Advertisers")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Tier")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("IncidentNumber");
+
+                    b.ToTable("ProactiveNotices", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveRecipient", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("AdvertiserId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("NotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("IncidentNumber", "AdvertiserId");
+
+                    b.HasIndex("NotifiedAt");
+
+                    b.HasIndex("AdvertiserId", "NotifiedAt");
+
+                    b.ToTable("ProactiveRecipients", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.QualityReview", b =>
                 {
                     b.Property<long>("Id")
@@ -3028,6 +3083,30 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Portal.Shared.Cases.IncidentCaseUpdate", b =>
                 {
                     b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveNotice", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveRecipient", b =>
+                {
+                    b.HasOne("Portal.Shared.Directory.Advertiser", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Cases.ProactiveNotice", null)
                         .WithMany()
                         .HasForeignKey("IncidentNumber")
                         .OnDelete(DeleteBehavior.Cascade)

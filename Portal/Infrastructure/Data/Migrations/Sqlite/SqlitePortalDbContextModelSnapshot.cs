@@ -658,6 +658,61 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("IncidentCaseUpdates", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveNotice", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Advertisers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tier")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("IncidentNumber");
+
+                    b.ToTable("ProactiveNotices", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveRecipient", b =>
+                {
+                    b.Property<long>("IncidentNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IncidentNumber", "AdvertiserId");
+
+                    b.HasIndex("NotifiedAt");
+
+                    b.HasIndex("AdvertiserId", "NotifiedAt");
+
+                    b.ToTable("ProactiveRecipients", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.Cases.QualityReview", b =>
                 {
                     b.Property<long>("Id")
@@ -2928,6 +2983,30 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Shared.Cases.IncidentCaseUpdate", b =>
                 {
                     b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveNotice", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Shared.Cases.ProactiveRecipient", b =>
+                {
+                    b.HasOne("Portal.Shared.Directory.Advertiser", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Cases.ProactiveNotice", null)
                         .WithMany()
                         .HasForeignKey("IncidentNumber")
                         .OnDelete(DeleteBehavior.Cascade)
