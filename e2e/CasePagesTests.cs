@@ -109,12 +109,49 @@ public sealed class CasePagesTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(panel.GetByTestId("incident-case-impact")).ToContainTextAsync("2 advertisers wrote in");
         await panel.GetByTestId("incident-case-update-send").ClickAsync();
         await Assertions.Expect(panel.GetByTestId("incident-case-update-sent")).ToContainTextAsync("Update sent to 2 cases");
+
+        // The advertisers of the region who have not written in are told, once; the two who did are left out.
+        var notice = page.GetByTestId("proactive-notice");
+        await Assertions.Expect(notice.GetByTestId("proactive-notice-audience")).ToContainTextAsync("2 advertisers who already wrote in are left out");
+        await notice.GetByTestId("proactive-notice-send").ClickAsync();
+        await Assertions.Expect(notice.GetByTestId("proactive-notice-sent")).ToContainTextAsync("Notice sent to");
         foreach (var c in cases)
         {
             await PageWalker.OpenAsync(page, $"/cases/{c}");
             await Assertions.Expect(page.GetByTestId("case-message").Last).ToContainTextAsync("is fixed on our side");
         }
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task TwoEngineersOnOneCaseSeeEachOtherWriteAndAQueueViewIsSaved()
+    {
+        var us = World.People.First(p => p.Region == RegionCode.US && p.Role == PortalRole.Engineer);
+        var eu = World.People.First(p => p.Region == RegionCode.EU && p.Role == PortalRole.Engineer);
+        var (_, a, aErrors) = await browser.NewPageAsync();
+        var (_, b, bErrors) = await browser.NewPageAsync();
+        await ShellTests.SignInAsync(a, us.Handle);
+        await ShellTests.SignInAsync(b, eu.Handle);
+        var opened = await (await a.Context.APIRequest.PostAsync("/api/cases", new() { DataObject = new { advertiser = DemoAdvertisers.AccountId(1), subject = "Invoice looks wrong", category = "invoice-dispute" } })).JsonAsync();
+        var key = opened!.Value.GetProperty("key").GetString()!;
+
+        await PageWalker.OpenAsync(a, $"/cases/{key}");
+        await ShellTests.WaitForCircuitAsync(a);
+        await PageWalker.OpenAsync(b, $"/cases/{key}");
+        await ShellTests.WaitForCircuitAsync(b);
+        await Assertions.Expect(a.GetByTestId("presence").GetByLabel(eu.Name)).ToBeVisibleAsync();
+        await b.GetByTestId("case-composer").FillAsync("Checking the invoice lines now");
+        await Assertions.Expect(a.GetByTestId("typing")).ToHaveTextAsync($"{eu.Name} is writing on this case…");
+
+        // A view of the case queue, saved under a name, is a chip on the queue from then on.
+        await PageWalker.OpenAsync(a, "/cases?priority=P3&region=EU");
+        await ShellTests.WaitForCircuitAsync(a);
+        await a.GetByTestId("view-name").FillAsync("EU P3");
+        await a.GetByTestId("save-view").ClickAsync();
+        await Assertions.Expect(a.GetByTestId("saved-view")).ToHaveTextAsync("EU P3");
+        await a.ScreenshotAsync(new() { Path = Paths.Artifacts("case-queue-view.png"), FullPage = true });
+        Assert.Empty(aErrors);
+        Assert.Empty(bErrors);
     }
 
     private readonly List<AccessibilityTests.Finding> _findings = [];

@@ -1,6 +1,16 @@
 namespace Portal.Shared.Live;
 
-/// <summary>Someone looking at an incident right now.</summary>
+/// <summary>
+/// The kinds of things people look at, each with a presence of its own (numbers are per kind): the default
+/// <see cref="IPresence"/> is the incidents'; the cases' is the keyed service <see cref="Cases"/>.
+/// </summary>
+public static class PresenceSpaces
+{
+    public const string Incidents = "incidents";
+    public const string Cases = "cases";
+}
+
+/// <summary>Someone looking at an incident (or a case) right now.</summary>
 public sealed record Viewer(string Handle, string Name, bool Typing);
 
 /// <summary>

@@ -56,6 +56,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Portal.Infrastructure.Live.InMemoryLiveFeed>>(NullLogger<Portal.Infrastructure.Live.InMemoryLiveFeed>.Instance);
         Services.AddSingleton<Portal.Infrastructure.Web.MarkdownRenderer>();
         Services.AddSingleton<Portal.Shared.Live.IPresence, Portal.Infrastructure.Live.InMemoryPresence>();
+        Services.AddKeyedSingleton<Portal.Shared.Live.IPresence, Portal.Infrastructure.Live.InMemoryPresence>(Portal.Shared.Live.PresenceSpaces.Cases);
         Services.AddScoped<ShellState>();
         Services.AddScoped<ClientOrigin>();
         Services.AddScoped<AuditWriter>();

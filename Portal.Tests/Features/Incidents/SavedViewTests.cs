@@ -98,5 +98,28 @@ public sealed class SavedViewTests : IAsyncDisposable
         await Assert.ThrowsAsync<NotFoundException>(() => Views.DeleteAsync(a, view.Id, Ct));
     }
 
+    [Fact]
+    public async Task EachQueueHasItsOwnViewsAndAViewOnlyEverPointsIntoItsQueue()
+    {
+        var (a, _) = await TwoPeopleAsync();
+        var cases = new Portal.Features.Cases.CaseQueueFilter(Priorities: [Portal.Shared.Cases.CasePriority.P1], Region: RegionCode.JP,
+            From: DateTimeOffset.Parse("2026-11-08T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await Views.SaveAsync(a, "Hot", new IncidentQueueFilter(Mine: true), Ct);
+        Assert.False(await Views.SaveAsync(a, "Hot", SavedViewQueues.Cases, cases.ToUrl(), Ct));
+
+        Assert.Equal("/incidents?mine=true", Assert.Single(await Views.ListAsync(a, Ct)).Url);
+        var view = Assert.Single(await Views.ListAsync(a, SavedViewQueues.Cases, Ct));
+        Assert.Equal("/cases?priority=P1&region=JP&from=2026-11-08T00:00:00Z", Uri.UnescapeDataString(view.Url));
+
+        // Not another queue's address, not another site: a view is only ever a navigation within its own queue.
+        foreach (var (queue, url) in new[] { (SavedViewQueues.Cases, "/incidents?mine=true"), (SavedViewQueues.Cases, "https://evil.example/cases"),
+            (SavedViewQueues.Cases, "//evil.example/cases?x=1"), ("admin", "/admin?x=1") })
+        {
+            var refused = await Assert.ThrowsAsync<ValidationException>(() => Views.SaveAsync(a, "Bad", queue, url, Ct));
+            Assert.True(refused.Errors.ContainsKey("filters"), url);
+        }
+        Assert.Single(await Views.ListAsync(a, SavedViewQueues.Cases, Ct));
+    }
+
     public ValueTask DisposeAsync() => _portal.DisposeAsync();
 }

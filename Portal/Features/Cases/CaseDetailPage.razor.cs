@@ -39,6 +39,13 @@ public partial class CaseDetailPage : IDisposable
     private IReadOnlyList<LinkedIncident> _suggested = [];
     private string? _incidentToLink;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
+    [Inject(Key = PresenceSpaces.Cases)] private IPresence Presence { get; set; } = default!;
+
+    private IDisposable? _presence;
+    private IReadOnlyList<Viewer> _others = [];
+    private int _dirtyPresence;
+    private DateTimeOffset _lastTypingSignal;
+    private int _ticks;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -73,8 +80,41 @@ public partial class CaseDetailPage : IDisposable
             Navigation.NotFound();
             return;
         }
+        if (number != _number || _presence is null)
+        {
+            _presence?.Dispose();
+            Presence.Changed -= OnPresenceChanged;
+            if (RendererInfo.IsInteractive && _me is not null)
+            {
+                _presence = Presence.Join(number, _me, _user.Identity?.Name ?? _me);
+                Presence.Changed += OnPresenceChanged;
+            }
+        }
         (_number, _case) = (number, detail);
         (_linked, _suggested) = await Incidents.ForCaseAsync(number);
+        RefreshPresence();
+    }
+
+    private void OnPresenceChanged(long number)
+    {
+        if (number == _number)
+        {
+            Interlocked.Exchange(ref _dirtyPresence, 1);
+        }
+    }
+
+    private void RefreshPresence() => _others = [.. Presence.Viewers(_number).Where(v => v.Handle != _me)];
+
+    /// <summary>Tells the others on the case this person is writing, at most every couple of seconds.</summary>
+    private void OnDraftTyped(string? text)
+    {
+        _draft = text;
+        var now = Clock.GetUtcNow();
+        if (!string.IsNullOrEmpty(text) && _me is not null && now - _lastTypingSignal > TimeSpan.FromSeconds(2))
+        {
+            _lastTypingSignal = now;
+            Presence.Typing(_number, _me);
+        }
     }
 
     private async Task LinkAsync(long incident)
@@ -119,6 +159,13 @@ public partial class CaseDetailPage : IDisposable
             }
             _case = fresh;
             (_linked, _suggested) = await Incidents.ForCaseAsync(_number);
+            RefreshPresence();
+            StateHasChanged();
+        }
+        // "Is typing" fades on its own: look again every second while someone types, at once when presence changes.
+        else if (Interlocked.Exchange(ref _dirtyPresence, 0) == 1 || (++_ticks % 4 == 0 && _others.Any(o => o.Typing)))
+        {
+            RefreshPresence();
             StateHasChanged();
         }
     }
@@ -208,5 +255,7 @@ public partial class CaseDetailPage : IDisposable
     {
         _timer?.Dispose();
         _subscription?.Dispose();
+        Presence.Changed -= OnPresenceChanged;
+        _presence?.Dispose();
     }
 }

@@ -31,6 +31,13 @@ public partial class CaseQueuePage : IDisposable
 
     [Inject] private CaseQueries Queries { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
+    [Inject(Key = PresenceSpaces.Cases)] private IPresence Presence { get; set; } = default!;
+    [Inject] private CaseOptions Options { get; set; } = default!;
+
+    private IReadOnlyDictionary<long, int> _viewers = new Dictionary<long, int>();
+    private int _presenceDirty;
+
+    private void OnPresenceChanged(long number) => Interlocked.Exchange(ref _presenceDirty, 1);
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
@@ -46,6 +53,8 @@ public partial class CaseQueuePage : IDisposable
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
     [SupplyParameterFromQuery] public string? Advertiser { get; set; }
     [SupplyParameterFromQuery] public string? Category { get; set; }
+    [SupplyParameterFromQuery] public string? From { get; set; }
+    [SupplyParameterFromQuery] public string? To { get; set; }
 
     protected override async Task OnInitializedAsync()
     {
@@ -62,13 +71,14 @@ public partial class CaseQueuePage : IDisposable
                 Interlocked.Exchange(ref _dirty, 1);
                 return ValueTask.CompletedTask;
             });
+            Presence.Changed += OnPresenceChanged;
             _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
         }
     }
 
     protected override async Task OnParametersSetAsync()
     {
-        var filter = CaseQueueFilter.FromUrl(Status, Priority, Region, Mine, Unassigned, Soon, Breached, Search, Advertiser, Category);
+        var filter = CaseQueueFilter.FromUrl(Status, Priority, Region, Mine, Unassigned, Soon, Breached, Search, Advertiser, Category, From, To);
         if (filter == _filter && _loaded)
         {
             return;
@@ -88,6 +98,7 @@ public partial class CaseQueuePage : IDisposable
         _loading = true;
         var page = await Queries.ListAsync(_user, _filter.ToQuery(_pageCursors[_pageIndex], PageSize));
         (_rows, _nextCursor, _loading, _loaded) = (page.Items, page.NextCursor, false, true);
+        _viewers = Presence.Counts(_rows.Select(r => r.Number));
         if (highlightNew && before.Count > 0)
         {
             var now = Clock.GetUtcNow();
@@ -113,6 +124,11 @@ public partial class CaseQueuePage : IDisposable
         if (Interlocked.Exchange(ref _dirty, 0) == 1)
         {
             await LoadAsync(highlightNew: _pageIndex == 0);
+            StateHasChanged();
+        }
+        else if (Interlocked.Exchange(ref _presenceDirty, 0) == 1)
+        {
+            _viewers = Presence.Counts(_rows.Select(r => r.Number));
             StateHasChanged();
         }
         else if (expired.Count > 0)
@@ -160,9 +176,23 @@ public partial class CaseQueuePage : IDisposable
         return what is null ? null : new Due(what, at, at < now, at < now ? CaseSla.Describe(at - now) : $"in {CaseSla.Describe(at - now)}");
     }
 
+    /// <summary>"opened 8 Nov – 6 Dec" for the window a metrics drill-down set.</summary>
+    private string Window()
+    {
+        static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        return (_filter.From, _filter.To) switch
+        {
+            ({ } from, { } to) => $"Opened {Day(from)} – {Day(to.AddSeconds(-1))}",
+            ({ } from, null) => $"Opened since {Day(from)}",
+            (null, { } to) => $"Opened before {Day(to)}",
+            _ => "",
+        };
+    }
+
     public void Dispose()
     {
         _timer?.Dispose();
         _subscription?.Dispose();
+        Presence.Changed -= OnPresenceChanged;
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using Portal.Components.Layout;
 using Portal.Infrastructure.Auth;
@@ -36,8 +35,6 @@ public partial class IncidentQueuePage : IDisposable
     private IReadOnlyList<PersonView>? _people;
     private PersonView? _assignee;
     private string _url = "/incidents";
-    private IReadOnlyList<SavedViewEntry> _views = [];
-    private string? _viewName;
     private Dictionary<Severity, SlaTargets> _targets = [];
     private readonly Dictionary<long, DateTimeOffset> _highlightUntil = [];
     private readonly List<BulkResult> _bulkResults = [];
@@ -56,8 +53,6 @@ public partial class IncidentQueuePage : IDisposable
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private IPresence Presence { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
-    [Inject] private SavedViewService SavedViews { get; set; } = default!;
-    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private IReadOnlyDictionary<long, int> _viewers = new Dictionary<long, int>();
     private int _presenceDirty;
@@ -104,7 +99,6 @@ public partial class IncidentQueuePage : IDisposable
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         _teams = await People.TeamsAsync();
         _services = await People.ServicesAsync();
-        _views = await SavedViews.ListAsync(_user);
         _targets = (await Queries.SlaPoliciesAsync()).ToDictionary(p => p.Severity, p => p.Targets);
         if (RendererInfo.IsInteractive)
         {
@@ -286,43 +280,6 @@ public partial class IncidentQueuePage : IDisposable
         var words = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return _people.Where(p => words.All(w =>
             p.Name.Contains(w, StringComparison.CurrentCultureIgnoreCase) || p.Handle.Contains(w, StringComparison.OrdinalIgnoreCase)));
-    }
-
-    private async Task SaveViewOnEnterAsync(KeyboardEventArgs e)
-    {
-        if (e.Key == "Enter" && !string.IsNullOrWhiteSpace(_viewName))
-        {
-            await SaveViewAsync();
-        }
-    }
-
-    private async Task SaveViewAsync()
-    {
-        try
-        {
-            var replaced = await SavedViews.SaveAsync(_user, _viewName, _filter);
-            Snackbar.Add(replaced ? $"View '{_viewName!.Trim()}' now shows these filters." : $"Saved '{_viewName!.Trim()}' to your views.", MudBlazor.Severity.Success);
-            _viewName = null;
-        }
-        catch (Exception ex) when (ex is ValidationException or ConflictException)
-        {
-            Snackbar.Add(ex is ValidationException v ? v.Messages : ex.Message, MudBlazor.Severity.Warning);
-        }
-        _views = await SavedViews.ListAsync(_user);
-    }
-
-    private async Task DeleteViewAsync(SavedViewEntry view)
-    {
-        try
-        {
-            await SavedViews.DeleteAsync(_user, view.Id);
-            Snackbar.Add($"Deleted the view '{view.Name}'.", MudBlazor.Severity.Info);
-        }
-        catch (NotFoundException ex)
-        {
-            Snackbar.Add(ex.Message, MudBlazor.Severity.Info);
-        }
-        _views = await SavedViews.ListAsync(_user);
     }
 
     private async Task OpenNewIncidentAsync()

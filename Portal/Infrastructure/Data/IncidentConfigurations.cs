@@ -81,7 +81,8 @@ internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedVie
         builder.ToTable("SavedViews");
         builder.Property(v => v.Name).HasMaxLength(SavedViewService.MaxName);
         builder.Property(v => v.Url).HasMaxLength(SavedViewService.MaxUrl);
-        builder.HasIndex(v => new { v.PersonId, v.Name }).IsUnique();
+        builder.Property(v => v.Queue).HasMaxLength(20).HasDefaultValue(SavedViewQueues.Incidents);
+        builder.HasIndex(v => new { v.PersonId, v.Queue, v.Name }).IsUnique();
         builder.HasOne<Shared.Team.Person>().WithMany().HasForeignKey(v => v.PersonId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -17,10 +17,12 @@ public static class LiveModule
         var options = builder.Configuration.GetSection("Live").Get<LiveOptions>() ?? new LiveOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<InMemoryPresence>();
+        builder.Services.AddKeyedSingleton<InMemoryPresence>(PresenceSpaces.Cases, (sp, _) => new InMemoryPresence(sp.GetRequiredService<TimeProvider>()));
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
             builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<InMemoryLiveFeed>());
             builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<InMemoryPresence>());
+            builder.Services.AddKeyedSingleton<IPresence>(PresenceSpaces.Cases, (sp, key) => sp.GetRequiredKeyedService<InMemoryPresence>(key));
         }
         else
         {
@@ -28,9 +30,12 @@ public static class LiveModule
             builder.Services.AddSingleton<RedisLiveFeed>();
             builder.Services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<RedisLiveFeed>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisLiveFeed>());
-            builder.Services.AddSingleton<RedisPresence>();
+            builder.Services.AddSingleton(sp => RedisPresence.Create(sp, sp.GetRequiredService<InMemoryPresence>(), "portal:presence"));
             builder.Services.AddSingleton<IPresence>(sp => sp.GetRequiredService<RedisPresence>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisPresence>());
+            builder.Services.AddKeyedSingleton(PresenceSpaces.Cases, (sp, key) => RedisPresence.Create(sp, sp.GetRequiredKeyedService<InMemoryPresence>(key), "portal:presence:cases"));
+            builder.Services.AddKeyedSingleton<IPresence>(PresenceSpaces.Cases, (sp, key) => sp.GetRequiredKeyedService<RedisPresence>(key));
+            builder.Services.AddHostedService(sp => sp.GetRequiredKeyedService<RedisPresence>(PresenceSpaces.Cases));
             builder.Services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: ["ready"]);
         }
         builder.Services.AddSingleton<LiveSubscriptions>();

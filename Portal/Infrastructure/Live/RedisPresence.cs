@@ -9,11 +9,14 @@ namespace Portal.Infrastructure.Live;
 /// merges what the other nodes publish. Reads stay in memory. A node that stops publishing (it died, or lost Redis)
 /// drops out of everyone's view after <see cref="Expiry"/>.
 /// </summary>
-public sealed class RedisPresence(InMemoryPresence local, RedisBus bus, TimeProvider clock, ILogger<RedisPresence> logger) : IPresence, IHostedService, IDisposable
+public sealed class RedisPresence(InMemoryPresence local, RedisBus bus, TimeProvider clock, ILogger<RedisPresence> logger, string channel) : IPresence, IHostedService, IDisposable
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(15);
-    private const string Channel = "portal:presence";
+
+    /// <summary>The presence of one space (incidents, cases) over its own Redis channel.</summary>
+    public static RedisPresence Create(IServiceProvider services, InMemoryPresence local, string channel) =>
+        new(local, services.GetRequiredService<RedisBus>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RedisPresence>>(), channel);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Node, long Number), (IReadOnlyList<Viewer> Viewers, DateTimeOffset Until)> _remote = [];
@@ -24,7 +27,7 @@ public sealed class RedisPresence(InMemoryPresence local, RedisBus bus, TimeProv
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         local.Changed += OnLocalChanged;
-        await bus.SubscribeAsync(Channel, ReceiveAsync);
+        await bus.SubscribeAsync(channel, ReceiveAsync);
         _timer = clock.CreateTimer(_ => _ = BeatAsync(), null, Heartbeat, Heartbeat);
     }
 
@@ -56,7 +59,7 @@ public sealed class RedisPresence(InMemoryPresence local, RedisBus bus, TimeProv
     }
 
     private Task PublishAsync(long number) =>
-        bus.PublishAsync(Channel, JsonSerializer.Serialize(new Snapshot(bus.Node, number, local.Viewers(number))));
+        bus.PublishAsync(channel, JsonSerializer.Serialize(new Snapshot(bus.Node, number, local.Viewers(number))));
 
     /// <summary>Publishes everything this node sees (so new nodes learn it and others keep it alive), and forgets silent nodes.</summary>
     private async Task BeatAsync()

@@ -1339,6 +1339,13 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("PersonId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("incidents");
+
                     b.Property<string>("Url")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -1346,7 +1353,7 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PersonId", "Name")
+                    b.HasIndex("PersonId", "Queue", "Name")
                         .IsUnique();
 
                     b.ToTable("SavedViews", (string)null);

@@ -1301,6 +1301,13 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("incidents");
+
                     b.Property<string>("Url")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -1308,7 +1315,7 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PersonId", "Name")
+                    b.HasIndex("PersonId", "Queue", "Name")
                         .IsUnique();
 
                     b.ToTable("SavedViews", (string)null);
