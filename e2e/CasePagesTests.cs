@@ -113,6 +113,7 @@ public sealed class CasePagesTests(BrowserFixture browser) : IClassFixture<Brows
         // The advertisers of the region who have not written in are told, once; the two who did are left out.
         var notice = page.GetByTestId("proactive-notice");
         await Assertions.Expect(notice.GetByTestId("proactive-notice-audience")).ToContainTextAsync("2 advertisers who already wrote in are left out");
+        await notice.GetByTestId("proactive-notice-open").ClickAsync();
         await notice.GetByTestId("proactive-notice-send").ClickAsync();
         await Assertions.Expect(notice.GetByTestId("proactive-notice-sent")).ToContainTextAsync("Notice sent to");
         foreach (var c in cases)

@@ -221,7 +221,7 @@ public sealed class MetricsService(IDbContextFactory<PortalDbContext> factory, O
               SUM(CASE WHEN {mitTarget} AND {mitStopped} AND NOT ({mitBreached}) THEN 1 ELSE 0 END) AS "MitMet",
               SUM(CASE WHEN {ackBreached} THEN 1 ELSE 0 END) AS "AckBreaches",
               SUM(CASE WHEN {mitBreached} THEN 1 ELSE 0 END) AS "MitBreaches",
-              SUM(COALESCE(i."AdvertisersAffected", 0)) AS "Advertisers",
+              CAST(SUM({sql.Advertisers("i")}) AS BIGINT) AS "Advertisers",
               {MetricsSql.Real("SUM(COALESCE(i.\"RevenueAtRiskUsd\", 0))")} AS "Revenue"
             FROM "Incidents" AS i
             WHERE {where}
@@ -349,7 +349,7 @@ public sealed class MetricsService(IDbContextFactory<PortalDbContext> factory, O
     {
         var sql = new MetricsSql(db);
         var query = $"""
-            SELECT i."ServiceId" AS "ServiceId", COUNT(*) AS "Incidents", SUM(COALESCE(i."AdvertisersAffected", 0)) AS "Advertisers",
+            SELECT i."ServiceId" AS "ServiceId", COUNT(*) AS "Incidents", CAST(SUM({sql.Advertisers("i")}) AS BIGINT) AS "Advertisers",
               {MetricsSql.Real("SUM(COALESCE(i.\"RevenueAtRiskUsd\", 0))")} AS "Revenue"
             FROM "Incidents" AS i
             WHERE {Where(sql, from, to, filter, ids)} AND i."ServiceId" IS NOT NULL

@@ -33,6 +33,14 @@ internal sealed class MetricsSql(PortalDbContext db)
     public string EpochSeconds(string column) =>
         _postgres ? $"CAST(EXTRACT(EPOCH FROM {column}) AS DOUBLE PRECISION)" : $"(({column} - 621355968000000000) / 10000000.0)";
 
+    /// <summary>
+    /// An incident's advertisers: those linked to it through their cases, or the estimate typed on it, whichever is more
+    /// (the typed number stays for what cases do not cover).
+    /// </summary>
+    public string Advertisers(string incident) =>
+        $"{(_postgres ? "GREATEST" : "MAX")}(COALESCE({incident}.\"AdvertisersAffected\", 0), (SELECT COUNT(DISTINCT lc.\"AdvertiserId\") FROM \"CaseIncidents\" AS ll "
+        + $"JOIN \"Cases\" AS lc ON lc.\"Number\" = ll.\"CaseNumber\" WHERE ll.\"IncidentNumber\" = {incident}.\"Number\"))";
+
     public string IsTrue(string column) => _postgres ? column : $"{column} = 1";
 
     public static string Real(string expression) => $"CAST({expression} AS DOUBLE PRECISION)";
