@@ -41,6 +41,18 @@ public class ProvisioningTests
         ["Provisioning:Integrations:0:Service"] = "chargebacks",
         ["Provisioning:Integrations:0:Team"] = "payments-platform",
         ["Provisioning:Integrations:0:Region"] = "MX",
+        ["Provisioning:Advertisers:0:AccountId"] = "ACC-900001",
+        ["Provisioning:Advertisers:0:Name"] = "Tienda Verde SA de CV",
+        ["Provisioning:Advertisers:0:Region"] = "MX",
+        ["Provisioning:Advertisers:0:Language"] = "es-MX",
+        ["Provisioning:Advertisers:0:Tier"] = "managed",
+        ["Provisioning:Advertisers:0:BillingEmails:0"] = "Facturas@TiendaVerde.example",
+        ["Provisioning:Advertisers:0:BillingEmails:1"] = "cfo@tiendaverde.example",
+        ["Provisioning:Advertisers:0:MonthlySpendUsd"] = "125000.50",
+        ["Provisioning:Advertisers:1:AccountId"] = "ACC-900002",
+        ["Provisioning:Advertisers:1:Name"] = "Kiwi Garden Ltd",
+        ["Provisioning:Advertisers:1:Region"] = "AU",
+        ["Provisioning:Advertisers:1:BillingEmails:0"] = "accounts@kiwigarden.example",
     };
 
     [Fact]
@@ -74,6 +86,13 @@ public class ProvisioningTests
             (integration.Name, integration.Kind, integration.ServiceId, integration.TeamId, integration.Region));
         Assert.True(integration.Provisioned);
         Assert.Equal(Portal.Shared.Alerts.IntegrationKeys.Hash("0123456789abcdef0123456789abcdef"), integration.KeyHash);
+        var advertisers = await db.Advertisers.OrderBy(x => x.AccountId).ToListAsync(Ct);
+        Assert.Equal(["ACC-900001", "ACC-900002"], advertisers.Select(x => x.AccountId));
+        var tienda = advertisers[0];
+        Assert.Equal((RegionCode.MX, Portal.Shared.Directory.AdvertiserTier.Managed, "es-MX", "America/Mexico_City", 125000.50m),
+            (tienda.Region, tienda.Tier, tienda.Language, tienda.TimeZone, tienda.MonthlySpendUsd));
+        Assert.Equal(["facturas@tiendaverde.example", "cfo@tiendaverde.example"], tienda.BillingEmails);
+        Assert.Equal(Portal.Shared.Directory.AdvertiserTier.SelfServe, advertisers[1].Tier);
         portal.Log.AssertClean();
     }
 
@@ -108,6 +127,29 @@ public class ProvisioningTests
     }
 
     [Fact]
+    public async Task AChangedAdvertiserIsBroughtInLineAndOneEditedInThePortalIsPutBack()
+    {
+        await using var first = new PortalFactory(settings: Declared());
+        first.AnonymousClient().Dispose();
+        await using (var db = await first.Db.CreateDbContextAsync(Ct))
+        {
+            var kiwi = await db.Advertisers.SingleAsync(a => a.AccountId == "ACC-900002", Ct);
+            kiwi.Name = "Renamed in the portal";
+            await db.SaveChangesAsync(Ct);
+        }
+        await first.DisposeAsyncKeepingDatabase();
+
+        var settings = Declared();
+        settings["Provisioning:Advertisers:0:Tier"] = "SelfServe";
+        await using var second = new PortalFactory(settings: settings, sameDatabaseAs: first);
+        second.AnonymousClient().Dispose();
+        await using var check = await second.Db.CreateDbContextAsync(Ct);
+        Assert.Equal(Portal.Shared.Directory.AdvertiserTier.SelfServe, (await check.Advertisers.SingleAsync(a => a.AccountId == "ACC-900001", Ct)).Tier);
+        Assert.Equal("Kiwi Garden Ltd", (await check.Advertisers.SingleAsync(a => a.AccountId == "ACC-900002", Ct)).Name);
+        Assert.Equal(2, await check.AuditEntries.CountAsync(a => a.Action == AuditActions.Provisioned, Ct));
+    }
+
+    [Fact]
     public async Task InvalidEntriesStopStartupNamingEveryProblemAndApplyNothing()
     {
         var settings = Declared();
@@ -116,6 +158,9 @@ public class ProvisioningTests
         settings["Provisioning:ApiTokens:0:Token"] = "short";
         settings["Provisioning:Integrations:0:Kind"] = "nagios";
         settings["Provisioning:Integrations:0:Key"] = "0123456789ABCDEF0123456789ABCDEF";
+        settings["Provisioning:Advertisers:0:Region"] = "UK";
+        settings["Provisioning:Advertisers:0:BillingEmails:1"] = "not an address";
+        settings["Provisioning:Advertisers:1:BillingEmails:0"] = "facturas@tiendaverde.example";
         await using var portal = new PortalFactory(settings: settings);
 
         var error = Assert.ThrowsAny<Exception>(() => portal.AnonymousClient());
@@ -125,10 +170,14 @@ public class ProvisioningTests
         Assert.Contains("Provisioning:ApiTokens:0:Token must be at least 16 characters", message, StringComparison.Ordinal);
         Assert.Contains("Provisioning:Integrations:0:Kind 'nagios' is not events-v2, alertmanager or cloudwatch.", message, StringComparison.Ordinal);
         Assert.Contains("Provisioning:Integrations:0:Key must be 32 lowercase hex characters.", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:Advertisers:0:Region: 'UK' is not", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:Advertisers:0:BillingEmails: Not an email address: 'not an address'.", message, StringComparison.Ordinal);
+        Assert.Contains("Provisioning:Advertisers:1:BillingEmails 'facturas@tiendaverde.example' is also ACC-900001's.", message, StringComparison.Ordinal);
 
         await using var db = portal.OpenContext();
         Assert.Equal(0, await db.Teams.CountAsync(Ct));
         Assert.Equal(0, await db.People.CountAsync(Ct));
+        Assert.Equal(0, await db.Advertisers.CountAsync(Ct));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Admin;
 using Portal.Shared.Alerts;
+using Portal.Shared.Directory;
 using Portal.Shared.Team;
 
 namespace Portal.Infrastructure.Provisioning;
@@ -20,7 +21,7 @@ public sealed class Provisioner(
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         var config = options.Value;
-        if (config.Teams.Count + config.Services.Count + config.People.Count + config.ApiTokens.Count + config.Integrations.Count == 0)
+        if (config.Teams.Count + config.Services.Count + config.People.Count + config.ApiTokens.Count + config.Integrations.Count + config.Advertisers.Count == 0)
         {
             return;
         }
@@ -183,6 +184,7 @@ public sealed class Provisioner(
         }
 
         changes += await ApplyIntegrationsAsync(db, config, teams, services, errors, cancellationToken);
+        changes += await ApplyAdvertisersAsync(db, config, errors, cancellationToken);
 
         if (errors.Count > 0)
         {
@@ -195,12 +197,54 @@ public sealed class Provisioner(
                 At = clock.GetUtcNow(),
                 Actor = "system",
                 Action = AuditActions.Provisioned,
-                Detail = $"{changes} change(s) from configuration: {config.Teams.Count} team(s), {config.Services.Count} service(s), {config.People.Count} person(s), {config.ApiTokens.Count} token(s), {config.Integrations.Count} integration(s) declared.",
+                Detail = $"{changes} change(s) from configuration: {config.Teams.Count} team(s), {config.Services.Count} service(s), {config.People.Count} person(s), {config.ApiTokens.Count} token(s), {config.Integrations.Count} integration(s), {config.Advertisers.Count} advertiser(s) declared.",
             });
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Provisioning applied: {Changes} change(s)", changes);
+    }
+
+    /// <summary>
+    /// Advertisers by account id: created, or brought in line with configuration, checked by the same rules as the API;
+    /// a billing address may belong to one advertiser only (mail from it must find one).
+    /// </summary>
+    private async Task<int> ApplyAdvertisersAsync(PortalDbContext db, ProvisioningOptions config, List<string> errors, CancellationToken cancellationToken)
+    {
+        var changes = 0;
+        var now = clock.GetUtcNow();
+        var existing = await db.Advertisers.ToDictionaryAsync(a => a.AccountId, cancellationToken);
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < config.Advertisers.Count; i++)
+        {
+            var a = config.Advertisers[i];
+            var at = $"Provisioning:Advertisers:{i}";
+            var input = new AdvertiserInput(a.AccountId, a.Name, a.Region, a.Marketplace, a.Language, a.Tier, a.BillingEmails, a.TimeZone, a.MonthlySpendUsd);
+            var problems = input.Check().Select(e => $"{at}:{char.ToUpperInvariant(e.Key[0])}{e.Key[1..]}: {string.Join(" ", e.Value)}").ToList();
+            var accountId = a.AccountId?.Trim() ?? "";
+            foreach (var email in a.BillingEmails.Select(AdvertiserRules.NormalizeEmail).OfType<string>().Distinct())
+            {
+                Check(problems, owners.TryAdd(email, accountId) || owners[email] == accountId, $"{at}:BillingEmails '{email}' is also {owners.GetValueOrDefault(email)}'s.");
+            }
+            if (Failed(errors, problems))
+            {
+                continue;
+            }
+            if (!existing.TryGetValue(accountId, out var advertiser))
+            {
+                advertiser = new Advertiser { AccountId = accountId, Name = "", TimeZone = "", CreatedAt = now, UpdatedAt = now };
+                input.ApplyTo(advertiser);
+                db.Advertisers.Add(advertiser);
+                existing[accountId] = advertiser;
+                changes++;
+            }
+            else if (input.ApplyTo(advertiser))
+            {
+                advertiser.UpdatedAt = now;
+                changes++;
+            }
+        }
+        return changes;
     }
 
     /// <summary>Integrations by name: created, or brought in line with configuration (kind, key, targets, enabled).</summary>

@@ -1,7 +1,7 @@
 namespace Portal.Infrastructure.Provisioning;
 
 /// <summary>
-/// The <c>Provisioning</c> section: teams, services, people and API tokens declared in configuration and
+/// The <c>Provisioning</c> section: teams, services, people, API tokens, integrations and advertisers declared in configuration and
 /// applied at every start. Declared fields win over edits made in the portal, as in Grafana's provisioning.
 /// </summary>
 public sealed class ProvisioningOptions
@@ -11,6 +11,24 @@ public sealed class ProvisioningOptions
     public List<ProvisionedPerson> People { get; set; } = [];
     public List<ProvisionedApiToken> ApiTokens { get; set; } = [];
     public List<ProvisionedIntegration> Integrations { get; set; } = [];
+    public List<ProvisionedAdvertiser> Advertisers { get; set; } = [];
+}
+
+/// <summary>An advertiser, by account id; the fields are those of the advertisers API.</summary>
+public sealed class ProvisionedAdvertiser
+{
+    public string? AccountId { get; set; }
+    public string? Name { get; set; }
+    public string? Region { get; set; }
+    public string? Marketplace { get; set; }
+    public string? Language { get; set; }
+
+    /// <summary>Managed or SelfServe.</summary>
+    public string? Tier { get; set; }
+
+    public List<string> BillingEmails { get; set; } = [];
+    public string? TimeZone { get; set; }
+    public decimal? MonthlySpendUsd { get; set; }
 }
 
 public sealed class ProvisionedTeam
