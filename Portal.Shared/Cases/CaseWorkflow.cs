@@ -29,27 +29,31 @@ public static class CaseWorkflow
         : body.Length > MaxBody ? $"The {what} is {body.Length} characters; at most {MaxBody}." : null;
 
     /// <summary>Why <paramref name="to"/> cannot be set now, or null.</summary>
-    public static string? WhyNot(SupportCase c, CaseStatus to)
+    public static string? WhyNot(SupportCase c, CaseStatus to) => WhyNot(c.Number, c.Status, c.MergedIntoNumber, to);
+
+    /// <summary>Why a case in this state cannot be set to <paramref name="to"/>, or null: for pages that hold a view of the case, not the entity.</summary>
+    public static string? WhyNot(long number, CaseStatus status, long? mergedInto, CaseStatus to)
     {
+        var key = CaseNumber.Format(number);
         if (!Settable.Contains(to))
         {
             return $"A case cannot be set back to {to}.";
         }
-        if (c.MergedIntoNumber is { } survivor)
+        if (mergedInto is { } survivor)
         {
-            return $"{c.Key} was merged into {CaseNumber.Format(survivor)}; work that case instead.";
+            return $"{key} was merged into {CaseNumber.Format(survivor)}; work that case instead.";
         }
-        if (c.Status == CaseStatus.Closed)
+        if (status == CaseStatus.Closed)
         {
-            return $"{c.Key} is closed; a new message from the advertiser opens a follow-up case.";
+            return $"{key} is closed; a new message from the advertiser opens a follow-up case.";
         }
-        if (c.Status == to)
+        if (status == to)
         {
-            return $"{c.Key} is already {Label(to)}.";
+            return $"{key} is already {Label(to)}.";
         }
-        if (to == CaseStatus.Closed && c.Status != CaseStatus.Solved)
+        if (to == CaseStatus.Closed && status != CaseStatus.Solved)
         {
-            return $"Solve {c.Key} before closing it.";
+            return $"Solve {key} before closing it.";
         }
         return null;
     }

@@ -28,8 +28,12 @@ public static class DemoAdvertisers
             ["Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane", "Australia/Perth"]),
     };
 
-    /// <summary>Builds the advertisers. Same output on every call.</summary>
-    public static IReadOnlyList<AdvertiserInput> Generate()
+    private static readonly Lazy<IReadOnlyList<AdvertiserInput>> Built = new(() => Build().AsReadOnly());
+
+    /// <summary>The advertisers: the same (immutable) list on every call, built once.</summary>
+    public static IReadOnlyList<AdvertiserInput> Generate() => Built.Value;
+
+    private static List<AdvertiserInput> Build()
     {
         var random = new Random(DemoWorld.Seed + 7);
         var regions = Enum.GetValues<RegionCode>();

@@ -23,9 +23,7 @@ public partial class CaseDetailPage : IDisposable
     private string? _mergeInto;
     private string? _announcement;
     private ClaimsPrincipal _user = new();
-    private IDisposable? _subscription;
-    private ITimer? _timer;
-    private int _dirty;
+    private Portal.Features.Incidents.LiveRefresh? _live;
 
     [Parameter] public string Number { get; set; } = "";
 
@@ -57,19 +55,7 @@ public partial class CaseDetailPage : IDisposable
         _me = _user.GetHandle();
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Feed.SubscribeCases(change =>
-            {
-                if (change.Number == _number)
-                {
-                    Interlocked.Exchange(ref _dirty, 1);
-                }
-                return ValueTask.CompletedTask;
-            }, () =>
-            {
-                Interlocked.Exchange(ref _dirty, 1);
-                return ValueTask.CompletedTask;
-            });
-            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+            _live = Portal.Features.Incidents.LiveRefresh.ForCases(Feed, Clock, change => change.Number == _number, OnTickAsync, InvokeAsync);
         }
     }
 
@@ -148,9 +134,9 @@ public partial class CaseDetailPage : IDisposable
         _incidentToLink = null;
     }
 
-    private async Task OnTickAsync()
+    private async Task OnTickAsync(bool changed)
     {
-        if (Interlocked.Exchange(ref _dirty, 0) == 1 && await Queries.DetailAsync(_number) is { } fresh)
+        if (changed && await Queries.DetailAsync(_number) is { } fresh)
         {
             if (_case is { } old && fresh.Messages.Count > old.Messages.Count)
             {
@@ -216,12 +202,6 @@ public partial class CaseDetailPage : IDisposable
         }
     }
 
-    /// <summary>The case as a rule can judge it (which status changes are allowed from here).</summary>
-    private static SupportCase Draft(CaseDetail c) => new()
-    {
-        Number = c.Number, Subject = c.Subject, Category = c.Category, Status = c.Status, MergedIntoNumber = c.MergedInto,
-    };
-
     private string CategoryName(string slug) => CaseCategories.NameOf(Options.CategoryList, slug);
 
     private static string Money(decimal amount, string? currency) =>
@@ -253,8 +233,7 @@ public partial class CaseDetailPage : IDisposable
 
     public void Dispose()
     {
-        _timer?.Dispose();
-        _subscription?.Dispose();
+        _live?.Dispose();
         Presence.Changed -= OnPresenceChanged;
         _presence?.Dispose();
     }

@@ -24,9 +24,7 @@ public partial class CaseQueuePage : IDisposable
     private bool _filtersOpen;
     private string? _announcement;
     private ClaimsPrincipal _user = new();
-    private IDisposable? _subscription;
-    private ITimer? _timer;
-    private int _dirty;
+    private Portal.Features.Incidents.LiveRefresh? _live;
     private bool _loaded;
 
     [Inject] private CaseQueries Queries { get; set; } = default!;
@@ -61,18 +59,9 @@ public partial class CaseQueuePage : IDisposable
         _user = (await AuthState.GetAuthenticationStateAsync()).User;
         if (RendererInfo.IsInteractive)
         {
-            // Hints only mark the page dirty; a timer re-reads at most four times a second, so a storm is a few renders.
-            _subscription = Feed.SubscribeCases(_ =>
-            {
-                Interlocked.Exchange(ref _dirty, 1);
-                return ValueTask.CompletedTask;
-            }, () =>
-            {
-                Interlocked.Exchange(ref _dirty, 1);
-                return ValueTask.CompletedTask;
-            });
+            // Hints only mark the page dirty; it re-reads at most four times a second, so a storm is a few renders.
             Presence.Changed += OnPresenceChanged;
-            _timer = Clock.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+            _live = Portal.Features.Incidents.LiveRefresh.ForCases(Feed, Clock, _ => true, OnTickAsync, InvokeAsync);
         }
     }
 
@@ -116,12 +105,12 @@ public partial class CaseQueuePage : IDisposable
         }
     }
 
-    private async Task OnTickAsync()
+    private async Task OnTickAsync(bool changed)
     {
         var now = Clock.GetUtcNow();
         var expired = _highlightUntil.Where(h => h.Value <= now).Select(h => h.Key).ToList();
         expired.ForEach(n => _highlightUntil.Remove(n));
-        if (Interlocked.Exchange(ref _dirty, 0) == 1)
+        if (changed)
         {
             await LoadAsync(highlightNew: _pageIndex == 0);
             StateHasChanged();
@@ -191,8 +180,7 @@ public partial class CaseQueuePage : IDisposable
 
     public void Dispose()
     {
-        _timer?.Dispose();
-        _subscription?.Dispose();
+        _live?.Dispose();
         Presence.Changed -= OnPresenceChanged;
     }
 }

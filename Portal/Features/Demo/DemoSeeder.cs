@@ -50,6 +50,13 @@ public sealed class DemoSeeder(
     internal async Task SeedAsync(PortalDbContext db, DemoWorld world, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var stages = new List<string>();
+        void Stage(string name)
+        {
+            stages.Add($"{name} {watch.ElapsedMilliseconds} ms");
+            watch.Restart();
+        }
         // Two transactions around the runbook import, which writes through contexts of its own: each part lands
         // whole or not at all, and the thousands of saves inside commit (and flush to disk) once, not one by one.
         var added = await InTransactionAsync(db, async () =>
@@ -58,20 +65,24 @@ public sealed class DemoSeeder(
             await DemoCaseSeeder.SeedAdvertisersAsync(db, now, cancellationToken);
             return people;
         }, cancellationToken);
+        Stage("people");
         await SeedRunbooksAsync(db, cancellationToken);
+        Stage("runbooks");
         var incidents = await InTransactionAsync(db, async () =>
         {
             var count = options.Value.History ? await DemoHistorySeeder.SeedIncidentsAsync(db, world, now, cancellationToken) : 0;
+            Stage("incidents");
             if (options.Value.History)
             {
                 await DemoCaseSeeder.SeedCasesAsync(db, world, now, cancellationToken);
+                Stage("cases");
             }
             // The history above is saved; tracking its thousands of rows would make every save below scan them all again.
             db.ChangeTracker.Clear();
             await DemoCoachingSeeder.SeedAsync(db, world, now, cancellationToken);
             return count;
         }, cancellationToken);
-        var families = System.Diagnostics.Stopwatch.StartNew();
+        Stage("coaching");
         if (incidents > 0)
         {
             // The recurrence rules group the history by its alerts, oldest first, as they would have as it happened: so a
@@ -80,8 +91,8 @@ public sealed class DemoSeeder(
             using var scope = scopes.CreateScope();
             await scope.ServiceProvider.GetRequiredService<RecurrenceService>().AssignFamiliesAsync(alerted, cancellationToken);
         }
-        logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added ({Families} ms of it grouping recurrence families)",
-            added, incidents, families.ElapsedMilliseconds);
+        Stage("recurrence families");
+        logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added ({Stages})", added, incidents, string.Join(", ", stages));
     }
 
     private static async Task<T> InTransactionAsync<T>(PortalDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)

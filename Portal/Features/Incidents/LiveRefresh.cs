@@ -5,7 +5,8 @@ namespace Portal.Features.Incidents;
 /// <summary>
 /// The live-update loop of a page: live hints that concern it (or lost ones, after an overflow) mark it dirty, and
 /// one timer calls the page back every <see cref="Tick"/>, telling it whether anything changed. A storm of changes
-/// becomes a few re-reads and renders a second, and the database stays the source of truth.
+/// becomes a few re-reads and renders a second, and the database stays the source of truth. Incident pages use the
+/// constructor; case pages <see cref="ForCases"/>.
 /// </summary>
 public sealed class LiveRefresh : IDisposable
 {
@@ -25,11 +26,17 @@ public sealed class LiveRefresh : IDisposable
     /// <param name="onTick">Called every tick with whether something changed since the last one.</param>
     /// <param name="dispatch">Runs the callback on the page's renderer (the component's InvokeAsync).</param>
     public LiveRefresh(ILiveFeed feed, TimeProvider clock, Func<IncidentChanged, bool> concerns, Func<bool, Task> onTick, Func<Func<Task>, Task> dispatch)
+        : this(clock, onTick, dispatch, (hint, overflow) => feed.Subscribe(change => hint(concerns(change)), overflow))
     {
-        _subscription = feed.Subscribe(change =>
+    }
+
+    private LiveRefresh(TimeProvider clock, Func<bool, Task> onTick, Func<Func<Task>, Task> dispatch,
+        Func<Func<bool, ValueTask>, Func<ValueTask>, IDisposable> subscribe)
+    {
+        _subscription = subscribe(concerns =>
         {
             Interlocked.Increment(ref _received);
-            if (concerns(change))
+            if (concerns)
             {
                 MarkDirty();
             }
@@ -41,6 +48,10 @@ public sealed class LiveRefresh : IDisposable
         });
         _timer = clock.CreateTimer(_ => _ = dispatch(() => onTick(Interlocked.Exchange(ref _dirty, 0) == 1)), null, Tick, Tick);
     }
+
+    /// <summary>The same loop over case hints.</summary>
+    public static LiveRefresh ForCases(ILiveFeed feed, TimeProvider clock, Func<CaseChanged, bool> concerns, Func<bool, Task> onTick, Func<Func<Task>, Task> dispatch) =>
+        new(clock, onTick, dispatch, (hint, overflow) => feed.SubscribeCases(change => hint(concerns(change)), overflow));
 
     private void MarkDirty() => Interlocked.Exchange(ref _dirty, 1);
 
