@@ -248,4 +248,30 @@ public sealed class CaseMetricsTests : IAsyncDisposable
         }
         Assert.True(checkedAny, "The generated history had no period with both sides of the figure.");
     }
+
+    [Fact]
+    public async Task TheWbrAndMbrCaseLinesMatchABruteForceCountOfTheirPeriods()
+    {
+        var all = (await SeedHistoryAsync()).Where(c => c.MergedIntoNumber is null).ToList();
+        await using var db = _portal.OpenContext();
+        var surveys = await db.CaseSurveys.AsNoTracking().ToListAsync(Ct);
+        var live = all.Select(c => c.Number).ToHashSet();
+        var packs = _portal.Services.CreateScope().ServiceProvider.GetRequiredService<ReviewPackService>();
+        var now = _portal.Clock.GetUtcNow();
+        var lastWeek = Portal.Shared.Metrics.ReportingCalendar.WeekOf(now.AddDays(-7), NodaTime.DateTimeZone.Utc);
+        var lastMonth = Portal.Shared.Metrics.ReportingCalendar.MonthOf(now.AddMonths(-1), NodaTime.DateTimeZone.Utc);
+        foreach (var pack in new[] { await packs.WbrAsync(lastWeek.Name, Ct), await packs.MbrAsync(lastMonth.Name, Ct) })
+        {
+            double? Row(string metric) => pack.Summary.Single(r => r.Metric == metric).Current;
+            var (from, to) = (pack.Period.Start, pack.Period.End);
+            var opened = all.Where(c => c.CreatedAt >= from && c.CreatedAt < to).ToList();
+            var solved = opened.Where(c => c.SolvedAt is not null).ToList();
+            var answered = surveys.Where(x => x.AnsweredAt >= from && x.AnsweredAt < to && live.Contains(x.CaseNumber)).ToList();
+            Assert.True(opened.Count > 0, pack.Kind);
+            Assert.Equal(opened.Count, Row("Cases opened"));
+            Assert.Equal(answered.Count == 0 ? null : Math.Round(100.0 * answered.Count(x => x.Score >= 4) / answered.Count, 1), Row("CSAT"));
+            Assert.Equal(solved.Count == 0 ? null : Math.Round(100.0 * solved.Count(c => c.PublicReplies <= 1 && c.ReopenCount == 0) / solved.Count, 1), Row("One-touch resolution"));
+            Assert.Equal(solved.Count == 0 ? null : Math.Round(100.0 * solved.Count(c => c.ReopenCount > 0) / solved.Count, 1), Row("Cases reopened"));
+        }
+    }
 }

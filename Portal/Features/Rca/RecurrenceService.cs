@@ -15,10 +15,29 @@ namespace Portal.Features.Rca;
 public sealed class RecurrenceService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
 {
     /// <summary>
+    /// One pass at a time in this process: the background processor, an RCA being opened and the demo seeder may all
+    /// assign at once, and SQLite has no advisory lock (PostgreSQL's keeps nodes apart as well).
+    /// </summary>
+    private static readonly SemaphoreSlim Pass = new(1, 1);
+
+    /// <summary>
     /// Puts incidents into recurrence families (by alert dedup key, then by service and alert class), and flags an
     /// incident that came after every "prevent" action of an RCA of its family was closed: on the member, and on the RCA.
     /// </summary>
     public async Task<int> AssignFamiliesAsync(IReadOnlyCollection<long>? numbers = null, CancellationToken cancellationToken = default)
+    {
+        await Pass.WaitAsync(cancellationToken);
+        try
+        {
+            return await AssignAsync(numbers, cancellationToken);
+        }
+        finally
+        {
+            Pass.Release();
+        }
+    }
+
+    private async Task<int> AssignAsync(IReadOnlyCollection<long>? numbers, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         // Nodes (and an RCA being opened) must not put one incident into a family twice.
