@@ -113,27 +113,21 @@ public static class IntakeRules
         string.Create(CultureInfo.InvariantCulture, $"<notice-{incidentNumber}.{advertiserId}-{contact}@{host}>");
 
     /// <summary>The incident a proactive notice's Message-ID names, if it is one of this host's: an answer to it opens a case linked there.</summary>
-    public static long? IncidentInNoticeId(string? messageId, string host)
-    {
-        var id = messageId?.Trim().Trim('<', '>') ?? "";
-        if (!id.StartsWith("notice-", StringComparison.Ordinal) || !id.EndsWith("@" + host, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        var dot = id.IndexOf('.', StringComparison.Ordinal);
-        return dot > 7 && long.TryParse(id.AsSpan(7, dot - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-    }
+    public static long? IncidentInNoticeId(string? messageId, string host) => NumberIn(messageId, "notice-", host);
 
     /// <summary>The case a Message-ID of the portal's belongs to, if it is one of this host's.</summary>
-    public static long? NumberInMessageId(string? messageId, string host)
+    public static long? NumberInMessageId(string? messageId, string host) => NumberIn(messageId, "case-", host);
+
+    /// <summary>The number after <paramref name="prefix"/> and before the first dot of one of this host's Message-IDs.</summary>
+    private static long? NumberIn(string? messageId, string prefix, string host)
     {
         var id = messageId?.Trim().Trim('<', '>') ?? "";
-        if (!id.StartsWith("case-", StringComparison.Ordinal) || !id.EndsWith("@" + host, StringComparison.OrdinalIgnoreCase))
+        if (!id.StartsWith(prefix, StringComparison.Ordinal) || !id.EndsWith("@" + host, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
         var dot = id.IndexOf('.', StringComparison.Ordinal);
-        return dot > 5 && long.TryParse(id.AsSpan(5, dot - 5), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return dot > prefix.Length && long.TryParse(id.AsSpan(prefix.Length, dot - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
 
     /// <summary>CSAT over answered surveys: good (4-5) ÷ (good + bad); null with none answered.</summary>
