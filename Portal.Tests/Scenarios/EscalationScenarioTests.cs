@@ -151,7 +151,10 @@ public sealed class EscalationScenarioTests : IAsyncDisposable
         var taken = await Task.WhenAll(
             Task.Run(() => Service<EscalationService>().ProcessDueAsync(Ct), Ct),
             Task.Run(() => Service<EscalationService>().ProcessDueAsync(Ct), Ct));
-        Assert.Equal(1, taken.Sum());
+        // The node's own processor, woken when the incident was triggered, may run late (a loaded machine) and be a
+        // third racer: the step is taken once in all, by whichever got there first.
+        Assert.True(taken.Sum() <= 1, $"the step was taken {taken.Sum()} times by the two racers");
+        await Eventually.TrueAsync(() => PagesAsync(Second).Result == 1);
         Assert.Equal(1, await PagesAsync(Second));
         Assert.Single(await EscalationEntriesAsync(number), e => e.Kind == TimelineEventKind.Escalated);
     }
