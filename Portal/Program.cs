@@ -5,6 +5,7 @@ using Portal.Features.Cases;
 using Portal.Features.Demo;
 using Portal.Features.Directory;
 using Portal.Features.Incidents;
+using Portal.Features.Intelligence;
 using Portal.Features.Metrics;
 using Portal.Features.Notifications;
 using Portal.Features.OnCall;
@@ -36,6 +37,7 @@ builder.AddOnCallModule();
 builder.AddRunbooksModule();
 builder.AddRcaModule();
 builder.AddMetricsModule();
+builder.AddIntelligenceModule();
 builder.AddDemoModule();
 
 var app = builder.Build();
@@ -56,6 +58,7 @@ app.MapOnCallModule();
 app.MapRunbooksModule();
 app.MapRcaModule();
 app.MapMetricsModule();
+app.MapIntelligenceModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

@@ -73,6 +73,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         _settings["Notifications:AllowedOutboundRanges:0"] = "127.0.0.0/8";
         // People and services, but an empty incident queue, unless a test asks for the history.
         _settings["Demo:History"] = "false";
+        // The embedding model loads in every portal that has it on; the intelligence tests turn it on.
+        _settings["AI:Enabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

@@ -3,6 +3,9 @@ namespace Portal.Background;
 /// <summary>Runs a unit of work when woken or every interval; a failure is logged and the next round tries again.</summary>
 public abstract class PollingProcessor(ProcessorSignal signal, TimeProvider clock, TimeSpan interval, ILogger logger) : BackgroundService
 {
+    /// <summary>The clock the rounds run by, for subclasses that stamp what they do.</summary>
+    protected TimeProvider Clock => clock;
+
     protected abstract Task<int> RunOnceAsync(CancellationToken cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

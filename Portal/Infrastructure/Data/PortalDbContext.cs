@@ -73,6 +73,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<IncidentCaseUpdate> IncidentCaseUpdates => Set<IncidentCaseUpdate>();
     public DbSet<ProactiveNotice> ProactiveNotices => Set<ProactiveNotice>();
     public DbSet<ProactiveRecipient> ProactiveRecipients => Set<ProactiveRecipient>();
+    public DbSet<Shared.Intelligence.Embedding> Embeddings => Set<Shared.Intelligence.Embedding>();
     public DbSet<QualityScorecard> QualityScorecards => Set<QualityScorecard>();
     public DbSet<QualityReview> QualityReviews => Set<QualityReview>();
     public DbSet<QualitySample> QualitySamples => Set<QualitySample>();

@@ -1452,6 +1452,42 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("TimelineEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Intelligence.Embedding", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<DateTimeOffset>("SourceAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TextHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Kind", "RecordId");
+
+                    b.HasIndex("Kind", "Model", "UpdatedAt");
+
+                    b.ToTable("Embeddings", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.OnCall.CalendarFeed", b =>
                 {
                     b.Property<int>("Id")

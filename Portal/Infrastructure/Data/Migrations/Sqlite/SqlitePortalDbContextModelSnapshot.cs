@@ -1412,6 +1412,42 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("TimelineEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Shared.Intelligence.Embedding", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SourceAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TextHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Kind", "RecordId");
+
+                    b.HasIndex("Kind", "Model", "UpdatedAt");
+
+                    b.ToTable("Embeddings", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Shared.OnCall.CalendarFeed", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Portal.Shared.Intelligence;
+
+/// <summary>
+/// How similar past incidents are chosen and explained: the text an incident is embedded from, small boosts for a
+/// shared service and alert class, a threshold below which the answer is "nothing similar", and the reason in words.
+/// </summary>
+public static class SimilarityRules
+{
+    /// <summary>Below this (cosine plus boosts) a neighbour is noise, and the page says nothing is similar.</summary>
+    public const double Threshold = 0.55;
+
+    public const double ServiceBoost = 0.05;
+    public const double AlertClassBoost = 0.05;
+
+    /// <summary>A small preference for neighbours whose RCA says what the cause was.</summary>
+    public const double RcaBoost = 0.02;
+
+    public const int MaxText = 2_000;
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "at", "by", "with", "from", "is", "are", "was", "were", "be", "not", "no",
+        "it", "its", "as", "than", "this", "that", "after", "before", "over", "under", "into", "per", "above", "below", "up", "down",
+    };
+
+    /// <summary>An incident as the model reads it: its title, its alerts' summaries, its notes, its RCA's summary and root cause.</summary>
+    public static string IncidentText(string title, IEnumerable<string> alertSummaries, IEnumerable<string> notes, string? rcaSummary, string? rootCause)
+    {
+        var text = new StringBuilder(title.Trim());
+        foreach (var part in alertSummaries.Concat(notes).Append(rcaSummary ?? "").Append(rootCause ?? "")
+                     .Select(p => p.Trim()).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            if (text.Length >= MaxText)
+            {
+                break;
+            }
+            text.Append(". ").Append(part);
+        }
+        return text.Length <= MaxText ? text.ToString() : text.ToString(0, MaxText);
+    }
+
+    /// <summary>A short stable fingerprint of a text: an embedding is made again only when its text changed.</summary>
+    public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+
+    /// <summary>The ranking score: the cosine, plus the boosts that apply.</summary>
+    public static double Score(double cosine, bool sameService, bool sameAlertClass, bool hasRca) =>
+        cosine + (sameService ? ServiceBoost : 0) + (sameAlertClass ? AlertClassBoost : 0) + (hasRca ? RcaBoost : 0);
+
+    /// <summary>The reason in words: the shared service and alert class, and the words both titles share.</summary>
+    public static string Reason(string? service, string? alertClass, string titleA, string titleB)
+    {
+        var parts = new List<string>();
+        if (service is not null)
+        {
+            parts.Add($"same service ({service})");
+        }
+        if (alertClass is not null)
+        {
+            parts.Add($"same alert class ({alertClass})");
+        }
+        var shared = Words(titleA).Intersect(Words(titleB), StringComparer.Ordinal).Take(4).ToList();
+        if (shared.Count > 0)
+        {
+            parts.Add("shared words: " + string.Join(", ", shared.Select(w => $"\"{w}\"")));
+        }
+        return parts.Count > 0 ? string.Join("; ", parts) : "similar wording";
+    }
+
+    /// <summary>The significant words of a text, lower case, in order, once each.</summary>
+    public static IEnumerable<string> Words(string text) =>
+        text.ToLower(CultureInfo.InvariantCulture)
+            .Split([' ', ',', '.', ':', ';', '(', ')', '[', ']', '/', '-', '"', '\'', '!', '?'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w.Length > 2 && !StopWords.Contains(w) && !w.All(char.IsDigit))
+            .Distinct(StringComparer.Ordinal);
+}

@@ -1,0 +1,39 @@
+using Portal.Shared.Intelligence;
+
+namespace Portal.Tests.Shared.Intelligence;
+
+public sealed class SimilarityRulesTests
+{
+    [Fact]
+    public void AnIncidentsTextJoinsItsPartsOnceAndIsClipped()
+    {
+        var text = SimilarityRules.IncidentText("Card declines in JP", ["Declines above 5%", "Declines above 5%", " "], ["Rolled back the router"], "Router bug", "Change");
+        Assert.Equal("Card declines in JP. Declines above 5%. Rolled back the router. Router bug. Change", text);
+        var long_ = SimilarityRules.IncidentText("x", [new string('a', 5000)], [], null, null);
+        Assert.Equal(SimilarityRules.MaxText, long_.Length);
+    }
+
+    [Theory]
+    [InlineData(0.50, false, false, false, 0.50)]
+    [InlineData(0.50, true, false, false, 0.55)]
+    [InlineData(0.50, true, true, true, 0.62)]
+    public void BoostsAddUp(double cosine, bool service, bool alertClass, bool rca, double expected) =>
+        Assert.Equal(expected, SimilarityRules.Score(cosine, service, alertClass, rca), 6);
+
+    [Fact]
+    public void TheReasonNamesWhatIsSharedInWords()
+    {
+        Assert.Equal("same service (payments); same alert class (card-declines); shared words: \"card\", \"declines\"",
+            SimilarityRules.Reason("payments", "card-declines", "Card declines in JP", "JP card declines above 5%"));
+        Assert.Equal("similar wording", SimilarityRules.Reason(null, null, "Ledger is late", "Invoices stuck"));
+        Assert.DoesNotContain("the", SimilarityRules.Words("The ledger and the invoices"));
+    }
+
+    [Fact]
+    public void TheTextHashIsStableAndTellsChangesApart()
+    {
+        Assert.Equal(SimilarityRules.Hash("a b"), SimilarityRules.Hash("a b"));
+        Assert.NotEqual(SimilarityRules.Hash("a b"), SimilarityRules.Hash("a c"));
+        Assert.Equal(32, SimilarityRules.Hash("").Length);
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Intelligence;
+using Portal.Shared.Live;
+
+namespace Portal.Features.Intelligence;
+
+/// <summary>Wakes the embedding processor (an incident changed; the model finished loading).</summary>
+public sealed class EmbeddingSignal : Background.ProcessorSignal;
+
+/// <summary>
+/// Embeds incidents in the background after commit: those with no vector of the current model, or changed since their
+/// vector was made, in batches. A text that did not change keeps its vector. Several nodes may run it: an upsert of
+/// the nodes take turns by a cluster lock.
+/// </summary>
+public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, EmbeddingSignal signal, ILiveFeed feed, TimeProvider clock,
+    IntelligenceOptions options, ILogger<EmbeddingProcessor> logger)
+    : Background.PollingProcessor(signal, clock, options.EmbedInterval, logger)
+{
+    public const int Batch = 32;
+    private readonly SemaphoreSlim _pass = new(1, 1);
+    private IDisposable? _hints;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Enabled)
+        {
+            _hints = feed.Subscribe(_ =>
+            {
+                signal.Wake();
+                return ValueTask.CompletedTask;
+            });
+            if (embedder is MiniLmEmbedder model)
+            {
+                model.Loaded += signal.Wake;
+            }
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Enabled)
+        {
+            return 0;
+        }
+        embedder.Warm();
+        if (embedder.State != EmbedderState.Ready)
+        {
+            return 0;
+        }
+        return await EmbedPendingAsync(cancellationToken);
+    }
+
+    /// <summary>Embeds one batch of the backlog; returns how many incidents it brought up to date.</summary>
+    public async Task<int> EmbedPendingAsync(CancellationToken cancellationToken = default)
+    {
+        // One pass at a time on this node (the rounds, and callers that catch up at once); nodes keep apart by lock.
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            return await EmbedBatchAsync(cancellationToken);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<int> EmbedBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var exclusive = await db.BeginExclusiveAsync("intelligence.embeddings", cancellationToken);
+        var model = embedder.Model;
+        // Pending: no vector of this model, or something its text is made of changed since (the incident, its timeline
+        // notes and alerts, its RCA).
+        var pending = await db.Incidents.AsNoTracking()
+            .Where(i => !db.Embeddings.Any(e => e.Kind == Embedding.Incident && e.RecordId == i.Number && e.Model == model && e.SourceAt >= i.UpdatedAt
+                && !db.Timeline.Any(t => t.IncidentNumber == i.Number && t.At > e.SourceAt)
+                && !db.RcaIncidents.Any(r => r.IncidentNumber == i.Number && db.Rcas.Any(d => d.Id == r.RcaId && d.UpdatedAt > e.SourceAt))))
+            .OrderByDescending(i => i.Number).Select(i => i.Number).Take(Batch).ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        var texts = await IncidentTexts.ForAsync(db, pending, cancellationToken);
+        var stored = await db.Embeddings.Where(e => e.Kind == Embedding.Incident && pending.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, cancellationToken);
+        var now = Clock.GetUtcNow();
+        var changed = texts.Where(t => !(stored.TryGetValue(t.Key, out var e) && e.Model == model && e.TextHash == SimilarityRules.Hash(t.Value.Text))).ToList();
+        var vectors = await embedder.EmbedAsync([.. changed.Select(c => c.Value.Text)], cancellationToken);
+        if (vectors is null)
+        {
+            return 0;
+        }
+        for (var i = 0; i < changed.Count; i++)
+        {
+            var (number, text) = (changed[i].Key, changed[i].Value.Text);
+            if (!stored.TryGetValue(number, out var row))
+            {
+                row = new Embedding { Kind = Embedding.Incident, RecordId = number, Model = model, TextHash = "", Vector = [] };
+                db.Embeddings.Add(row);
+                stored[number] = row;
+            }
+            (row.Model, row.TextHash, row.Vector) = (model, SimilarityRules.Hash(text), Vectors.Pack(vectors[i]));
+        }
+        // Unchanged texts keep their vector; the stamps say what they were read from, and when.
+        foreach (var number in pending)
+        {
+            if (stored.TryGetValue(number, out var row) && texts.TryGetValue(number, out var read))
+            {
+                (row.SourceAt, row.UpdatedAt) = (read.SourceAt, now);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (exclusive is not null)
+        {
+            await exclusive.CommitAsync(cancellationToken);
+        }
+        return pending.Count;
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _hints?.Dispose();
+        if (embedder is MiniLmEmbedder model)
+        {
+            model.Loaded -= signal.Wake;
+        }
+        return base.StopAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Incidents;
+using Portal.Shared.Intelligence;
+
+namespace Portal.Features.Intelligence;
+
+/// <summary>An incident's text and the latest change among what it was read from.</summary>
+public sealed record IncidentText(string Text, DateTimeOffset SourceAt);
+
+/// <summary>The text each incident is embedded from, read in a few queries for a batch of incidents.</summary>
+public static class IncidentTexts
+{
+    public static async Task<Dictionary<long, IncidentText>> ForAsync(PortalDbContext db, IReadOnlyCollection<long> numbers, CancellationToken cancellationToken)
+    {
+        var incidents = await db.Incidents.AsNoTracking().Where(i => numbers.Contains(i.Number))
+            .Select(i => new { i.Number, i.Title, i.ResolutionNote, i.UpdatedAt }).ToListAsync(cancellationToken);
+        var changes = (await db.Timeline.AsNoTracking().Where(t => numbers.Contains(t.IncidentNumber)).Select(t => new { t.IncidentNumber, t.At }).ToListAsync(cancellationToken))
+            .ToLookup(t => t.IncidentNumber, t => t.At);
+        var alerts = (await db.Alerts.AsNoTracking().Where(a => numbers.Contains(a.IncidentNumber)).Select(a => new { a.IncidentNumber, a.Summary }).ToListAsync(cancellationToken))
+            .ToLookup(a => a.IncidentNumber, a => a.Summary);
+        var notes = (await db.Timeline.AsNoTracking()
+                .Where(t => numbers.Contains(t.IncidentNumber) && (t.Kind == TimelineEventKind.Comment || t.Kind == TimelineEventKind.StakeholderUpdate) && t.Text != null)
+                .OrderBy(t => t.Id).Select(t => new { t.IncidentNumber, t.Text }).ToListAsync(cancellationToken))
+            .ToLookup(t => t.IncidentNumber, t => t.Text!);
+        var rcas = (await db.RcaIncidents.AsNoTracking().Where(r => numbers.Contains(r.IncidentNumber))
+                .Join(db.Rcas, r => r.RcaId, d => d.Id, (r, d) => new { r.IncidentNumber, d.Summary, d.RootCause, d.UpdatedAt }).ToListAsync(cancellationToken))
+            .ToLookup(r => r.IncidentNumber);
+        return incidents.ToDictionary(i => i.Number, i =>
+        {
+            var rca = rcas[i.Number].FirstOrDefault();
+            var text = SimilarityRules.IncidentText(i.Title, alerts[i.Number], notes[i.Number].Append(i.ResolutionNote ?? ""), rca?.Summary, rca?.RootCause?.ToString());
+            var sourceAt = changes[i.Number].Append(i.UpdatedAt).Concat(rcas[i.Number].Select(r => r.UpdatedAt)).Max();
+            return new IncidentText(text, sourceAt);
+        });
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared;
+using Portal.Shared.Incidents;
+using Portal.Shared.Intelligence;
+using Portal.Shared.Runbooks;
+
+namespace Portal.Features.Intelligence;
+
+/// <summary>One similar past incident: how close, why, and how it ended.</summary>
+public sealed record SimilarIncident(long Number, string Key, string Title, Severity Severity, IncidentStatus Status, string? Service, DateTimeOffset TriggeredAt,
+    double Score, string Reason, string? Resolution, int? RcaId, string? RcaTitle, string? RootCause);
+
+/// <summary>The answer: "ready" with the incidents (empty is "nothing similar"), or why there is none ("off", "loading", "failed").</summary>
+public sealed record SimilarIncidents(string Status, string? Note, double Threshold, IReadOnlyList<SimilarIncident> Items);
+
+/// <summary>
+/// Similar past incidents by their embeddings: the nearest earlier incidents by cosine, boosted a little for the same
+/// service, the same alert class and an RCA, kept only above the threshold, each with its reason in words.
+/// </summary>
+public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, EmbeddingIndex index, IntelligenceOptions options)
+{
+    public const int Top = 5;
+    private const int Candidates = 40;
+
+    public async Task<SimilarIncidents> ForIncidentAsync(long number, CancellationToken cancellationToken = default)
+    {
+        embedder.Warm();
+        switch (embedder.State)
+        {
+            case EmbedderState.Off:
+                return new("off", "Similar incidents are turned off (AI:Enabled is false).", options.SimilarThreshold, []);
+            case EmbedderState.Failed:
+                return new("failed", embedder.Problem, options.SimilarThreshold, []);
+            case EmbedderState.NotLoaded or EmbedderState.Loading:
+                return new("loading", "The embedding model is loading on this node; similar incidents appear in a moment.", options.SimilarThreshold, []);
+        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var incident = await db.Incidents.AsNoTracking().Where(i => i.Number == number)
+            .Select(i => new { i.Number, i.Title, i.TriggeredAt, i.ServiceId, Service = i.Service == null ? null : i.Service.Slug }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"There is no incident {IncidentNumber.Format(number)}.");
+        await index.CatchUpAsync(db, cancellationToken);
+        var query = index.VectorOf(number);
+        if (query is null)
+        {
+            // Not embedded yet (just opened): embed its text now, for this answer only; the processor stores it.
+            var text = (await IncidentTexts.ForAsync(db, [number], cancellationToken))[number].Text;
+            query = (await embedder.EmbedAsync([text], cancellationToken))?[0];
+            if (query is null)
+            {
+                return new("failed", embedder.Problem, options.SimilarThreshold, []);
+            }
+        }
+        var earlier = await db.Incidents.AsNoTracking().Where(i => i.TriggeredAt < incident.TriggeredAt).Select(i => i.Number).ToListAsync(cancellationToken);
+        var allowed = earlier.ToHashSet();
+        var nearest = index.Nearest(query, Candidates, id => id != number && allowed.Contains(id));
+        if (nearest.Count == 0)
+        {
+            return new("ready", null, options.SimilarThreshold, []);
+        }
+        var ids = nearest.Select(n => n.Id).ToList();
+        var rows = await db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Number))
+            .Select(i => new { i.Number, i.Title, i.Severity, i.Status, i.TriggeredAt, i.ServiceId, Service = i.Service == null ? null : i.Service.Slug, i.ResolutionNote })
+            .ToDictionaryAsync(i => i.Number, cancellationToken);
+        var classes = (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.IncidentNumber) || a.IncidentNumber == number)
+                .Select(a => new { a.IncidentNumber, a.Labels }).ToListAsync(cancellationToken))
+            .ToLookup(a => a.IncidentNumber, a => RunbookRules.AlertClass(a.Labels));
+        var mine = classes[number].OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var rcas = (await db.RcaIncidents.AsNoTracking().Where(r => ids.Contains(r.IncidentNumber))
+                .Join(db.Rcas, r => r.RcaId, d => d.Id, (r, d) => new { r.IncidentNumber, d.Id, d.Title, d.Summary, d.RootCause }).ToListAsync(cancellationToken))
+            .GroupBy(r => r.IncidentNumber).ToDictionary(g => g.Key, g => g.First());
+        var items = new List<SimilarIncident>();
+        foreach (var (id, cosine) in nearest)
+        {
+            if (!rows.TryGetValue(id, out var row))
+            {
+                continue;
+            }
+            var sameService = row.ServiceId is not null && row.ServiceId == incident.ServiceId;
+            var sharedClass = classes[id].OfType<string>().FirstOrDefault(mine.Contains);
+            rcas.TryGetValue(id, out var rca);
+            var score = SimilarityRules.Score(cosine, sameService, sharedClass is not null, rca is not null);
+            if (score < options.SimilarThreshold)
+            {
+                continue;
+            }
+            items.Add(new SimilarIncident(row.Number, IncidentNumber.Format(row.Number), row.Title, row.Severity, row.Status, row.Service, row.TriggeredAt,
+                Math.Round(score, 3), SimilarityRules.Reason(sameService ? row.Service : null, sharedClass, incident.Title, row.Title), row.ResolutionNote,
+                rca?.Id, rca?.Title, rca is null ? null : string.Join(": ", new[] { rca.RootCause?.ToString(), rca.Summary }.Where(s => !string.IsNullOrWhiteSpace(s)))));
+        }
+        return new("ready", null, options.SimilarThreshold, [.. items.OrderByDescending(i => i.Score).Take(Top)]);
+    }
+}
