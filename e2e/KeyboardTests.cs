@@ -137,6 +137,8 @@ public sealed partial class KeyboardTests(BrowserFixture browser) : IClassFixtur
 
         // The watcher is typing in the queue's search box when someone else opens an incident.
         await PageWalker.OpenAsync(watcher, "/incidents");
+        // Live, before anything happens: a circuit that connects after the new incident exists loads it as already there.
+        await ShellTests.WaitForCircuitAsync(watcher);
         var announcer = watcher.GetByTestId("live-announcer");
         await Assertions.Expect(announcer).ToHaveAttributeAsync("aria-live", "polite");
         await Assertions.Expect(announcer).ToHaveAttributeAsync("role", "status");
@@ -156,6 +158,7 @@ public sealed partial class KeyboardTests(BrowserFixture browser) : IClassFixtur
 
         // On the incident page: the watcher writes a comment while the other acknowledges it.
         await PageWalker.OpenAsync(watcher, $"/incidents/{key}");
+        await ShellTests.WaitForCircuitAsync(watcher);
         await TabToAsync(watcher, "comment-box");
         await watcher.Keyboard.TypeAsync("Looking at the refund worker");
         await actor.GetByTestId("action-acknowledge").ClickAsync();
