@@ -3,6 +3,8 @@ namespace Portal.Shared.Admin;
 /// <summary>One row of the append-only audit log: who did what, when (UTC) and from where.</summary>
 public sealed class AuditEntry
 {
+    public const int MaxActor = 64;
+
     public long Id { get; set; }
     public DateTimeOffset At { get; set; }
     public int? ActorId { get; set; }
@@ -15,6 +17,13 @@ public sealed class AuditEntry
 
     public string? Target { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>An actor that is not a person ("advertiser billing@…", "email …"), cut to what the column holds.</summary>
+    public static string ActorOf(string kind, string who)
+    {
+        var actor = $"{kind} {who}";
+        return actor.Length <= MaxActor ? actor : actor[..(MaxActor - 1)] + "…";
+    }
 
     /// <summary>The client's address, when the action came over the network.</summary>
     public string? Address { get; set; }

@@ -62,4 +62,13 @@ public sealed class IntakeRulesTests
         var start = DateTimeOffset.UnixEpoch;
         Assert.Equal(askedFirst, ProactiveRules.AskedFirst(toldMinute is { } t ? start.AddMinutes(t) : null, askedMinute is { } a ? start.AddMinutes(a) : null));
     }
+
+    [Fact]
+    public void AnAuditActorThatIsAnAddressFitsItsColumn()
+    {
+        Assert.Equal("advertiser a@b.example", AuditEntry.ActorOf("advertiser", "a@b.example"));
+        var long_ = AuditEntry.ActorOf("advertiser", "billing@" + new string('x', 80) + ".advertiser.example");
+        Assert.Equal(AuditEntry.MaxActor, long_.Length);
+        Assert.EndsWith("…", long_, StringComparison.Ordinal);
+    }
 }

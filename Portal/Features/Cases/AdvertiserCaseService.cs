@@ -58,7 +58,8 @@ public sealed class AdvertiserCaseService(IDbContextFactory<PortalDbContext> fac
             db.CaseIncidents.Add(new CaseIncident { CaseNumber = c.Number, IncidentNumber = incident, LinkedAt = now, LinkedBy = "proactive notice" });
             db.CaseEvents.Add(CaseWorkflow.Entry(c, CaseEventKind.IncidentLinked, new CaseActor(null, message.Email), now, $"An answer to the notice about {key}: linked to it", to: key));
         }
-        db.AuditEntries.Add(new AuditEntry { At = now, Actor = "advertiser " + message.Email, Action = "case.created", Target = c.Key, Detail = $"by {channel} for {advertiser.AccountId}" });
+        db.AuditEntries.Add(new AuditEntry { At = now, Actor = AuditEntry.ActorOf("advertiser", message.Email), Action = "case.created", Target = c.Key,
+            Detail = $"by {channel} for {advertiser.AccountId} from {message.Email}" });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await feed.PublishAsync(await CaseQueries.LiveHintAsync(db, c.Number, CaseEventKind.Created, cancellationToken), cancellationToken);

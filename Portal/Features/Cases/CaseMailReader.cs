@@ -205,7 +205,7 @@ public sealed partial class CaseMailReader(IDbContextFactory<PortalDbContext> fa
     private async Task AuditAsync(string action, string from, string detail, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = "email " + Clip(from, 100), Action = action, Target = "support mailbox", Detail = detail });
+        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = AuditEntry.ActorOf("email", from), Action = action, Target = "support mailbox", Detail = $"{detail} From {Clip(from, 254)}." });
         await db.SaveChangesAsync(cancellationToken);
     }
 
