@@ -87,16 +87,7 @@ public partial class CaseSettingsPage
         _ => "Self-serve",
     };
 
-    /// <summary>"15 min", "4 h", "1 d 2 h"; null for no clock.</summary>
-    private static string? Human(int? minutes)
-    {
-        if (minutes is not { } m || m <= 0)
-        {
-            return null;
-        }
-        var span = TimeSpan.FromMinutes(m);
-        return string.Join(" ", new[] { (span.Days, "d"), (span.Hours, "h"), (span.Minutes, "min") }.Where(p => p.Item1 > 0).Select(p => $"{p.Item1} {p.Item2}"));
-    }
+    private static string? Human(int? minutes) => Durations.Target(minutes);
 
     private sealed class PolicyRow(CasePriority priority, AdvertiserTier? tier, CaseSlaPolicy? saved)
     {

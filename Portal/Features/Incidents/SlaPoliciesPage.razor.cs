@@ -1,4 +1,3 @@
-using MudBlazor;
 using Portal.Infrastructure.Auth;
 using System.Security.Claims;
 using Portal.Shared;
@@ -47,15 +46,5 @@ public partial class SlaPoliciesPage
         }
     }
 
-    /// <summary>"15 min", "4 h", "1 d 2 h 30 min"; null for no clock.</summary>
-    private static string? Human(int? minutes)
-    {
-        if (minutes is not { } m || m <= 0)
-        {
-            return null;
-        }
-        var span = TimeSpan.FromMinutes(m);
-        var parts = new[] { (span.Days, "d"), (span.Hours, "h"), (span.Minutes, "min") }.Where(p => p.Item1 > 0).Select(p => $"{p.Item1} {p.Item2}");
-        return string.Join(" ", parts);
-    }
+    private static string? Human(int? minutes) => Durations.Target(minutes);
 }

@@ -51,15 +51,14 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
                 return new("failed", embedder.Problem, options.SimilarThreshold, []);
             }
         }
-        var earlier = await db.Incidents.AsNoTracking().Where(i => i.TriggeredAt < incident.TriggeredAt).Select(i => i.Number).ToListAsync(cancellationToken);
-        var allowed = earlier.ToHashSet();
-        var nearest = index.Nearest(query, Candidates, id => id != number && allowed.Contains(id));
+        // Only earlier incidents count; which those are is read for the few candidates, not for every incident there is.
+        var nearest = index.Nearest(query, Candidates, id => id != number);
         if (nearest.Count == 0)
         {
             return new("ready", null, options.SimilarThreshold, []);
         }
         var ids = nearest.Select(n => n.Id).ToList();
-        var rows = await db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Number))
+        var rows = await db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Number) && i.TriggeredAt < incident.TriggeredAt)
             .Select(i => new { i.Number, i.Title, i.Severity, i.Status, i.TriggeredAt, i.ServiceId, Service = i.Service == null ? null : i.Service.Slug, i.ResolutionNote })
             .ToDictionaryAsync(i => i.Number, cancellationToken);
         var classes = (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.IncidentNumber) || a.IncidentNumber == number)
