@@ -74,6 +74,9 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<ProactiveNotice> ProactiveNotices => Set<ProactiveNotice>();
     public DbSet<ProactiveRecipient> ProactiveRecipients => Set<ProactiveRecipient>();
     public DbSet<Shared.Intelligence.Embedding> Embeddings => Set<Shared.Intelligence.Embedding>();
+    public DbSet<Shared.Intelligence.TriageFeedback> TriageFeedback => Set<Shared.Intelligence.TriageFeedback>();
+    public DbSet<Shared.Intelligence.EarlyWarning> EarlyWarnings => Set<Shared.Intelligence.EarlyWarning>();
+    public DbSet<Shared.Intelligence.DraftRecord> Drafts => Set<Shared.Intelligence.DraftRecord>();
     public DbSet<QualityScorecard> QualityScorecards => Set<QualityScorecard>();
     public DbSet<QualityReview> QualityReviews => Set<QualityReview>();
     public DbSet<QualitySample> QualitySamples => Set<QualitySample>();
