@@ -27,4 +27,7 @@ public enum TimelineEventKind
 
     /// <summary>A runbook step ticked (or unticked) while working the incident: From is the runbook's slug, To "3:done" or "3:undone".</summary>
     RunbookStep,
+
+    /// <summary>Moved to another service or team: From and To are "service / team".</summary>
+    Rerouted,
 }

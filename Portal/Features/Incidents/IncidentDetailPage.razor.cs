@@ -194,6 +194,7 @@ public partial class IncidentDetailPage : IDisposable
         TimelineEventKind.SeverityChanged => $"Severity {entry.From} → {entry.To}",
         TimelineEventKind.StatusChanged => $"{entry.From} → {entry.To}",
         TimelineEventKind.CommanderSet => entry.To is null ? "Commander removed" : $"Commander: {entry.To}",
+        TimelineEventKind.Rerouted => $"Moved {entry.From} → {entry.To}",
         TimelineEventKind.Comment => "Comment",
         TimelineEventKind.StakeholderUpdate => "Stakeholder update",
         TimelineEventKind.AlertTriggered => $"Alert fired: {entry.Text}",

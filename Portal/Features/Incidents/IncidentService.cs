@@ -169,6 +169,35 @@ public sealed class IncidentService(
             return Task.FromResult(IncidentWorkflow.Commit(incident, [IncidentWorkflow.Entry(incident, TimelineEventKind.SeverityChanged, By(actor), now, from: from.ToString(), to: severity.ToString())], By(actor), targets, now));
         }, cancellationToken);
 
+    /// <summary>Moves the incident to another service, and to its owning team unless a team is named.</summary>
+    public Task<IncidentDetail> RouteAsync(ClaimsPrincipal user, long number, string? serviceSlug, string? teamSlug = null, int? expectedVersion = null,
+        CancellationToken cancellationToken = default) =>
+        ChangeAsync(user, number, expectedVersion, "incident.rerouted", async (db, incident, actor, targets, now) =>
+        {
+            var service = string.IsNullOrWhiteSpace(serviceSlug) ? null
+                : await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == serviceSlug.Trim(), cancellationToken)
+                  ?? throw new ValidationException("service", $"'{serviceSlug}' is not a known service slug.");
+            var teamId = string.IsNullOrWhiteSpace(teamSlug) ? service?.OwningTeamId ?? incident.TeamId
+                : await db.Teams.AsNoTracking().Where(t => t.Slug == teamSlug.Trim()).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken)
+                  ?? throw new ValidationException("team", $"'{teamSlug}' is not a known team slug.");
+            var serviceId = service?.Id ?? incident.ServiceId;
+            if (serviceId == incident.ServiceId && teamId == incident.TeamId)
+            {
+                throw new ConflictException($"{incident.Key} is already there.");
+            }
+            var from = await RouteNameAsync(db, incident.ServiceId, incident.TeamId, cancellationToken);
+            (incident.ServiceId, incident.TeamId) = (serviceId, teamId);
+            var to = await RouteNameAsync(db, serviceId, teamId, cancellationToken);
+            return IncidentWorkflow.Commit(incident, [IncidentWorkflow.Entry(incident, TimelineEventKind.Rerouted, By(actor), now, from: from, to: to)], By(actor), targets, now);
+        }, cancellationToken);
+
+    private static async Task<string> RouteNameAsync(PortalDbContext db, int? serviceId, int? teamId, CancellationToken cancellationToken)
+    {
+        var service = serviceId is { } s ? await db.Services.AsNoTracking().Where(x => x.Id == s).Select(x => x.Slug).FirstOrDefaultAsync(cancellationToken) : null;
+        var team = teamId is { } t ? await db.Teams.AsNoTracking().Where(x => x.Id == t).Select(x => x.Slug).FirstOrDefaultAsync(cancellationToken) : null;
+        return $"{service ?? "no service"} / {team ?? "no team"}";
+    }
+
     public Task<IncidentDetail> SetCommanderAsync(ClaimsPrincipal user, long number, string? handle, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
         ChangeAsync(user, number, expectedVersion, "incident.commander-set", async (db, incident, actor, targets, now) =>
         {
@@ -256,6 +285,7 @@ public sealed class IncidentService(
             TimelineEventKind.StatusChanged => $"Marked {latest.To?.ToLowerInvariant()}",
             TimelineEventKind.Assigned => latest.To is null ? "Unassigned" : $"Assigned to {latest.To}",
             TimelineEventKind.SeverityChanged => $"Changed to {latest.To}",
+            TimelineEventKind.Rerouted => $"Moved to {latest.To}",
             TimelineEventKind.CommanderSet => latest.To is null ? "Commander removed" : $"Commander set to {latest.To}",
             TimelineEventKind.SlaBreached => "SLA breached",
             TimelineEventKind.AlertTriggered => "Alert fired",

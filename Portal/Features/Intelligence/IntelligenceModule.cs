@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
@@ -22,6 +23,8 @@ public static class IntelligenceModule
         services.AddSingleton<EmbeddingProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddingProcessor>());
         services.AddScoped<SimilarIncidentService>();
+        services.AddScoped<TriageService>();
+        services.AddIncidentPanel<TriagePanel>(14);
         services.AddIncidentPanel<SimilarIncidentsPanel>(15);
         return services;
     }
@@ -30,8 +33,20 @@ public static class IntelligenceModule
     {
         var incidents = app.MapApi("/api/incidents", PortalPolicies.Engineer, "Intelligence");
         incidents.MapGet("/{number}/similar", (SimilarIncidentService similar, string number, CancellationToken ct) =>
-                similar.ForIncidentAsync(IncidentNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not an incident number (like INC-1042)."), ct))
+                similar.ForIncidentAsync(Number(number), ct))
             .WithSummary("Up to five similar earlier incidents (offline embeddings, boosted for the same service and alert class), each with its reason, "
                 + "how it was resolved and its RCA; status says when the model is off, loading or failed.");
+        incidents.MapGet("/{number}/suggestions", (TriageService triage, string number, CancellationToken ct) => triage.ForIncidentAsync(Number(number), ct))
+            .WithSummary("Triage suggestions (service, team, severity) from the nearest earlier incidents, each with its confidence, the neighbours it rests on, "
+                + "and whether it was accepted or overridden.");
+        incidents.MapPost("/{number}/suggestions/accept", (TriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
+                triage.AcceptAsync(user, Number(number), field, ct))
+            .WithSummary("Applies the open suggestions (or the one ?field=) through the usual incident changes, and records them as accepted.");
+        incidents.MapPost("/{number}/suggestions/override", (TriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
+                triage.OverrideAsync(user, Number(number), field, ct))
+            .WithSummary("Records the open suggestions (or the one ?field=) as wrong; the incident keeps what it has.");
     }
+
+    private static long Number(string number) =>
+        IncidentNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not an incident number (like INC-1042).");
 }

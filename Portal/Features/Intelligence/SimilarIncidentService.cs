@@ -25,31 +25,17 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
 
     public async Task<SimilarIncidents> ForIncidentAsync(long number, CancellationToken cancellationToken = default)
     {
-        embedder.Warm();
-        switch (embedder.State)
+        if (Unavailable() is { } unavailable)
         {
-            case EmbedderState.Off:
-                return new("off", "Similar incidents are turned off (AI:Enabled is false).", options.SimilarThreshold, []);
-            case EmbedderState.Failed:
-                return new("failed", embedder.Problem, options.SimilarThreshold, []);
-            case EmbedderState.NotLoaded or EmbedderState.Loading:
-                return new("loading", "The embedding model is loading on this node; similar incidents appear in a moment.", options.SimilarThreshold, []);
+            return new(unavailable.Status, unavailable.Note, options.SimilarThreshold, []);
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var incident = await db.Incidents.AsNoTracking().Where(i => i.Number == number)
             .Select(i => new { i.Number, i.Title, i.TriggeredAt, i.ServiceId, Service = i.Service == null ? null : i.Service.Slug }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"There is no incident {IncidentNumber.Format(number)}.");
-        await index.CatchUpAsync(db, cancellationToken);
-        var query = index.VectorOf(number);
-        if (query is null)
+        if (await QueryAsync(db, number, cancellationToken) is not { } query)
         {
-            // Not embedded yet (just opened): embed its text now, for this answer only; the processor stores it.
-            var text = (await IncidentTexts.ForAsync(db, [number], cancellationToken))[number].Text;
-            query = (await embedder.EmbedAsync([text], cancellationToken))?[0];
-            if (query is null)
-            {
-                return new("failed", embedder.Problem, options.SimilarThreshold, []);
-            }
+            return new("failed", embedder.Problem, options.SimilarThreshold, []);
         }
         // Only earlier incidents count; which those are is read for the few candidates, not for every incident there is.
         var nearest = index.Nearest(query, Candidates, id => id != number);
@@ -88,5 +74,30 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
                 rca?.Id, rca?.Title, rca is null ? null : string.Join(": ", new[] { rca.RootCause?.ToString(), rca.Summary }.Where(s => !string.IsNullOrWhiteSpace(s)))));
         }
         return new("ready", null, options.SimilarThreshold, [.. items.OrderByDescending(i => i.Score).Take(Top)]);
+    }
+
+    /// <summary>Why there can be no answer now (the model off, loading or failed), or null when it is ready.</summary>
+    public (string Status, string? Note)? Unavailable()
+    {
+        embedder.Warm();
+        return embedder.State switch
+        {
+            EmbedderState.Off => ("off", "Turned off (AI:Enabled is false)."),
+            EmbedderState.Failed => ("failed", embedder.Problem),
+            EmbedderState.NotLoaded or EmbedderState.Loading => ("loading", "The embedding model is loading on this node; suggestions appear in a moment."),
+            _ => null,
+        };
+    }
+
+    /// <summary>The incident's vector: stored, or (just opened, not embedded yet) made now for this answer only; the processor stores it.</summary>
+    public async Task<float[]?> QueryAsync(PortalDbContext db, long number, CancellationToken cancellationToken)
+    {
+        await index.CatchUpAsync(db, cancellationToken);
+        if (index.VectorOf(number) is { } stored)
+        {
+            return stored;
+        }
+        var text = (await IncidentTexts.ForAsync(db, [number], cancellationToken))[number].Text;
+        return (await embedder.EmbedAsync([text], cancellationToken))?[0];
     }
 }
