@@ -145,3 +145,49 @@ public static class Forecasts
         return result;
     }
 }
+
+/// <summary>How event times become the counts the detectors read.</summary>
+public static class SignalWindows
+{
+    /// <summary>
+    /// The count in the window ending <paramref name="now"/>, and its baseline: for each of the last
+    /// <paramref name="weeks"/> weeks that <paramref name="historyStart"/> covers, the six windows of the same length
+    /// around the same hour of the week (an hour either side).
+    /// </summary>
+    public static (double Observed, List<double> Baseline) HourOfWeek(IReadOnlyList<DateTimeOffset> events, DateTimeOffset now, TimeSpan window, int weeks,
+        DateTimeOffset historyStart)
+    {
+        static double Count(IReadOnlyList<DateTimeOffset> events, DateTimeOffset from, DateTimeOffset to) => events.Count(e => e >= from && e < to);
+        var observed = Count(events, now - window, now);
+        var baseline = new List<double>();
+        for (var week = 1; week <= weeks; week++)
+        {
+            var anchor = now.AddDays(-7 * week);
+            if (anchor.AddHours(-1) < historyStart)
+            {
+                break;
+            }
+            for (var j = -2; j <= 3; j++)
+            {
+                var end = anchor + j * window;
+                baseline.Add(Count(events, end - window, end));
+            }
+        }
+        return (observed, baseline);
+    }
+
+    /// <summary>Counts per rolling day (24 hours), oldest first; the last day ends at <paramref name="now"/>.</summary>
+    public static List<double> Daily(IReadOnlyList<DateTimeOffset> events, DateTimeOffset now, int days)
+    {
+        var counts = new double[days];
+        foreach (var at in events)
+        {
+            var back = (int)Math.Floor((now - at).TotalDays);
+            if (at < now && back < days)
+            {
+                counts[days - 1 - back]++;
+            }
+        }
+        return [.. counts];
+    }
+}

@@ -20,6 +20,9 @@ public enum NotificationKind
 
     /// <summary>A review cycle opened, a review step due or done, or feedback asked of a peer.</summary>
     Review,
+
+    /// <summary>An early warning about a service or region this person is on call for: low urgency, never a page.</summary>
+    Warning,
 }
 
 /// <summary>A notification in a person's notification centre; also shown as a live toast when it arrives.</summary>

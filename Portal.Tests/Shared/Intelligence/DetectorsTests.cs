@@ -86,3 +86,33 @@ public sealed class DetectorsTests
         Assert.Equal(new ForecastDay(3, 0, 0, 0), Forecasts.Seasonal([], 5)[3]);
     }
 }
+
+public sealed class SignalWindowsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 40, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void TheWindowAndTheSameHourOfTheWeekInEarlierWeeks()
+    {
+        var window = TimeSpan.FromMinutes(20);
+        DateTimeOffset[] events =
+        [
+            Now.AddMinutes(-5), Now.AddMinutes(-19), Now.AddMinutes(-21),        // two in the window, one just before it
+            Now.AddDays(-7).AddMinutes(-10), Now.AddDays(-7).AddMinutes(50),     // last week: the anchor's window and the last one
+            Now.AddDays(-7).AddMinutes(70),                                     // outside the hour either side
+            Now.AddDays(-14).AddMinutes(-55),                                   // two weeks ago: the first window
+        ];
+        var (observed, baseline) = SignalWindows.HourOfWeek(events, Now, window, 8, historyStart: Now.AddDays(-15));
+        Assert.Equal(2, observed);
+        // Two weeks of history, six windows each; the third week is before the history starts.
+        Assert.Equal([0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0], baseline);
+        Assert.Empty(SignalWindows.HourOfWeek(events, Now, window, 8, historyStart: Now.AddDays(-3)).Baseline);
+    }
+
+    [Fact]
+    public void DailyCountsAreRollingDaysEndingNow()
+    {
+        DateTimeOffset[] events = [Now.AddHours(-1), Now.AddHours(-23), Now.AddHours(-25), Now.AddDays(-2.5), Now.AddDays(-9), Now.AddMinutes(1)];
+        Assert.Equal([1, 1, 2], SignalWindows.Daily(events, Now, 3));
+    }
+}

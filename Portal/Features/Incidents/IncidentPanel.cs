@@ -17,8 +17,14 @@ public abstract class IncidentPanelBase : ComponentBase
     [Parameter] public int Refresh { get; set; }
 }
 
+/// <summary>A banner another module shows at the head of the incident queue (early warnings), without Incidents naming it.</summary>
+public sealed record IncidentQueueBanner(Type Component);
+
 public static class IncidentPanels
 {
+    public static IServiceCollection AddIncidentQueueBanner<TBanner>(this IServiceCollection services) where TBanner : ComponentBase =>
+        services.AddSingleton(new IncidentQueueBanner(typeof(TBanner)));
+
     public static IServiceCollection AddIncidentPanel<TPanel>(this IServiceCollection services, int order) where TPanel : IncidentPanelBase =>
         services.AddSingleton(new IncidentPanel(typeof(TPanel), order));
 }

@@ -24,6 +24,11 @@ public static class IntelligenceModule
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddingProcessor>());
         services.AddScoped<SimilarIncidentService>();
         services.AddScoped<TriageService>();
+        services.AddSingleton<EarlyWarningService>();
+        services.AddSingleton<EarlyWarningSignal>();
+        services.AddHostedService<EarlyWarningProcessor>();
+        services.AddScoped<InsightsService>();
+        services.AddIncidentQueueBanner<WarningBanner>();
         services.AddIncidentPanel<TriagePanel>(14);
         services.AddIncidentPanel<SimilarIncidentsPanel>(15);
         return services;
@@ -45,6 +50,10 @@ public static class IntelligenceModule
         incidents.MapPost("/{number}/suggestions/override", (TriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
                 triage.OverrideAsync(user, Number(number), field, ct))
             .WithSummary("Records the open suggestions (or the one ?field=) as wrong; the incident keeps what it has.");
+
+        app.MapApi("/api/insights", PortalPolicies.Engineer, "Intelligence").MapGet("", (InsightsService insights, CancellationToken ct) => insights.GetAsync(ct))
+            .WithSummary("Early warnings open now and ended in the last week, with their text, detector and score; and the next two weeks' forecast of "
+                + "incidents, cases and pages per region (seasonal baseline, the method named).");
     }
 
     private static long Number(string number) =>
