@@ -17,6 +17,11 @@ public static class DemoCases
     public const int Days = 90;
     public const int PerDay = 16;
 
+    /// <summary>The surge of the last quarter hour (<see cref="Generate"/>): this many cases of this category, all from Mexico.</summary>
+    public const int SurgeCases = 7;
+
+    public const string SurgeCategory = "duplicate-charge";
+
     private static readonly Dictionary<string, (string[] Subjects, string Ask, string Answer)> Texts = new()
     {
         ["invoice-dispute"] = (["Invoice total does not match our spend report", "Wrong VAT on last month's invoice", "Invoice shows a campaign we paused"],
@@ -69,13 +74,23 @@ public static class DemoCases
             var tier = AdvertiserRules.TryParseTier(advertiser.Tier, out var t) ? t : AdvertiserTier.SelfServe;
             result.Add(Live(random, advertiser, index, region, tier, calendars[region], engineers[region], at, now));
         }
+        // Right now, Mexican advertisers are writing in about duplicate charges faster than this hour of the week has ever
+        // seen, and no incident is open about it yet: what the early warnings are for.
+        var mexican = advertisers.Select((a, i) => (Advertiser: a, Index: i)).Where(a => a.Advertiser.Region == "MX").ToList();
+        for (var n = 0; n < SurgeCases; n++)
+        {
+            var (advertiser, index) = mexican[(n * 7) % mexican.Count];
+            var tier = AdvertiserRules.TryParseTier(advertiser.Tier, out var t) ? t : AdvertiserTier.SelfServe;
+            result.Add(Live(random, advertiser, index, RegionCode.MX, tier, calendars[RegionCode.MX], engineers[RegionCode.MX], now.AddMinutes(-2 - 2.5 * n), now, SurgeCategory));
+        }
         return [.. result.OrderBy(c => c.Case.CreatedAt)];
     }
 
     private static DemoCase Live(Random random, AdvertiserInput advertiser, int index, RegionCode region, AdvertiserTier tier, BusinessCalendar regionCalendar,
-        IReadOnlyList<(string Handle, string Name)> engineers, DateTimeOffset openedAt, DateTimeOffset now)
+        IReadOnlyList<(string Handle, string Name)> engineers, DateTimeOffset openedAt, DateTimeOffset now, string? forCategory = null)
     {
         var category = Categories[random.Next(Categories.Length)];
+        category = forCategory ?? category;
         var text = Texts[category];
         var channel = random.NextDouble() switch { < 0.5 => CaseChannel.Email, < 0.8 => CaseChannel.WebForm, < 0.9 => CaseChannel.Api, _ => CaseChannel.Internal };
         var priority = random.NextDouble() switch { < 0.06 => CasePriority.P1, < 0.25 => CasePriority.P2, < 0.75 => CasePriority.P3, _ => CasePriority.P4 };

@@ -24,6 +24,13 @@ public partial class CaseDetailPage : IDisposable
     private string? _announcement;
     private ClaimsPrincipal _user = new();
     private Portal.Features.Incidents.LiveRefresh? _live;
+    private int _refresh;
+    private CasePanel[]? _panels;
+
+    private IEnumerable<CasePanel> Panels => _panels ??= [.. RegisteredPanels.OrderBy(p => p.Order)];
+
+    private Dictionary<string, object> PanelParameters(CaseDetail detail) =>
+        new() { [nameof(CasePanelBase.Case)] = detail, [nameof(CasePanelBase.Refresh)] = _refresh };
 
     [Parameter] public string Number { get; set; } = "";
 
@@ -144,6 +151,7 @@ public partial class CaseDetailPage : IDisposable
                 _announcement = $"New message on {fresh.Key} from {last.AuthorName}.";
             }
             _case = fresh;
+            _refresh++;
             (_linked, _suggested) = await Incidents.ForCaseAsync(_number);
             RefreshPresence();
             StateHasChanged();

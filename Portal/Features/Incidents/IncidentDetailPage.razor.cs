@@ -183,25 +183,8 @@ public partial class IncidentDetailPage : IDisposable
 
     private string PersonLabel(string? handle) => handle is null ? "" : _people.TryGetValue(handle, out var name) ? $"{name} ({handle})" : handle;
 
-    private static string Describe(TimelineEntry entry) => entry.Kind switch
-    {
-        TimelineEventKind.Paged => "Paged",
-        TimelineEventKind.Escalated => "Escalated",
-        TimelineEventKind.RunbookStep => entry.To?.EndsWith(":done", StringComparison.Ordinal) == true ? "Runbook step done" : "Runbook step undone",
-        TimelineEventKind.Created => $"Opened as {entry.To}",
-        TimelineEventKind.Acknowledged => "Acknowledged",
-        TimelineEventKind.Assigned => entry.To is null ? "Unassigned" : $"Assigned to {entry.To}",
-        TimelineEventKind.SeverityChanged => $"Severity {entry.From} → {entry.To}",
-        TimelineEventKind.StatusChanged => $"{entry.From} → {entry.To}",
-        TimelineEventKind.CommanderSet => entry.To is null ? "Commander removed" : $"Commander: {entry.To}",
-        TimelineEventKind.Rerouted => $"Moved {entry.From} → {entry.To}",
-        TimelineEventKind.Comment => "Comment",
-        TimelineEventKind.StakeholderUpdate => "Stakeholder update",
-        TimelineEventKind.AlertTriggered => $"Alert fired: {entry.Text}",
-        TimelineEventKind.AlertAcknowledged => $"Alert acknowledged: {entry.Text}",
-        TimelineEventKind.AlertResolved => $"Alert resolved: {entry.Text}",
-        _ => $"SLA breached ({entry.To})",
-    };
+    private static string Describe(TimelineEntry entry) =>
+        TimelineWords.TextInHeadline(entry.Kind) ? $"{TimelineWords.What(entry)}: {entry.Text}" : TimelineWords.What(entry);
 
     private static Color EntryColor(TimelineEventKind kind) => kind switch
     {

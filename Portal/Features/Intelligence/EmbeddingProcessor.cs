@@ -67,6 +67,14 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         }
     }
 
+    /// <summary>The incidents whose vector of <paramref name="model"/> is missing or older than what its text is made of.</summary>
+    public static IQueryable<long> Pending(PortalDbContext db, string model) =>
+        db.Incidents.AsNoTracking()
+            .Where(i => !db.Embeddings.Any(e => e.Kind == Embedding.Incident && e.RecordId == i.Number && e.Model == model && e.SourceAt >= i.UpdatedAt
+                && !db.Timeline.Any(t => t.IncidentNumber == i.Number && t.At > e.SourceAt)
+                && !db.RcaIncidents.Any(r => r.IncidentNumber == i.Number && db.Rcas.Any(d => d.Id == r.RcaId && d.UpdatedAt > e.SourceAt))))
+            .Select(i => i.Number);
+
     private async Task<int> EmbedBatchAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -74,11 +82,7 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         var model = embedder.Model;
         // Pending: no vector of this model, or something its text is made of changed since (the incident, its timeline
         // notes and alerts, its RCA).
-        var pending = await db.Incidents.AsNoTracking()
-            .Where(i => !db.Embeddings.Any(e => e.Kind == Embedding.Incident && e.RecordId == i.Number && e.Model == model && e.SourceAt >= i.UpdatedAt
-                && !db.Timeline.Any(t => t.IncidentNumber == i.Number && t.At > e.SourceAt)
-                && !db.RcaIncidents.Any(r => r.IncidentNumber == i.Number && db.Rcas.Any(d => d.Id == r.RcaId && d.UpdatedAt > e.SourceAt))))
-            .OrderByDescending(i => i.Number).Select(i => i.Number).Take(Batch).ToListAsync(cancellationToken);
+        var pending = await Pending(db, model).OrderByDescending(n => n).Take(Batch).ToListAsync(cancellationToken);
         if (pending.Count == 0)
         {
             return 0;

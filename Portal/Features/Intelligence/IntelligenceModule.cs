@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Portal.Features.Cases;
 using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
@@ -28,6 +29,11 @@ public static class IntelligenceModule
         services.AddSingleton<EarlyWarningSignal>();
         services.AddHostedService<EarlyWarningProcessor>();
         services.AddScoped<InsightsService>();
+        services.AddSingleton(sp => ChatModel.From(sp, sp.GetRequiredService<IntelligenceOptions>().ChatClient));
+        services.AddScoped<IntelligenceStatusService>();
+        services.AddScoped<DraftService>();
+        services.AddIncidentPanel<DraftsPanel>(16);
+        services.AddCasePanel<CaseDraftPanel>(10);
         services.AddIncidentQueueBanner<WarningBanner>();
         services.AddIncidentPanel<TriagePanel>(14);
         services.AddIncidentPanel<SimilarIncidentsPanel>(15);
@@ -51,9 +57,24 @@ public static class IntelligenceModule
                 triage.OverrideAsync(user, Number(number), field, ct))
             .WithSummary("Records the open suggestions (or the one ?field=) as wrong; the incident keeps what it has.");
 
+        MapDrafts(app);
         app.MapApi("/api/insights", PortalPolicies.Engineer, "Intelligence").MapGet("", (InsightsService insights, CancellationToken ct) => insights.GetAsync(ct))
             .WithSummary("Early warnings open now and ended in the last week, with their text, detector and score; and the next two weeks' forecast of "
                 + "incidents, cases and pages per region (seasonal baseline, the method named).");
+    }
+
+    private static void MapDrafts(WebApplication app)
+    {
+        var drafts = app.MapApi("/api/drafts", PortalPolicies.Engineer, "Intelligence");
+        drafts.MapPost("", (DraftService service, ClaimsPrincipal user, DraftRequest request, CancellationToken ct) => service.WriteAsync(user, request, ct))
+            .WithSummary("Writes a draft, never posted: kind catch-up, stakeholder or rca (subject INC-n), case-reply (subject CASE-n) or handoff (subject a region). "
+                + "Offline from the records; with AI:ChatClient configured the model writes it from the same records (redacted), citing them; a failing or slow model "
+                + "falls back to offline with a note.");
+        drafts.MapPost("/{id:long}/decision", (DraftService service, ClaimsPrincipal user, long id, DraftDecision decision, CancellationToken ct) =>
+                service.DecideAsync(user, id, decision, ct))
+            .WithSummary("Records what became of a draft: accepted, edited or rejected (once).");
+        app.MapApi("/api/intelligence", PortalPolicies.Engineer, "Intelligence").MapGet("", (IntelligenceStatusService status, CancellationToken ct) => status.GetAsync(ct))
+            .WithSummary("The model and its state on this node, vectors stored and indexed, the embedding backlog, triage accuracy per field, draft outcomes, warnings.");
     }
 
     private static long Number(string number) =>

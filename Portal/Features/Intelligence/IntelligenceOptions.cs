@@ -26,4 +26,7 @@ public sealed class IntelligenceOptions
 
     /// <summary>A window this many robust deviations above its baseline is a spike.</summary>
     public double WarningZ { get; set; } = Shared.Intelligence.Detectors.SpikeZ;
+
+    /// <summary>The chat model drafts and the assistant may use; none by default.</summary>
+    public ChatClientOptions ChatClient { get; set; } = new();
 }

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Intelligence;
+
+namespace Portal.Features.Intelligence;
+
+/// <summary>One triage field's live accuracy: how many suggestions were accepted and overridden, and the accepted share.</summary>
+public sealed record TriageAccuracy(string Field, int Accepted, int Overridden, double? Accuracy);
+
+/// <summary>What became of the drafts of one kind.</summary>
+public sealed record DraftOutcomes(string Kind, int Written, int Accepted, int Edited, int Rejected);
+
+/// <summary>The intelligence as an operator checks it: the model and its state on this node, the index, the backlog, the accuracy.</summary>
+public sealed record IntelligenceStatus(bool Enabled, string Model, string State, string? Problem, int Dimensions, int Embedded, int IndexedOnThisNode, int Backlog,
+    double Threshold, IReadOnlyList<TriageAccuracy> Triage, IReadOnlyList<DraftOutcomes> Drafts, int WarningsOpen, int WarningsThisWeek, bool ChatModel);
+
+/// <summary>Reads <see cref="IntelligenceStatus"/> for the admin page and <c>GET /api/intelligence</c>.</summary>
+public sealed class IntelligenceStatusService(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, EmbeddingIndex index, IntelligenceOptions options,
+    TimeProvider clock, ChatModel chat)
+{
+    public async Task<IntelligenceStatus> GetAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var model = embedder.Model;
+        var embedded = await db.Embeddings.CountAsync(e => e.Kind == Embedding.Incident && e.Model == model, cancellationToken);
+        var backlog = options.Enabled ? await EmbeddingProcessor.Pending(db, model).CountAsync(cancellationToken) : 0;
+        var feedback = await db.TriageFeedback.AsNoTracking().GroupBy(f => new { f.Field, f.Outcome }).Select(g => new { g.Key.Field, g.Key.Outcome, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var triage = TriageService.Fields.Select(field =>
+        {
+            var accepted = feedback.Where(f => f.Field == field && f.Outcome == TriageFeedback.Accepted).Sum(f => f.Count);
+            var overridden = feedback.Where(f => f.Field == field && f.Outcome == TriageFeedback.Overridden).Sum(f => f.Count);
+            return new TriageAccuracy(field, accepted, overridden, TriageRules.Accuracy(accepted, overridden));
+        }).ToList();
+        var drafts = await db.Drafts.AsNoTracking().GroupBy(d => new { d.Kind, d.Outcome }).Select(g => new { g.Key.Kind, g.Key.Outcome, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var outcomes = DraftRules.Kinds.Select(kind => new DraftOutcomes(kind, drafts.Where(d => d.Kind == kind).Sum(d => d.Count),
+            drafts.Where(d => d.Kind == kind && d.Outcome == DraftRecord.Accepted).Sum(d => d.Count),
+            drafts.Where(d => d.Kind == kind && d.Outcome == DraftRecord.Edited).Sum(d => d.Count),
+            drafts.Where(d => d.Kind == kind && d.Outcome == DraftRecord.Rejected).Sum(d => d.Count))).ToList();
+        var week = clock.GetUtcNow().AddDays(-7);
+        var open = await db.EarlyWarnings.CountAsync(w => w.EndedAt == null, cancellationToken);
+        var thisWeek = await db.EarlyWarnings.CountAsync(w => w.StartedAt >= week, cancellationToken);
+        return new IntelligenceStatus(options.Enabled, model, embedder.State.ToString(), embedder.Problem, embedder.Dimensions, embedded, index.Count, backlog,
+            options.SimilarThreshold, triage, outcomes, open, thisWeek, chat.Configured);
+    }
+}
