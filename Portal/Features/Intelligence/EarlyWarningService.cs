@@ -184,9 +184,11 @@ public sealed class EarlyWarningService(IDbContextFactory<PortalDbContext> facto
         }
         var found = new List<((string, string, string, string), Firing)>();
         var from = hour.AddDays(-(RecentDays + BaselineDays));
+        var any = false;
         foreach (var series in WarningSeries.All)
         {
             var events = await series.Read(db, from, hour, cancellationToken);
+            any |= events.Count > 0;
             if (events.Count == 0 || (hour - events.Min(e => e.At)).TotalDays < RecentDays + 28)
             {
                 continue; // the drift needs four weeks of baseline before the recent two
@@ -207,7 +209,8 @@ public sealed class EarlyWarningService(IDbContextFactory<PortalDbContext> facto
                 }
             }
         }
-        _drifts = (hour, found);
+        // Kept for the hour only once there is history (a node that starts before the history is loaded looks again).
+        _drifts = any ? (hour, found) : null;
         return found;
     }
 
