@@ -19,7 +19,7 @@ public static class Detectors
     public const double SpikeZ = 4;
 
     /// <summary>…when it also holds at least this many events (three alerts in a quiet hour are not a warning).</summary>
-    public const int SpikeMinCount = 4;
+    public const int SpikeMinCount = 5;
 
     /// <summary>CUSUM slack and limit, in standard deviations (the textbook k = 0.5, h = 5).</summary>
     public const double CusumK = 0.5;

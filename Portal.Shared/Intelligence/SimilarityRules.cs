@@ -11,7 +11,7 @@ namespace Portal.Shared.Intelligence;
 public static class SimilarityRules
 {
     /// <summary>Below this (cosine plus boosts) a neighbour is noise, and the page says nothing is similar.</summary>
-    public const double Threshold = 0.55;
+    public const double Threshold = 0.60;
 
     public const double ServiceBoost = 0.05;
     public const double AlertClassBoost = 0.05;
@@ -20,6 +20,15 @@ public static class SimilarityRules
     public const double RcaBoost = 0.02;
 
     public const int MaxText = 2_000;
+
+    /// <summary>Two open incidents this close, opened within <see cref="MergeWindow"/> of each other, are likely the same problem.</summary>
+    public const double MergeThreshold = 0.75;
+
+    public static readonly TimeSpan MergeWindow = TimeSpan.FromHours(2);
+
+    /// <summary>Whether two incidents are likely one problem (a merge suggestion): close in meaning and close in time.</summary>
+    public static bool LikelySame(double cosine, TimeSpan apart, double threshold = MergeThreshold) =>
+        cosine >= threshold && apart.Duration() <= MergeWindow;
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {

@@ -14,6 +14,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["ingest-2node"] = Ingest2NodeScenario.RunAsync,
     ["case-queue"] = CaseScenario.QueueAsync,
     ["case-kpis"] = CaseScenario.KpisAsync,
+    ["intel-eval"] = Portal.Bench.IntelEval.IntelEvalScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -62,7 +62,7 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
         Assert.Equal(cards, first.GetProperty("key").GetString());
         Assert.Contains("same service (payments)", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("Rolled back the card router release.", first.GetProperty("resolution").GetString());
-        Assert.InRange(first.GetProperty("score").GetDouble(), 0.55, 1.2);
+        Assert.InRange(first.GetProperty("score").GetDouble(), 0.60, 1.2);
 
         var nothing = await (await client.GetAsync(Url($"/api/incidents/{unrelated}/similar"), Ct)).JsonAsync();
         Assert.Equal("ready", nothing.GetProperty("status").GetString());

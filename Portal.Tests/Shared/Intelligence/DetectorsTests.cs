@@ -14,8 +14,8 @@ public sealed class DetectorsTests
     // observed, baseline, expected z (to 2 places), spike?
     [Theory]
     [InlineData(6, new double[] { 0, 0, 0, 0, 1, 0, 0, 0 }, 6.0, true)]      // quiet hour: the Poisson floor (1) is the scale
-    [InlineData(3, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, 3.0, false)]     // too few events to mean anything
-    [InlineData(4, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, 4.0, true)]      // the smallest spike there is
+    [InlineData(4, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, 4.0, false)]     // too few events to mean anything
+    [InlineData(5, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, 5.0, true)]      // the smallest spike there is
     [InlineData(20, new double[] { 10, 12, 8, 11, 9, 10, 30, 10 }, 3.16, false)] // busy slot, one outlier week does not move the median
     [InlineData(30, new double[] { 10, 12, 8, 11, 9, 10, 30, 10 }, 6.32, true)]
     [InlineData(40, new double[] { 10, 20, 30, 40, 50, 60, 70, 80 }, -0.17, false)] // a wide baseline: 1.4826 × MAD is the scale

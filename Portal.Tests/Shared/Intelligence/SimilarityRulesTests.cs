@@ -36,4 +36,13 @@ public sealed class SimilarityRulesTests
         Assert.NotEqual(SimilarityRules.Hash("a b"), SimilarityRules.Hash("a c"));
         Assert.Equal(32, SimilarityRules.Hash("").Length);
     }
+
+    [Theory]
+    [InlineData(0.80, 30, true)]
+    [InlineData(0.75, 119, true)]
+    [InlineData(0.74, 10, false)]   // too different: look-alikes stay apart
+    [InlineData(0.95, 121, false)]  // too far apart in time: a recurrence, not the same problem
+    [InlineData(0.95, -30, true)]   // either order
+    public void AMergeNeedsMeaningAndTimeClose(double cosine, int minutesApart, bool expected) =>
+        Assert.Equal(expected, SimilarityRules.LikelySame(cosine, TimeSpan.FromMinutes(minutesApart)));
 }
