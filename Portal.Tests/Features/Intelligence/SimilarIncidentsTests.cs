@@ -64,9 +64,15 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
         Assert.Equal("Rolled back the card router release.", first.GetProperty("resolution").GetString());
         Assert.InRange(first.GetProperty("score").GetDouble(), 0.60, 1.2);
 
+        // Its one earlier payments incident of the month is like it: frequent for payments.
+        Assert.Equal("Frequent", similar.GetProperty("outlier").GetProperty("label").GetString());
+
         var nothing = await (await client.GetAsync(Url($"/api/incidents/{unrelated}/similar"), Ct)).JsonAsync();
         Assert.Equal("ready", nothing.GetProperty("status").GetString());
         Assert.Empty(nothing.GetProperty("items").EnumerateArray());
+        // The budgets service had an incident this month, nothing like this one.
+        Assert.Equal("Anomaly", nothing.GetProperty("outlier").GetProperty("label").GetString());
+        Assert.StartsWith("Anomaly: nothing like it in budgets", nothing.GetProperty("outlier").GetProperty("definition").GetString(), StringComparison.Ordinal);
 
         // The first incident has nothing earlier: nothing is similar, not an error.
         var none = await (await client.GetAsync(Url($"/api/incidents/{cards}/similar"), Ct)).JsonAsync();

@@ -68,3 +68,26 @@ public sealed class TriageAndDraftRulesTests
         Assert.Equal(DraftRules.MaxText, DraftRules.Fit(new string('x', 9000)).Length);
     }
 }
+
+public sealed class OutlierRulesTests
+{
+    // similar, total, label (null: none)
+    [Theory]
+    [InlineData(0, 0, "Anomaly")]
+    [InlineData(0, 40, "Anomaly")]
+    [InlineData(8, 40, "Frequent")]
+    [InlineData(7, 40, null)]
+    [InlineData(2, 40, "Rare")]
+    [InlineData(3, 40, null)]
+    [InlineData(1, 1, "Frequent")]
+    public void LabelsFollowTheShareOfTheServicesRecentIncidents(int similar, int total, string? label)
+    {
+        var outlier = OutlierRules.Label(similar, total, "payments");
+        Assert.Equal(label, outlier?.Label);
+        if (outlier is not null)
+        {
+            Assert.StartsWith(label + ":", outlier.Definition, StringComparison.Ordinal);
+            Assert.Contains("payments", outlier.Definition, StringComparison.Ordinal);
+        }
+    }
+}

@@ -12,7 +12,7 @@ public sealed record SimilarIncident(long Number, string Key, string Title, Seve
     double Score, string Reason, string? Resolution, int? RcaId, string? RcaTitle, string? RootCause);
 
 /// <summary>The answer: "ready" with the incidents (empty is "nothing similar"), or why there is none ("off", "loading", "failed").</summary>
-public sealed record SimilarIncidents(string Status, string? Note, double Threshold, IReadOnlyList<SimilarIncident> Items);
+public sealed record SimilarIncidents(string Status, string? Note, double Threshold, IReadOnlyList<SimilarIncident> Items, OutlierLabel? Outlier = null);
 
 /// <summary>
 /// Similar past incidents by their embeddings: the nearest earlier incidents by cosine, boosted a little for the same
@@ -73,7 +73,19 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
                 Math.Round(score, 3), SimilarityRules.Reason(sameService ? row.Service : null, sharedClass, incident.Title, row.Title), row.ResolutionNote,
                 rca?.Id, rca?.Title, rca is null ? null : string.Join(": ", new[] { rca.RootCause?.ToString(), rca.Summary }.Where(s => !string.IsNullOrWhiteSpace(s)))));
         }
-        return new("ready", null, options.SimilarThreshold, [.. items.OrderByDescending(i => i.Score).Take(Top)]);
+        var outlier = incident.ServiceId is { } serviceId ? await OutlierAsync(db, number, serviceId, incident.Service!, incident.TriggeredAt, query, cancellationToken) : null;
+        return new("ready", null, options.SimilarThreshold, [.. items.OrderByDescending(i => i.Score).Take(Top)], outlier);
+    }
+
+    /// <summary>The outlier label: how many of the service's incidents of the 30 days before this one were like it.</summary>
+    private async Task<OutlierLabel?> OutlierAsync(PortalDbContext db, long number, int serviceId, string service, DateTimeOffset at, float[] query, CancellationToken cancellationToken)
+    {
+        var since = at.AddDays(-OutlierRules.Days);
+        var recent = await db.Incidents.AsNoTracking().Where(i => i.ServiceId == serviceId && i.TriggeredAt >= since && i.TriggeredAt < at && i.Number != number)
+            .Select(i => i.Number).ToListAsync(cancellationToken);
+        var vectors = recent.Select(index.VectorOf).OfType<float[]>().ToList();
+        var similar = vectors.Count(v => System.Numerics.Tensors.TensorPrimitives.Dot(v, query) >= options.SimilarThreshold);
+        return OutlierRules.Label(similar, vectors.Count, service);
     }
 
     /// <summary>Why there can be no answer now (the model off, loading or failed), or null when it is ready.</summary>
