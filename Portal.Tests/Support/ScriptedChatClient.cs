@@ -12,6 +12,9 @@ public sealed class ScriptedChatClient : IChatClient
 
     public Func<IReadOnlyList<ChatMessage>, CancellationToken, Task<string>> Answer { get; set; } = (_, _) => Task.FromResult("");
 
+    /// <summary>When set, the whole answer (tool calls included) instead of <see cref="Answer"/>'s text.</summary>
+    public Func<IReadOnlyList<ChatMessage>, ChatMessage>? Reply { get; set; }
+
     /// <summary>Every message text sent so far, in order.</summary>
     public IReadOnlyList<string> Sent
     {
@@ -29,9 +32,9 @@ public sealed class ScriptedChatClient : IChatClient
         var list = messages.ToList();
         lock (_sent)
         {
-            _sent.AddRange(list.Select(m => m.Text));
+            _sent.AddRange(list.Select(m => m.Text + string.Concat(m.Contents.OfType<FunctionResultContent>().Select(r => r.Result?.ToString()))));
         }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, await Answer(list, cancellationToken)));
+        return new ChatResponse(Reply is { } reply ? reply(list) : new ChatMessage(ChatRole.Assistant, await Answer(list, cancellationToken)));
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,

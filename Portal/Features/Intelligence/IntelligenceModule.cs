@@ -34,6 +34,9 @@ public static class IntelligenceModule
         services.AddScoped<DraftService>();
         services.AddIncidentPanel<DraftsPanel>(16);
         services.AddCasePanel<CaseDraftPanel>(10);
+        services.AddScoped<AssistantService>();
+        services.AddIncidentPanel<AssistantPanel>(17);
+        services.AddCasePanel<CaseAssistantPanel>(11);
         services.AddIncidentQueueBanner<WarningBanner>();
         services.AddIncidentPanel<TriagePanel>(14);
         services.AddIncidentPanel<SimilarIncidentsPanel>(15);
@@ -73,6 +76,10 @@ public static class IntelligenceModule
         drafts.MapPost("/{id:long}/decision", (DraftService service, ClaimsPrincipal user, long id, DraftDecision decision, CancellationToken ct) =>
                 service.DecideAsync(user, id, decision, ct))
             .WithSummary("Records what became of a draft: accepted, edited or rejected (once).");
+        app.MapApi("/api/assistant", PortalPolicies.Engineer, "Intelligence").MapPost("", (AssistantService assistant, ClaimsPrincipal user, AssistantQuestion question,
+                CancellationToken ct) => assistant.AskAsync(user, question, ct))
+            .WithSummary("Asks the configured chat model, which answers with read-only tools run as the person asking (similar incidents, on call, a service's "
+                + "last day, runbooks, case history, 1:1 notes they may read); status 'offline' with a note when no model is configured.");
         app.MapApi("/api/intelligence", PortalPolicies.Engineer, "Intelligence").MapGet("", (IntelligenceStatusService status, CancellationToken ct) => status.GetAsync(ct))
             .WithSummary("The model and its state on this node, vectors stored and indexed, the embedding backlog, triage accuracy per field, draft outcomes, warnings.");
     }
