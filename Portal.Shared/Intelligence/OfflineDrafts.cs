@@ -50,7 +50,6 @@ public static class OfflineDrafts
     public static string CatchUp(DraftIncident i, DateTimeOffset now)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Draft: catch-up on {i.Key}, written offline from the records.").AppendLine();
         text.AppendLine($"{i.Key} · {i.Severity} · {i.Status} · {i.Service ?? "no service"} · {i.Region}: {i.Title}");
         text.AppendLine($"Opened {Utc(i.TriggeredAt)}, {Ago(now - i.TriggeredAt)} ago; {StatusWords(i)}; {Impact(i)}.").AppendLine();
         text.AppendLine("What happened so far:");
@@ -65,7 +64,6 @@ public static class OfflineDrafts
     public static string Stakeholder(DraftIncident i, DateTimeOffset now)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Draft: stakeholder update for {i.Key}, written offline from the records.").AppendLine();
         var service = i.Service is null ? "" : $" in {i.Service}";
         text.AppendLine($"Since {Utc(i.TriggeredAt)} we have had a {i.Severity} problem{service} in {i.Region}: {i.Title}. It affects {Impact(i)}.");
         text.AppendLine($"Status: {StatusWords(i)}.");
@@ -84,7 +82,6 @@ public static class OfflineDrafts
     public static string Rca(DraftIncident i)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Draft: RCA sections for {i.Key}, written offline from the records.").AppendLine();
         text.AppendLine("Timeline");
         foreach (var line in i.Timeline)
         {
@@ -118,30 +115,19 @@ public static class OfflineDrafts
         return text.ToString().TrimEnd();
     }
 
+    /// <summary>The reply itself, ready to send once checked: the reply that solved the closest case, or a holding reply.</summary>
     public static string CaseReply(DraftCase c)
     {
-        var text = new StringBuilder();
-        text.AppendLine($"Draft: reply to {c.Key}, written offline from solved cases like it. Check the facts before sending.").AppendLine();
-        if (c.Solved.FirstOrDefault(s => s.Outcome is { Length: > 0 }) is { } best)
-        {
-            text.AppendLine("Hello,").AppendLine();
-            text.AppendLine(best.Outcome);
-            text.AppendLine().AppendLine("Kind regards,");
-            text.AppendLine().AppendLine($"Based on the reply that solved {best.Key} ({DraftRules.Quote(best.Title, 120)}).");
-            foreach (var other in c.Solved.Skip(1).Where(s => s.Outcome is { Length: > 0 }).Take(2))
-            {
-                text.AppendLine($"Also solved like this: {other.Key} {DraftRules.Quote(other.Outcome, 160)}");
-            }
-        }
-        else
-        {
-            text.AppendLine("Hello,").AppendLine();
-            text.AppendLine($"Thank you for writing to us about {DraftRules.Quote(c.Subject, 120)}. We are looking into it and will come back to you with what we find.");
-            text.AppendLine().AppendLine("Kind regards,");
-            text.AppendLine().AppendLine($"No solved {c.Category} case like this one yet: a holding reply.");
-        }
-        return text.ToString().TrimEnd();
+        var text = new StringBuilder("Hello,\n\n");
+        text.AppendLine(c.Solved.FirstOrDefault(s => s.Outcome is { Length: > 0 }) is { } best
+            ? best.Outcome
+            : $"Thank you for writing to us about {DraftRules.Quote(c.Subject, 120)}. We are looking into it and will come back to you with what we find.");
+        text.AppendLine().Append("Kind regards,");
+        return text.ToString();
     }
+
+    /// <summary>The solved cases a reply rests on, best first: those whose reply is known.</summary>
+    public static List<string> ReplyBasis(DraftCase c) => [.. c.Solved.Where(s => s.Outcome is { Length: > 0 }).Select(s => s.Key)];
 
     /// <summary>The records of an incident as facts for a chat model, each with the key it comes from.</summary>
     public static List<DraftFact> Facts(DraftIncident i)

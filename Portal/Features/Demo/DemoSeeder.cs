@@ -76,6 +76,8 @@ public sealed class DemoSeeder(
             {
                 await DemoCaseSeeder.SeedCasesAsync(db, world, now, cancellationToken);
                 Stage("cases");
+                await DemoIntelligenceSeeder.SeedAsync(db, cancellationToken);
+                Stage("intelligence");
             }
             // The history above is saved; tracking its thousands of rows would make every save below scan them all again.
             db.ChangeTracker.Clear();

@@ -18,7 +18,8 @@ public sealed record DraftRequest(string? Kind, string? Subject);
 public sealed record DraftDecision(string? Outcome);
 
 /// <summary>A draft as its reader gets it: never posted by itself; <see cref="Note"/> says when the model was not used, and why.</summary>
-public sealed record DraftView(long Id, string Kind, string Subject, string Source, string? Model, string Text, IReadOnlyList<string> Citations, string? Note, string? Outcome);
+public sealed record DraftView(long Id, string Kind, string Subject, string Source, string? Model, string Label, string Text, IReadOnlyList<string> Citations, string? Note,
+    string? Outcome);
 
 /// <summary>
 /// Drafts of a catch-up, a stakeholder update, RCA sections, a shift handoff and a case reply. Offline they are
@@ -43,14 +44,14 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
             throw new ValidationException("kind", $"'{request.Kind}' is not a draft kind; one of {string.Join(", ", DraftRules.Kinds)}.");
         }
         var now = clock.GetUtcNow();
-        var (subject, offline, facts, task) = kind switch
+        var (subject, offline, facts, task, basis) = kind switch
         {
             DraftRules.CaseReply => await CaseAsync(request.Subject, cancellationToken),
             DraftRules.Handoff => await HandoffAsync(request.Subject, cancellationToken),
             _ => await IncidentAsync(kind, request.Subject, now, cancellationToken),
         };
         var (text, source, note) = (offline, "offline", (string?)null);
-        var citations = DraftRules.CitedKeys(offline);
+        var citations = basis ?? DraftRules.CitedKeys(offline);
         if (chat.Configured)
         {
             (var written, note) = await AskModelAsync(task, facts, cancellationToken);
@@ -59,7 +60,7 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
                 var known = facts.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
                 // Only keys of records the model was given count as citations: a key it made up is not a source.
                 citations = [.. DraftRules.CitedKeys(written).Where(known.Contains)];
-                (text, source) = ($"Draft: written by {chat.Name} from the records; check it before use.\n\n{written.Trim()}", "model");
+                (text, source) = (written.Trim(), "model");
             }
         }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -121,7 +122,7 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
         }
     }
 
-    private async Task<(string Subject, string Offline, List<DraftFact> Facts, string Task)> IncidentAsync(string kind, string? subject, DateTimeOffset now,
+    private async Task<(string Subject, string Offline, List<DraftFact> Facts, string Task, List<string>? Basis)> IncidentAsync(string kind, string? subject, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         if (!IncidentNumber.TryParse(subject, out var number) || await incidents.DetailAsync(number, cancellationToken) is not { } i)
@@ -140,15 +141,15 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
         return kind switch
         {
             DraftRules.Stakeholder => (i.Key, OfflineDrafts.Stakeholder(draft, now), OfflineDrafts.Facts(draft),
-                $"Write a stakeholder update about {i.Key} for customers and leadership: what is affected, the status, the next update."),
+                $"Write a stakeholder update about {i.Key} for customers and leadership: what is affected, the status, the next update.", null),
             DraftRules.Rca => (i.Key, OfflineDrafts.Rca(draft), OfflineDrafts.Facts(draft),
-                $"Write the Timeline, Impact and What happened sections of the RCA of {i.Key}."),
+                $"Write the Timeline, Impact and What happened sections of the RCA of {i.Key}.", null),
             _ => (i.Key, OfflineDrafts.CatchUp(draft, now), OfflineDrafts.Facts(draft),
-                $"Write a catch-up summary of {i.Key} for an engineer joining now: what happened, where it stands, what helped before."),
+                $"Write a catch-up summary of {i.Key} for an engineer joining now: what happened, where it stands, what helped before.", null),
         };
     }
 
-    private async Task<(string Subject, string Offline, List<DraftFact> Facts, string Task)> CaseAsync(string? subject, CancellationToken cancellationToken)
+    private async Task<(string Subject, string Offline, List<DraftFact> Facts, string Task, List<string>? Basis)> CaseAsync(string? subject, CancellationToken cancellationToken)
     {
         if (!CaseNumber.TryParse(subject, out var number) || await cases.DetailAsync(number, cancellationToken) is not { } c)
         {
@@ -169,10 +170,11 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
         var draft = new DraftCase(c.Key, c.Subject, c.Category, c.Advertiser.Name, last,
             [.. best.Select(b => new DraftPrecedent(CaseNumber.Format(b.Number), b.Subject, replies.GetValueOrDefault(b.Number)))]);
         return (c.Key, OfflineDrafts.CaseReply(draft), OfflineDrafts.Facts(draft),
-            $"Write a reply to the advertiser of {c.Key}, in the tone of the replies that solved the similar cases; ask for what is missing rather than invent it.");
+            $"Write a reply to the advertiser of {c.Key}, in the tone of the replies that solved the similar cases; ask for what is missing rather than invent it. "
+            + "Write only the message to the advertiser.", [c.Key, .. OfflineDrafts.ReplyBasis(draft)]);
     }
 
-    private async Task<(string Subject, string Offline, List<DraftFact> Facts, string Task)> HandoffAsync(string? subject, CancellationToken cancellationToken)
+    private async Task<(string Subject, string Offline, List<DraftFact> Facts, string Task, List<string>? Basis)> HandoffAsync(string? subject, CancellationToken cancellationToken)
     {
         if (!Shared.Admin.Regions.TryParse(subject, out var region))
         {
@@ -186,7 +188,7 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
                 .Select(t => new { t.IncidentNumber, t.Text, t.At }).ToListAsync(cancellationToken))
             .GroupBy(t => t.IncidentNumber).ToDictionary(g => g.Key, g => g.OrderBy(t => t.At).Last().Text);
         var waiting = await db.Cases.AsNoTracking().CountAsync(c => c.Region == region && (c.Status == CaseStatus.New || c.Status == CaseStatus.Open), cancellationToken);
-        var text = new StringBuilder($"Draft: shift handoff for {region}, written offline from the records.\n\n");
+        var text = new StringBuilder();
         text.AppendLine(open.Count == 0 ? "No open incidents." : $"Open incidents ({open.Count}):");
         var facts = new List<DraftFact>();
         foreach (var o in open)
@@ -198,11 +200,25 @@ public sealed class DraftService(IDbContextFactory<PortalDbContext> factory, Inc
         }
         text.AppendLine($"Cases waiting on the team in {region}: {waiting}.");
         facts.Add(new DraftFact($"{region}", "cases waiting", waiting.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return ($"handoff:{region}", text.ToString().TrimEnd(), facts, $"Write the shift handoff for {region}: what is open, who has it, what to watch.");
+        return ($"handoff:{region}", text.ToString().TrimEnd(), facts, $"Write the shift handoff for {region}: what is open, who has it, what to watch.", null);
     }
 
-    private static DraftView View(DraftRecord d, string? note) =>
-        new(d.Id, d.Kind, d.Subject, d.Source, d.Model, d.Text, d.Citations is { Length: > 0 } c ? c.Split(',') : [], note, d.Outcome);
+    private static DraftView View(DraftRecord d, string? note)
+    {
+        string[] citations = d.Citations is { Length: > 0 } c ? c.Split(',') : [];
+        var what = d.Kind switch
+        {
+            DraftRules.CatchUp => $"catch-up on {d.Subject}",
+            DraftRules.Stakeholder => $"stakeholder update for {d.Subject}",
+            DraftRules.Rca => $"RCA sections for {d.Subject}",
+            DraftRules.Handoff => $"shift handoff for {d.Subject["handoff:".Length..]}",
+            _ => $"reply to {d.Subject}",
+        };
+        var how = d.Source == "model" ? $"written by {d.Model} from the records; check it before use"
+            : d.Kind == DraftRules.CaseReply ? citations.Length > 1 ? $"written offline from the reply that solved {citations[1]}; check the facts before sending" : "a holding reply: no solved case like it yet"
+            : "written offline from the records";
+        return new(d.Id, d.Kind, d.Subject, d.Source, d.Model, $"Draft: {what}, {how}.", d.Text, citations, note, d.Outcome);
+    }
 
     private static string? Cap(string text, int max) => text.Length == 0 ? null : text.Length <= max ? text : text[..max];
 }

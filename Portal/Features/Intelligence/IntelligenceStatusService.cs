@@ -22,6 +22,10 @@ public sealed class IntelligenceStatusService(IDbContextFactory<PortalDbContext>
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var model = embedder.Model;
+        if (embedder.State == EmbedderState.Ready)
+        {
+            await index.CatchUpAsync(db, cancellationToken);
+        }
         var embedded = await db.Embeddings.CountAsync(e => e.Kind == Embedding.Incident && e.Model == model, cancellationToken);
         var backlog = options.Enabled ? await EmbeddingProcessor.Pending(db, model).CountAsync(cancellationToken) : 0;
         var feedback = await db.TriageFeedback.AsNoTracking().GroupBy(f => new { f.Field, f.Outcome }).Select(g => new { g.Key.Field, g.Key.Outcome, Count = g.Count() })
