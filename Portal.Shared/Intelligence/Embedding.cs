@@ -7,6 +7,7 @@ namespace Portal.Shared.Intelligence;
 public sealed class Embedding
 {
     public const string Incident = "incident";
+    public const string Case = "case";
 
     public required string Kind { get; set; }
     public long RecordId { get; set; }

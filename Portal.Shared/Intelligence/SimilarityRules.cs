@@ -52,6 +52,10 @@ public static class SimilarityRules
         return text.Length <= MaxText ? text.ToString() : text.ToString(0, MaxText);
     }
 
+    /// <summary>A case as the model reads it: its subject, the advertiser's first message, and the reply that solved it.</summary>
+    public static string CaseText(string subject, string? firstMessage, string? solvingReply) =>
+        IncidentText(subject, [], [firstMessage ?? "", solvingReply ?? ""], null, null);
+
     /// <summary>A short stable fingerprint of a text: an embedding is made again only when its text changed.</summary>
     public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 

@@ -103,6 +103,35 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
         await using var after = _portal.OpenContext();
         Assert.NotEqual(before, after.Embeddings.Single(e => e.RecordId == number).TextHash);
     }
+
+    [Fact]
+    public async Task ANewCaseFindsTheEarlierSolvedOneWithTheReplyThatSolvedIt()
+    {
+        using var client = await _portal.SignedInClientAsync(Engineer.Handle);
+        async Task<string> CaseAsync(int advertiser, string subject, string category, string body)
+        {
+            _portal.Clock.Advance(TimeSpan.FromMinutes(5));
+            var response = await client.PostJsonAsync("/api/cases", new { advertiser = DemoAdvertisers.AccountId(advertiser), subject, category, body });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return (await response.JsonAsync()).GetProperty("key").GetString()!;
+        }
+        var solved = await CaseAsync(0, "Card charged twice for the same invoice", "duplicate-charge", "We were charged twice for invoice 12.");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/api/cases/{solved}/replies", new { body = "The second charge was a duplicate; refunded today.", then = "Solved" })).StatusCode);
+        await CaseAsync(1, "Need a corrected tax invoice", "tax-document", "Our auditors need our registration number on the invoice.");
+        var again = await CaseAsync(2, "Duplicate payment taken this morning", "duplicate-charge", "Two debits for one invoice this morning.");
+        var other = await CaseAsync(3, "How do we add a second billing contact?", "other", "We want our CFO to get the invoices too.");
+        await EmbedEverythingAsync();
+
+        var similar = await (await client.GetAsync(Url($"/api/cases/{again}/similar"), Ct)).JsonAsync();
+        Assert.Equal("ready", similar.GetProperty("status").GetString());
+        var first = similar.GetProperty("items")[0];
+        Assert.Equal(solved, first.GetProperty("key").GetString());
+        Assert.Equal("The second charge was a duplicate; refunded today.", first.GetProperty("solvedBy").GetString());
+        Assert.StartsWith("same category (duplicate-charge)", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var none = await (await client.GetAsync(Url($"/api/cases/{other}/similar"), Ct)).JsonAsync();
+        Assert.DoesNotContain(none.GetProperty("items").EnumerateArray(), i => i.GetProperty("key").GetString() == solved);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Url("/api/cases/CASE-999999/similar"), Ct)).StatusCode);
+    }
 }
 
 /// <summary>With AI:Enabled false the model never loads and the answer says so.</summary>

@@ -8,8 +8,10 @@ namespace Portal.Features.Intelligence;
 /// This node's copy of one kind's vectors in one contiguous array, caught up from the database by a watermark before
 /// each search (only rows changed since are read), so every node answers from what is committed.
 /// </summary>
-public sealed class EmbeddingIndex(IEmbedder embedder)
+public class EmbeddingIndex(IEmbedder embedder, string kind)
 {
+    public string Kind => kind;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<long, int> _positions = [];
     private readonly List<long> _ids = [];
@@ -37,7 +39,7 @@ public sealed class EmbeddingIndex(IEmbedder embedder)
         }
         var model = embedder.Model;
         var rows = await db.Embeddings.AsNoTracking()
-            .Where(e => e.Kind == Embedding.Incident && e.Model == model && e.UpdatedAt >= since)
+            .Where(e => e.Kind == kind && e.Model == model && e.UpdatedAt >= since)
             .OrderBy(e => e.UpdatedAt).Select(e => new { e.RecordId, e.Vector, e.UpdatedAt }).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
@@ -90,3 +92,9 @@ public sealed class EmbeddingIndex(IEmbedder embedder)
         }
     }
 }
+
+/// <summary>The incidents' index (the one similar incidents, triage and outliers search).</summary>
+public sealed class IncidentIndex(IEmbedder embedder) : EmbeddingIndex(embedder, Embedding.Incident);
+
+/// <summary>The cases' index.</summary>
+public sealed class CaseIndex(IEmbedder embedder) : EmbeddingIndex(embedder, Embedding.Case);

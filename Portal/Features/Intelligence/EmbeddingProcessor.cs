@@ -75,20 +75,34 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
                 && !db.RcaIncidents.Any(r => r.IncidentNumber == i.Number && db.Rcas.Any(d => d.Id == r.RcaId && d.UpdatedAt > e.SourceAt))))
             .Select(i => i.Number);
 
+    /// <summary>The cases whose vector is missing or older than the case or its messages.</summary>
+    public static IQueryable<long> PendingCases(PortalDbContext db, string model) =>
+        db.Cases.AsNoTracking()
+            .Where(c => !db.Embeddings.Any(e => e.Kind == Embedding.Case && e.RecordId == c.Number && e.Model == model && e.SourceAt >= c.UpdatedAt
+                && !db.CaseMessages.Any(m => m.CaseNumber == c.Number && m.At > e.SourceAt)))
+            .Select(c => c.Number);
+
     private async Task<int> EmbedBatchAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var exclusive = await db.BeginExclusiveAsync("intelligence.embeddings", cancellationToken);
         var model = embedder.Model;
-        // Pending: no vector of this model, or something its text is made of changed since (the incident, its timeline
-        // notes and alerts, its RCA).
+        // Incidents first (what the on-call needs now), then cases.
+        var kind = Embedding.Incident;
         var pending = await Pending(db, model).OrderByDescending(n => n).Take(Batch).ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            kind = Embedding.Case;
+            pending = await PendingCases(db, model).OrderByDescending(n => n).Take(Batch).ToListAsync(cancellationToken);
+        }
         if (pending.Count == 0)
         {
             return 0;
         }
-        var texts = await IncidentTexts.ForAsync(db, pending, cancellationToken);
-        var stored = await db.Embeddings.Where(e => e.Kind == Embedding.Incident && pending.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, cancellationToken);
+        var texts = kind == Embedding.Incident
+            ? (await IncidentTexts.ForAsync(db, pending, cancellationToken)).ToDictionary(t => t.Key, t => (t.Value.Text, t.Value.SourceAt))
+            : await IncidentTexts.ForCasesAsync(db, pending, cancellationToken);
+        var stored = await db.Embeddings.Where(e => e.Kind == kind && pending.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, cancellationToken);
         var now = Clock.GetUtcNow();
         var changed = texts.Where(t => !(stored.TryGetValue(t.Key, out var e) && e.Model == model && e.TextHash == SimilarityRules.Hash(t.Value.Text))).ToList();
         var vectors = await embedder.EmbedAsync([.. changed.Select(c => c.Value.Text)], cancellationToken);
@@ -101,7 +115,7 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
             var (number, text) = (changed[i].Key, changed[i].Value.Text);
             if (!stored.TryGetValue(number, out var row))
             {
-                row = new Embedding { Kind = Embedding.Incident, RecordId = number, Model = model, TextHash = "", Vector = [] };
+                row = new Embedding { Kind = kind, RecordId = number, Model = model, TextHash = "", Vector = [] };
                 db.Embeddings.Add(row);
                 stored[number] = row;
             }

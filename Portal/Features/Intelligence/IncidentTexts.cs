@@ -34,4 +34,24 @@ public static class IncidentTexts
             return new IncidentText(text, sourceAt);
         });
     }
+
+    /// <summary>The text each case is embedded from (subject, first message, the reply that solved it) and the latest change it was read from.</summary>
+    public static async Task<Dictionary<long, (string Text, DateTimeOffset SourceAt)>> ForCasesAsync(PortalDbContext db, IReadOnlyCollection<long> numbers,
+        CancellationToken cancellationToken)
+    {
+        var cases = await db.Cases.AsNoTracking().Where(c => numbers.Contains(c.Number))
+            .Select(c => new { c.Number, c.Subject, c.UpdatedAt, Solved = c.SolvedAt != null }).ToListAsync(cancellationToken);
+        // Notes are not embedded, but they count for staleness as every message does (or a case with a late note would stay pending).
+        var messages = (await db.CaseMessages.AsNoTracking().Where(m => numbers.Contains(m.CaseNumber))
+                .OrderBy(m => m.At).Select(m => new { m.CaseNumber, m.Kind, m.Body, m.At }).ToListAsync(cancellationToken))
+            .ToLookup(m => m.CaseNumber);
+        return cases.ToDictionary(c => c.Number, c =>
+        {
+            var thread = messages[c.Number].ToList();
+            var first = thread.FirstOrDefault(m => m.Kind == Shared.Cases.CaseMessageKind.Advertiser)?.Body;
+            var solving = c.Solved ? thread.LastOrDefault(m => m.Kind == Shared.Cases.CaseMessageKind.Reply)?.Body : null;
+            var sourceAt = thread.Select(m => m.At).Append(c.UpdatedAt).Max();
+            return (SimilarityRules.CaseText(c.Subject, first, solving), sourceAt);
+        });
+    }
 }

@@ -4,6 +4,7 @@ using Portal.Features.Incidents;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared;
+using Portal.Shared.Cases;
 using Portal.Shared.Incidents;
 
 namespace Portal.Features.Intelligence;
@@ -19,7 +20,8 @@ public static class IntelligenceModule
         services.AddSingleton(configuration.GetSection("AI").Get<IntelligenceOptions>() ?? new IntelligenceOptions());
         services.AddSingleton<MiniLmEmbedder>();
         services.AddSingleton<IEmbedder>(sp => sp.GetRequiredService<MiniLmEmbedder>());
-        services.AddSingleton<EmbeddingIndex>();
+        services.AddSingleton<IncidentIndex>();
+        services.AddSingleton<CaseIndex>();
         services.AddSingleton<EmbeddingSignal>();
         services.AddSingleton<EmbeddingProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddingProcessor>());
@@ -35,6 +37,8 @@ public static class IntelligenceModule
         services.AddIncidentPanel<DraftsPanel>(16);
         services.AddCasePanel<CaseDraftPanel>(10);
         services.AddScoped<AssistantService>();
+        services.AddScoped<SimilarCaseService>();
+        services.AddCasePanel<SimilarCasesPanel>(9);
         services.AddIncidentPanel<AssistantPanel>(17);
         services.AddCasePanel<CaseAssistantPanel>(11);
         services.AddIncidentQueueBanner<WarningBanner>();
@@ -61,6 +65,9 @@ public static class IntelligenceModule
             .WithSummary("Records the open suggestions (or the one ?field=) as wrong; the incident keeps what it has.");
 
         MapDrafts(app);
+        app.MapApi("/api/cases", PortalPolicies.Engineer, "Intelligence").MapGet("/{number}/similar", (SimilarCaseService similar, string number, CancellationToken ct) =>
+                similar.ForCaseAsync(CaseNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not a case number (like CASE-1234)."), ct))
+            .WithSummary("Up to five similar earlier cases (offline embeddings, boosted for the same category), each with its reason and the reply that solved it.");
         app.MapApi("/api/insights", PortalPolicies.Engineer, "Intelligence").MapGet("", (InsightsService insights, CancellationToken ct) => insights.GetAsync(ct))
             .WithSummary("Early warnings open now and ended in the last week, with their text, detector and score; and the next two weeks' forecast of "
                 + "incidents, cases and pages per region (seasonal baseline, the method named).");

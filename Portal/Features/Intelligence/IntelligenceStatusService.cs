@@ -15,7 +15,7 @@ public sealed record IntelligenceStatus(bool Enabled, string Model, string State
     double Threshold, IReadOnlyList<TriageAccuracy> Triage, IReadOnlyList<DraftOutcomes> Drafts, int WarningsOpen, int WarningsThisWeek, bool ChatModel);
 
 /// <summary>Reads <see cref="IntelligenceStatus"/> for the admin page and <c>GET /api/intelligence</c>.</summary>
-public sealed class IntelligenceStatusService(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, EmbeddingIndex index, IntelligenceOptions options,
+public sealed class IntelligenceStatusService(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, IncidentIndex index, CaseIndex caseIndex, IntelligenceOptions options,
     TimeProvider clock, ChatModel chat)
 {
     public async Task<IntelligenceStatus> GetAsync(CancellationToken cancellationToken = default)
@@ -25,9 +25,12 @@ public sealed class IntelligenceStatusService(IDbContextFactory<PortalDbContext>
         if (embedder.State == EmbedderState.Ready)
         {
             await index.CatchUpAsync(db, cancellationToken);
+            await caseIndex.CatchUpAsync(db, cancellationToken);
         }
-        var embedded = await db.Embeddings.CountAsync(e => e.Kind == Embedding.Incident && e.Model == model, cancellationToken);
-        var backlog = options.Enabled ? await EmbeddingProcessor.Pending(db, model).CountAsync(cancellationToken) : 0;
+        var embedded = await db.Embeddings.CountAsync(e => e.Model == model, cancellationToken);
+        var backlog = options.Enabled
+            ? await EmbeddingProcessor.Pending(db, model).CountAsync(cancellationToken) + await EmbeddingProcessor.PendingCases(db, model).CountAsync(cancellationToken)
+            : 0;
         var feedback = await db.TriageFeedback.AsNoTracking().GroupBy(f => new { f.Field, f.Outcome }).Select(g => new { g.Key.Field, g.Key.Outcome, Count = g.Count() })
             .ToListAsync(cancellationToken);
         var triage = TriageService.Fields.Select(field =>
@@ -45,7 +48,7 @@ public sealed class IntelligenceStatusService(IDbContextFactory<PortalDbContext>
         var week = clock.GetUtcNow().AddDays(-7);
         var open = await db.EarlyWarnings.CountAsync(w => w.EndedAt == null, cancellationToken);
         var thisWeek = await db.EarlyWarnings.CountAsync(w => w.StartedAt >= week, cancellationToken);
-        return new IntelligenceStatus(options.Enabled, model, embedder.State.ToString(), embedder.Problem, embedder.Dimensions, embedded, index.Count, backlog,
+        return new IntelligenceStatus(options.Enabled, model, embedder.State.ToString(), embedder.Problem, embedder.Dimensions, embedded, index.Count + caseIndex.Count, backlog,
             options.SimilarThreshold, triage, outcomes, open, thisWeek, chat.Configured);
     }
 }

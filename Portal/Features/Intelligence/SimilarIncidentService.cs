@@ -18,7 +18,7 @@ public sealed record SimilarIncidents(string Status, string? Note, double Thresh
 /// Similar past incidents by their embeddings: the nearest earlier incidents by cosine, boosted a little for the same
 /// service, the same alert class and an RCA, kept only above the threshold, each with its reason in words.
 /// </summary>
-public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, EmbeddingIndex index, IntelligenceOptions options)
+public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> factory, IEmbedder embedder, IncidentIndex index, IntelligenceOptions options)
 {
     public const int Top = 5;
     private const int Candidates = 40;

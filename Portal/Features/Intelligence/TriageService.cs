@@ -24,7 +24,7 @@ public sealed record TriageSuggestions(string Status, string? Note, IReadOnlyLis
 /// confidence and the neighbours it rests on. Accepting applies them through <see cref="IncidentService"/> (so the
 /// usual checks, timeline, audit and live update happen); accepting and overriding are both recorded.
 /// </summary>
-public sealed class TriageService(IDbContextFactory<PortalDbContext> factory, SimilarIncidentService similar, EmbeddingIndex index, IncidentService incidents, TimeProvider clock)
+public sealed class TriageService(IDbContextFactory<PortalDbContext> factory, SimilarIncidentService similar, IncidentIndex index, IncidentService incidents, TimeProvider clock)
 {
     public const string Kind = "incident";
     public static readonly IReadOnlyList<string> Fields = ["service", "team", "severity"];
