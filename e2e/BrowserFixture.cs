@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Portal.E2E;
 
 /// <summary>Debian's Chromium driven by Playwright, and one portal process for the test class.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -34,9 +34,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = default!;
     public PortalProcess Portal { get; private set; } = default!;
 
+    /// <summary>Settings of this fixture's portal over <see cref="PortalProcess"/>'s.</summary>
+    protected virtual IDictionary<string, string>? PortalSettings => null;
+
     public async ValueTask InitializeAsync()
     {
-        Portal = await PortalProcess.StartAsync();
+        Portal = await PortalProcess.StartAsync(PortalSettings);
         (_playwright, Browser) = await LaunchChromiumAsync();
     }
 
@@ -118,4 +121,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             await Portal.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// A browser fixture whose portal has the embedding model on: the other fixtures' portals leave it off, so the suite's
+/// two cores are not spent embedding the demo history in every portal that never shows a similar incident.
+/// </summary>
+public sealed class IntelligenceBrowserFixture : BrowserFixture
+{
+    protected override IDictionary<string, string>? PortalSettings => new Dictionary<string, string> { ["AI__Enabled"] = "true" };
 }

@@ -10,7 +10,7 @@ namespace Portal.E2E;
 /// The intelligence as an engineer meets it: a new incident finds a similar past one with its RCA, the triage
 /// suggestion is accepted with one click, and a second engineer watching the incident sees the change live.
 /// </summary>
-public sealed class IntelligencePagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class IntelligencePagesTests(IntelligenceBrowserFixture browser) : IClassFixture<IntelligenceBrowserFixture>, IAsyncLifetime
 {
     private static readonly DemoWorld World = DemoWorld.Generate();
 
@@ -59,6 +59,8 @@ public sealed class IntelligencePagesTests(BrowserFixture browser) : IClassFixtu
         await Assertions.Expect(a.GetByTestId("similar-incident").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(a.GetByTestId("similar-incidents").GetByTestId("similar-rca").First).ToContainTextAsync("RCA:");
         await Assertions.Expect(a.GetByTestId("triage-service")).ToContainTextAsync("budgets");
+        // The panels with results pass axe (the other browser tests' portals run without the model).
+        Assert.Empty(await AccessibilityTests.SeriousViolationsAsync(a, "light", url));
 
         // B watches the same incident.
         await b.GotoAsync(url);
@@ -72,6 +74,7 @@ public sealed class IntelligencePagesTests(BrowserFixture browser) : IClassFixtu
         await Assertions.Expect(b.GetByTestId("incident-service")).ToHaveTextAsync("budgets", new() { Timeout = 10_000 });
         await Assertions.Expect(b.Locator(".mud-timeline").GetByText("Moved no service")).ToBeVisibleAsync();
         await a.ScreenshotAsync(new() { Path = Paths.Artifacts("incident-triage.png"), FullPage = true });
+
         Assert.Empty(errorsA);
         Assert.Empty(errorsB);
     }

@@ -60,6 +60,8 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         // Every browser test signs in from 127.0.0.1; the per-address sign-in limit is for real clients.
         start.Environment["RateLimits__SignInPerMinute"] = "1000";
+        // The embedding model (and the minute of one core it spends on the demo history) only where a test asks for it.
+        start.Environment["AI__Enabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -9,6 +9,9 @@ public sealed class Embedding
     public const string Incident = "incident";
     public const string Case = "case";
 
+    /// <summary>A runbook's section: the record id is <see cref="RunbookSections.RecordId"/>.</summary>
+    public const string RunbookSection = "runbook";
+
     public required string Kind { get; set; }
     public long RecordId { get; set; }
     public required string Model { get; set; }

@@ -91,3 +91,43 @@ public sealed class OutlierRulesTests
         }
     }
 }
+
+public sealed class RunbookSectionsTests
+{
+    private const string Body = """
+        Use this when card declines rise.
+
+        ## Check the router
+        Look at the card router dashboard. If declines started after a release, roll the router back.
+
+        ## Call the acquirer
+        - Open a ticket with the acquirer.
+        - Ask about 3-D Secure latency.
+        """;
+
+    [Fact]
+    public void ARunbookSplitsAtItsHeadingsAndTheIntroTakesTheTitle()
+    {
+        var sections = RunbookSections.Split("Card declines", Body);
+        Assert.Equal(["Card declines", "Check the router", "Call the acquirer"], sections.Select(s => s.Heading));
+        Assert.Equal([0, 1, 2], sections.Select(s => s.Index));
+        Assert.StartsWith("Check the router. Look at the card router", RunbookSections.Text(sections[1]), StringComparison.Ordinal);
+        Assert.Empty(RunbookSections.Split("Empty", "  \n"));
+    }
+
+    [Fact]
+    public void TheQuoteIsTheSentenceClosestToTheIncident()
+    {
+        var sections = RunbookSections.Split("Card declines", Body);
+        Assert.Equal("If declines started after a release, roll the router back.", RunbookSections.Quote(sections[1], "Declines after the router release"));
+        Assert.Equal("Ask about 3-D Secure latency.", RunbookSections.Quote(sections[2], "3-D Secure latency is high"));
+        Assert.Equal("Look at the card router dashboard.", RunbookSections.Quote(sections[1], "nothing in common"));
+    }
+
+    [Fact]
+    public void RecordIdsCarryTheRunbookAndTheSection()
+    {
+        Assert.Equal(4207, RunbookSections.RecordId(42, 7));
+        Assert.Equal((42, 7), RunbookSections.Parts(4207));
+    }
+}

@@ -98,3 +98,6 @@ public sealed class IncidentIndex(IEmbedder embedder) : EmbeddingIndex(embedder,
 
 /// <summary>The cases' index.</summary>
 public sealed class CaseIndex(IEmbedder embedder) : EmbeddingIndex(embedder, Embedding.Case);
+
+/// <summary>The runbooks' sections' index.</summary>
+public sealed class RunbookIndex(IEmbedder embedder) : EmbeddingIndex(embedder, Embedding.RunbookSection);

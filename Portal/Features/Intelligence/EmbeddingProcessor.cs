@@ -97,7 +97,7 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         }
         if (pending.Count == 0)
         {
-            return 0;
+            return await EmbedRunbooksAsync(db, exclusive, model, cancellationToken);
         }
         var texts = kind == Embedding.Incident
             ? (await IncidentTexts.ForAsync(db, pending, cancellationToken)).ToDictionary(t => t.Key, t => (t.Value.Text, t.Value.SourceAt))
@@ -135,6 +135,56 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
             await exclusive.CommitAsync(cancellationToken);
         }
         return pending.Count;
+    }
+
+    /// <summary>The runbooks whose sections have no vectors of this model, or older ones than the runbook (section 0 carries the stamp).</summary>
+    public static IQueryable<int> PendingRunbooks(PortalDbContext db, string model) =>
+        db.Runbooks.AsNoTracking()
+            .Where(r => !db.Embeddings.Any(e => e.Kind == Embedding.RunbookSection && e.RecordId == (long)r.Id * RunbookSections.MaxSections && e.Model == model
+                && e.SourceAt >= r.UpdatedAt))
+            .Select(r => r.Id);
+
+    /// <summary>Embeds the sections of a few changed runbooks: their old section vectors go, the new ones come (stamped with the runbook's change).</summary>
+    private async Task<int> EmbedRunbooksAsync(PortalDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? exclusive, string model,
+        CancellationToken cancellationToken)
+    {
+        var ids = await PendingRunbooks(db, model).OrderBy(id => id).Take(4).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+        var runbooks = await db.Runbooks.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.Title, r.Body, r.UpdatedAt }).ToListAsync(cancellationToken);
+        var now = Clock.GetUtcNow();
+        foreach (var runbook in runbooks)
+        {
+            var sections = RunbookSections.Split(runbook.Title, runbook.Body);
+            if (sections.Count == 0)
+            {
+                sections = [new RunbookSection(0, runbook.Title, runbook.Title)];
+            }
+            var vectors = await embedder.EmbedAsync([.. sections.Select(RunbookSections.Text)], cancellationToken);
+            if (vectors is null)
+            {
+                return 0;
+            }
+            var (from, to) = (RunbookSections.RecordId(runbook.Id, 0), RunbookSections.RecordId(runbook.Id + 1, 0));
+            db.Embeddings.RemoveRange(await db.Embeddings.Where(e => e.Kind == Embedding.RunbookSection && e.RecordId >= from && e.RecordId < to).ToListAsync(cancellationToken));
+            await db.SaveChangesAsync(cancellationToken);
+            for (var i = 0; i < sections.Count; i++)
+            {
+                db.Embeddings.Add(new Embedding
+                {
+                    Kind = Embedding.RunbookSection, RecordId = RunbookSections.RecordId(runbook.Id, i), Model = model, TextHash = SimilarityRules.Hash(RunbookSections.Text(sections[i])),
+                    Vector = Vectors.Pack(vectors[i]), SourceAt = runbook.UpdatedAt, UpdatedAt = now,
+                });
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (exclusive is not null)
+        {
+            await exclusive.CommitAsync(cancellationToken);
+        }
+        return runbooks.Count;
     }
 
     public override Task StopAsync(CancellationToken cancellationToken)

@@ -22,6 +22,8 @@ public static class IntelligenceModule
         services.AddSingleton<IEmbedder>(sp => sp.GetRequiredService<MiniLmEmbedder>());
         services.AddSingleton<IncidentIndex>();
         services.AddSingleton<CaseIndex>();
+        services.AddSingleton<RunbookIndex>();
+        services.AddScoped<Runbooks.IRunbookMatcher, RunbookMatcher>();
         services.AddSingleton<EmbeddingSignal>();
         services.AddSingleton<EmbeddingProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddingProcessor>());

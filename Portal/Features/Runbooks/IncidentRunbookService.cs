@@ -15,7 +15,7 @@ namespace Portal.Features.Runbooks;
 /// Runbooks during an incident: the runbooks that fit it (by service, alerts and words), ticking steps on its timeline,
 /// and what people answered when asked whether a runbook helped.
 /// </summary>
-public sealed class IncidentRunbookService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock)
+public sealed class IncidentRunbookService(IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, IEnumerable<IRunbookMatcher> matchers)
 {
     /// <summary>Ticks (or unticks) a step of a runbook for an incident: one entry on the incident's timeline, seen live by everyone on it.</summary>
     public async Task TickAsync(ClaimsPrincipal user, string slug, long incident, int step, bool done, CancellationToken cancellationToken = default)
@@ -119,8 +119,21 @@ public sealed class IncidentRunbookService(IDbContextFactory<PortalDbContext> fa
             Add(text[i].RunbookId, Math.Max(5, 30 - (i * 5)), i == 0 ? "closest words to the incident" : "similar words");
         }
         var byId = runbooks.ToDictionary(r => r.Id);
+        // Matches by meaning join the rules: the closer the section, the more it counts; each quotes what matched.
+        var citations = new Dictionary<int, RunbookCitation>();
+        foreach (var matcher in matchers)
+        {
+            foreach (var match in await matcher.MatchAsync(incident, cancellationToken))
+            {
+                if (byId.ContainsKey(match.RunbookId) && !citations.ContainsKey(match.RunbookId))
+                {
+                    citations[match.RunbookId] = match.Citation;
+                    Add(match.RunbookId, (int)Math.Round(60 * match.Citation.Similarity), $"section “{match.Citation.Section}” matches by meaning");
+                }
+            }
+        }
         return [.. scored.OrderByDescending(s => s.Value.Score).ThenBy(s => byId[s.Key].Title).Take(limit)
             .Select(s => new RunbookSuggestion(byId[s.Key].Slug, byId[s.Key].Title, s.Value.Score, s.Value.Reasons,
-                RunbookRules.IsStale(byId[s.Key].LastReviewedAt, byId[s.Key].ReviewIntervalDays, now)))];
+                RunbookRules.IsStale(byId[s.Key].LastReviewedAt, byId[s.Key].ReviewIntervalDays, now), citations.GetValueOrDefault(s.Key)))];
     }
 }

@@ -34,7 +34,19 @@ public enum DiffKind
 public sealed record DiffLine(DiffKind Kind, int? Old, int? New, string Text);
 
 /// <summary>A runbook a page suggests for an incident, with why.</summary>
-public sealed record RunbookSuggestion(string Slug, string Title, int Score, List<string> Reasons, bool Stale);
+public sealed record RunbookSuggestion(string Slug, string Title, int Score, List<string> Reasons, bool Stale, RunbookCitation? Citation = null);
+
+/// <summary>The section of a runbook that matched an incident by meaning, and the sentence of it that matched best.</summary>
+public sealed record RunbookCitation(string Section, string Quote, double Similarity);
+
+/// <summary>A semantic match of an incident to runbook sections (the intelligence module provides one; Runbooks names no module).</summary>
+public sealed record RunbookMatch(int RunbookId, RunbookCitation Citation);
+
+/// <summary>Finds the runbook sections closest in meaning to an incident; registered by another module, used by the suggestions.</summary>
+public interface IRunbookMatcher
+{
+    Task<IReadOnlyList<RunbookMatch>> MatchAsync(long incident, CancellationToken cancellationToken);
+}
 
 /// <summary>Someone saved the runbook since the edit began: nothing was written; here is what they changed.</summary>
 public sealed class RunbookConflictException(string message, int current, List<DiffLine> theirChanges) : ConflictException(message)
