@@ -156,7 +156,8 @@ internal static class IntelEvalScenario
         Console.WriteLine($"latency            similar-incident search at 100,000 vectors p50 {latency.P50:0.0} ms, p95 {latency.P95:0.0} ms   budget p95 < 100 ms  {Verdict(latency.P95 < 100)}; "
             + $"at 10,000 p95 {latency.P95Small:0.0} ms (ratio {latency.P95 / Math.Max(latency.P95Small, 0.001):0.0})");
         Console.WriteLine($"embedding          {throughput:0} texts/s on one thread; model memory on this node {memory / 1024.0 / 1024.0:0} MiB");
-        Console.WriteLine("sweeps (the same history; the defaults are the first of each):");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sweeps on the same history (the portal uses similar {SimilarityRules.Threshold:0.00}, merge {SimilarityRules.MergeThreshold:0.00}, spikes at z {Detectors.SpikeZ:0} with {Detectors.SpikeMinCount} events):"));
         sweep.ForEach(Console.WriteLine);
         return 0;
     }
