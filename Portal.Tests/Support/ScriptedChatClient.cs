@@ -9,6 +9,7 @@ namespace Portal.Tests.Support;
 public sealed class ScriptedChatClient : IChatClient
 {
     private readonly List<string> _sent = [];
+    private bool _disposed;
 
     public Func<IReadOnlyList<ChatMessage>, CancellationToken, Task<string>> Answer { get; set; } = (_, _) => Task.FromResult("");
 
@@ -29,6 +30,8 @@ public sealed class ScriptedChatClient : IChatClient
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        // A real client is unusable once disposed (its HTTP client is gone): so is this one.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var list = messages.ToList();
         lock (_sent)
         {
@@ -42,7 +45,5 @@ public sealed class ScriptedChatClient : IChatClient
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _disposed = true;
 }

@@ -61,8 +61,7 @@ public sealed class AssistantService(IDbContextFactory<PortalDbContext> factory,
         timeout.CancelAfter(chat.Timeout * 2);
         try
         {
-            using var client = new ChatClientBuilder(chat.Client!).UseFunctionInvocation(configure: f => f.MaximumIterationsPerRequest = 6).Build();
-            var response = await client.GetResponseAsync(
+            var response = await chat.WithTools!.GetResponseAsync(
                 [new ChatMessage(ChatRole.System, Instructions), new ChatMessage(ChatRole.User, $"{context}\n\nQuestion: {DraftRules.Redact(text)}")],
                 new ChatOptions { Tools = tools, Temperature = 0.2f }, timeout.Token);
             var answer = response.Text?.Trim();

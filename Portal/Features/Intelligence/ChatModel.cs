@@ -26,10 +26,17 @@ public sealed class ChatClientOptions
 /// </summary>
 public sealed class ChatModel(IChatClient? client, string? name, TimeSpan timeout)
 {
+    // Built once: disposing a pipeline disposes the client inside it, which every request shares.
+    private readonly IChatClient? _withTools = client is null ? null
+        : new ChatClientBuilder(client).UseFunctionInvocation(configure: f => f.MaximumIterationsPerRequest = 6).Build();
+
     public bool Configured => client is not null;
     public string? Name => client is null ? null : name ?? "chat model";
     public TimeSpan Timeout => timeout;
     public IChatClient? Client => client;
+
+    /// <summary>The same model with function invocation: the tools a request passes are called, and their results sent back.</summary>
+    public IChatClient? WithTools => _withTools;
 
     public static ChatModel From(IServiceProvider services, ChatClientOptions? options)
     {
