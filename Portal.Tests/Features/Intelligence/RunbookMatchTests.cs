@@ -29,13 +29,7 @@ public sealed class RunbookMatchTests : IAsyncDisposable
         var response = await client.PostJsonAsync("/api/incidents", new { title = "Charges hang until the card processor connection gives up", severity = "SEV2", region = "US" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var key = (await response.JsonAsync()).GetProperty("key").GetString()!;
-        var embedder = _portal.Services.GetRequiredService<IEmbedder>();
-        embedder.Warm();
-        await Eventually.TrueAsync(() => embedder.State is EmbedderState.Ready or EmbedderState.Failed, seconds: 120);
-        var processor = _portal.Services.GetRequiredService<EmbeddingProcessor>();
-        while (await processor.EmbedPendingAsync(Ct) > 0)
-        {
-        }
+        await _portal.EmbedEverythingAsync();
 
         var suggestions = (await (await client.GetAsync(Url($"/api/incidents/{key}/runbooks"), Ct)).JsonAsync()).EnumerateArray().ToList();
         var cited = suggestions.Where(s => s.GetProperty("citation").ValueKind != System.Text.Json.JsonValueKind.Null).ToList();
@@ -48,7 +42,7 @@ public sealed class RunbookMatchTests : IAsyncDisposable
 
         // A runbook changed since its sections were embedded is embedded again.
         await using var db = _portal.OpenContext();
-        Assert.Equal(0, Portal.Features.Intelligence.EmbeddingProcessor.PendingRunbooks(db, embedder.Model).Count());
+        Assert.Equal(0, EmbeddingProcessor.PendingRunbooks(db, _portal.Services.GetRequiredService<IEmbedder>().Model).Count());
         _portal.Log.AssertClean();
     }
 }

@@ -31,18 +31,6 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
         return (await response.JsonAsync()).GetProperty("key").GetString()!;
     }
 
-    private async Task EmbedEverythingAsync()
-    {
-        var embedder = _portal.Services.GetRequiredService<IEmbedder>();
-        embedder.Warm();
-        await Eventually.TrueAsync(() => embedder.State is EmbedderState.Ready or EmbedderState.Failed, seconds: 120);
-        Assert.True(embedder.State == EmbedderState.Ready, embedder.Problem);
-        var processor = _portal.Services.GetRequiredService<EmbeddingProcessor>();
-        while (await processor.EmbedPendingAsync(Ct) > 0)
-        {
-        }
-    }
-
     [Fact]
     public async Task ANewIncidentFindsTheEarlierOneLikeItWithHowItEndedAndANewKindOfProblemFindsNothing()
     {
@@ -53,7 +41,7 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
         await OpenAsync(client, "Budget caps not enforced for Australian campaigns", "budgets", "AU");
         var again = await OpenAsync(client, "JP card payments are being declined", "payments", "JP");
         var unrelated = await OpenAsync(client, "Office coffee machine is out of beans", "budgets", "US");
-        await EmbedEverythingAsync();
+        await _portal.EmbedEverythingAsync();
 
         var similar = await (await client.GetAsync(Url($"/api/incidents/{again}/similar"), Ct)).JsonAsync();
         Assert.Equal("ready", similar.GetProperty("status").GetString());
@@ -86,20 +74,20 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
     {
         using var client = await _portal.SignedInClientAsync(Engineer.Handle);
         var cards = await OpenAsync(client, "Card payments declined for Japanese advertisers", "payments", "JP");
-        await EmbedEverythingAsync();
+        await _portal.EmbedEverythingAsync();
         var fresh = await OpenAsync(client, "Japanese card payments declined again", "payments", "JP");
 
         // Not embedded by the processor yet: the answer embeds its text on the spot.
         var similar = await (await client.GetAsync(Url($"/api/incidents/{fresh}/similar"), Ct)).JsonAsync();
         Assert.Equal(cards, similar.GetProperty("items")[0].GetProperty("key").GetString());
 
-        await EmbedEverythingAsync();
+        await _portal.EmbedEverythingAsync();
         Assert.True(Portal.Shared.Incidents.IncidentNumber.TryParse(cards, out var number));
         await using var db = _portal.OpenContext();
         var before = db.Embeddings.Single(e => e.RecordId == number).TextHash;
         _portal.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync($"/api/incidents/{cards}/comments", new { text = "The acquirer's 3-D Secure service timed out." })).StatusCode);
-        await EmbedEverythingAsync();
+        await _portal.EmbedEverythingAsync();
         await using var after = _portal.OpenContext();
         Assert.NotEqual(before, after.Embeddings.Single(e => e.RecordId == number).TextHash);
     }
@@ -120,7 +108,7 @@ public sealed class SimilarIncidentsTests : IAsyncDisposable
         await CaseAsync(1, "Need a corrected tax invoice", "tax-document", "Our auditors need our registration number on the invoice.");
         var again = await CaseAsync(2, "Duplicate payment taken this morning", "duplicate-charge", "Two debits for one invoice this morning.");
         var other = await CaseAsync(3, "How do we add a second billing contact?", "other", "We want our CFO to get the invoices too.");
-        await EmbedEverythingAsync();
+        await _portal.EmbedEverythingAsync();
 
         var similar = await (await client.GetAsync(Url($"/api/cases/{again}/similar"), Ct)).JsonAsync();
         Assert.Equal("ready", similar.GetProperty("status").GetString());

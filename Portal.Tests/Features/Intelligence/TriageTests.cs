@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.Intelligence;
 using Portal.Shared.Admin;
 using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
@@ -41,14 +40,7 @@ public sealed class TriageTests : IAsyncDisposable
         await OpenAsync(client, "Credit card charges declined by the acquirer", "payments", "SEV1");
         await OpenAsync(client, "Invoice PDFs fail to render for EU accounts", "invoicing", "SEV3");
         await OpenAsync(client, "Monthly invoice documents are blank", "invoicing", "SEV3");
-        var embedder = _portal.Services.GetRequiredService<IEmbedder>();
-        embedder.Warm();
-        await Eventually.TrueAsync(() => embedder.State is EmbedderState.Ready or EmbedderState.Failed, seconds: 120);
-        Assert.True(embedder.State == EmbedderState.Ready, embedder.Problem);
-        var processor = _portal.Services.GetRequiredService<EmbeddingProcessor>();
-        while (await processor.EmbedPendingAsync(Ct) > 0)
-        {
-        }
+        await _portal.EmbedEverythingAsync();
     }
 
     [Fact]

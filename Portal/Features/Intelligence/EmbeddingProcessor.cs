@@ -100,8 +100,8 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
             return await EmbedRunbooksAsync(db, exclusive, model, cancellationToken);
         }
         var texts = kind == Embedding.Incident
-            ? (await IncidentTexts.ForAsync(db, pending, cancellationToken)).ToDictionary(t => t.Key, t => (t.Value.Text, t.Value.SourceAt))
-            : await IncidentTexts.ForCasesAsync(db, pending, cancellationToken);
+            ? (await RecordTexts.ForAsync(db, pending, cancellationToken)).ToDictionary(t => t.Key, t => (t.Value.Text, t.Value.SourceAt))
+            : await RecordTexts.ForCasesAsync(db, pending, cancellationToken);
         var stored = await db.Embeddings.Where(e => e.Kind == kind && pending.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, cancellationToken);
         var now = Clock.GetUtcNow();
         var changed = texts.Where(t => !(stored.TryGetValue(t.Key, out var e) && e.Model == model && e.TextHash == SimilarityRules.Hash(t.Value.Text))).ToList();

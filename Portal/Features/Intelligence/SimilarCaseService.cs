@@ -29,7 +29,7 @@ public sealed class SimilarCaseService(IDbContextFactory<PortalDbContext> factor
         var query = index.VectorOf(number);
         if (query is null)
         {
-            var text = (await IncidentTexts.ForCasesAsync(db, [number], cancellationToken))[number].Text;
+            var text = (await RecordTexts.ForCasesAsync(db, [number], cancellationToken))[number].Text;
             query = (await embedder.EmbedAsync([text], cancellationToken))?[0];
             if (query is null)
             {

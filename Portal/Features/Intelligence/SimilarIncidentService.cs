@@ -109,7 +109,7 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
         {
             return stored;
         }
-        var text = (await IncidentTexts.ForAsync(db, [number], cancellationToken))[number].Text;
+        var text = (await RecordTexts.ForAsync(db, [number], cancellationToken))[number].Text;
         return (await embedder.EmbedAsync([text], cancellationToken))?[0];
     }
 }

@@ -75,9 +75,7 @@ internal static class Families
         .. table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line =>
         {
             var f = line.Split('|');
-            return f.Length == 10
-                ? new Family(f[1], f[0], Teams[f[0]], f[2], f[3].Split(';'), f[4].Split(';'), f[5].Split(';'), f[6], f[7], f[8].Split(';'), f[9])
-                : new Family(f[1], f[0], Teams[f[0]], f[2], f[3].Split(';'), f[4].Split(';'), [f[5]], f[6], f[7], [f[8]], f[9]);
+            return new Family(f[1], f[0], Teams[f[0]], f[2], f[3].Split(';'), f[4].Split(';'), f[5].Split(';'), f[6], f[7], f[8].Split(';'), f[9]);
         }),
     ];
 }

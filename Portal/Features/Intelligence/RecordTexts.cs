@@ -8,8 +8,8 @@ namespace Portal.Features.Intelligence;
 /// <summary>An incident's text and the latest change among what it was read from.</summary>
 public sealed record IncidentText(string Text, DateTimeOffset SourceAt);
 
-/// <summary>The text each incident is embedded from, read in a few queries for a batch of incidents.</summary>
-public static class IncidentTexts
+/// <summary>The texts incidents and cases are embedded from, read in a few queries for a batch of records.</summary>
+public static class RecordTexts
 {
     public static async Task<Dictionary<long, IncidentText>> ForAsync(PortalDbContext db, IReadOnlyCollection<long> numbers, CancellationToken cancellationToken)
     {
