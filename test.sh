@@ -57,5 +57,11 @@ if { [ "$status" -ne 0 ] || [ "$pgstatus" -ne 0 ]; } && [ "$failed" -eq 0 ]; the
   # A project that crashed or ran nothing is a failure even when no single test said so.
   failed=1
 fi
+if [ "$failed" -gt 0 ]; then
+  # Name the failures last, where a reader of the output's tail finds them.
+  echo "Failed tests:"
+  grep -hE "^\s*failed " "$log" "$pglog" | sed -E 's/^\s*/  - /' | sort -u | head -n 40
+  [ -s "$pglog" ] && grep -qE "^\s*failed " "$pglog" && echo "  (the PostgreSQL run's failures are in $pglog)"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$pgstatus" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -67,6 +67,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         _settings["ConnectionStrings:Portal"] = ConnectionString;
         // Keep test output readable; warnings and errors still show, and errors fail the test.
         _settings["Logging:LogLevel:Default"] = "Warning";
+        // Every test host makes a data protection key of its own and says it is unencrypted at rest (true, and expected
+        // here): hundreds of those lines would bury a failing test's output.
+        _settings["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error";
         _settings["Logging:Console:FormatterName"] = "simple";
         // The tests' webhook receivers listen on loopback, which outbound calls may reach only when allowed; the tests of
         // that rule set this to "" again.
