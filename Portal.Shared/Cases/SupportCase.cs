@@ -177,6 +177,9 @@ public enum CaseEventKind
     IncidentLinked,
     IncidentUnlinked,
     SurveyAnswered,
+
+    /// <summary>Moved to another team: From and To are team slugs.</summary>
+    TeamChanged,
 }
 
 /// <summary>One entry of a case's append-only timeline.</summary>

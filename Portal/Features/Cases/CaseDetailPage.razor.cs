@@ -227,6 +227,8 @@ public partial class CaseDetailPage : IDisposable
         CaseEventKind.StatusChanged => $"{Label(e.From)} → {Label(e.To)}",
         CaseEventKind.Assigned => e.To is null ? "Unassigned" : $"Assigned to {e.To}",
         CaseEventKind.PriorityChanged => $"Priority {e.From} → {e.To}",
+        CaseEventKind.CategoryChanged => $"Category {e.From} → {e.To}",
+        CaseEventKind.TeamChanged => $"Team {e.From ?? "none"} → {e.To ?? "none"}",
         CaseEventKind.Replied => "Replied to the advertiser",
         CaseEventKind.AdvertiserWrote => "The advertiser wrote",
         CaseEventKind.NoteAdded => "Internal note",

@@ -198,6 +198,38 @@ public sealed class CaseService(IDbContextFactory<PortalDbContext> factory, ILiv
         }, cancellationToken);
     }
 
+    /// <summary>Moves the case to another category and/or team (null keeps what it has); each change is on the timeline.</summary>
+    public async Task<CaseDetail> RouteAsync(ClaimsPrincipal user, long number, string? category, string? team, int? expectedVersion = null,
+        CancellationToken cancellationToken = default)
+    {
+        var slug = string.IsNullOrWhiteSpace(category) ? null : category.Trim();
+        if (slug is not null && options.CategoryList.All(c => c.Slug != slug))
+        {
+            throw new ValidationException("category", $"'{category}' is not a category; use one of {string.Join(", ", options.CategoryList.Select(c => c.Slug))}.");
+        }
+        return await ChangeAsync(user, number, expectedVersion, "case.rerouted", async (db, c, actor, _, now) =>
+        {
+            Refuse(c.MergedIntoNumber is not null || c.Status == CaseStatus.Closed ? $"{c.Key} is closed." : null);
+            var to = string.IsNullOrWhiteSpace(team) ? null
+                : await db.Teams.AsNoTracking().Where(t => t.Slug == team.Trim()).Select(t => new { t.Id, t.Slug }).FirstOrDefaultAsync(cancellationToken)
+                  ?? throw new ValidationException("team", $"'{team}' is not a known team slug.");
+            var events = new List<CaseEvent>();
+            if (slug is not null && slug != c.Category)
+            {
+                events.Add(CaseWorkflow.Entry(c, CaseEventKind.CategoryChanged, actor, now, from: c.Category, to: slug));
+                c.Category = slug;
+            }
+            if (to is not null && to.Id != c.TeamId)
+            {
+                var from = c.TeamId is { } previous ? await db.Teams.Where(t => t.Id == previous).Select(t => t.Slug).FirstAsync(cancellationToken) : null;
+                events.Add(CaseWorkflow.Entry(c, CaseEventKind.TeamChanged, actor, now, from: from, to: to.Slug));
+                c.TeamId = to.Id;
+            }
+            Refuse(events.Count == 0 ? $"{c.Key} is already there." : null);
+            return CaseWorkflow.Commit(c, events, now);
+        }, cancellationToken);
+    }
+
     /// <summary>Merges a duplicate into the case that survives: the duplicate closes and points to it; both timelines say so.</summary>
     public async Task<CaseDetail> MergeAsync(ClaimsPrincipal user, long number, string? into, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {

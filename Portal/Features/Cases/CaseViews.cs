@@ -59,6 +59,8 @@ public sealed record CaseAssignRequest(string? Assignee, int? Version = null);
 
 public sealed record CasePriorityRequest(CasePriority? Priority, int? Version = null);
 
+public sealed record CaseRouteRequest(string? Category, string? Team, int? Version = null);
+
 public sealed record CaseMergeRequest(string? Into, int? Version = null);
 
 /// <summary>The <c>Cases</c> section.</summary>

@@ -53,6 +53,9 @@ public static partial class CasesModule
         api.MapPost("/{number}/priority", (ClaimsPrincipal user, CaseService cases, string number, CasePriorityRequest request, CancellationToken ct) =>
             cases.SetPriorityAsync(user, ParseNumber(number), request.Priority ?? throw new ValidationException("priority", "Give a priority, P1 to P4."), request.Version, ct))
             .WithSummary("Changes the priority; the SLA clocks follow the new targets.");
+        api.MapPost("/{number}/route", (ClaimsPrincipal user, CaseService cases, string number, CaseRouteRequest request, CancellationToken ct) =>
+            cases.RouteAsync(user, ParseNumber(number), request.Category, request.Team, request.Version, ct))
+            .WithSummary("Moves the case to another category and/or team (by slug); what is left out stays.");
         api.MapPost("/{number}/merge", (ClaimsPrincipal user, CaseService cases, string number, CaseMergeRequest request, CancellationToken ct) =>
             cases.MergeAsync(user, ParseNumber(number), request.Into, request.Version, ct))
             .WithSummary("Merges this case, a duplicate, into another ('into'); it closes and points there.");

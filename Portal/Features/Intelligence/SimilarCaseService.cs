@@ -25,16 +25,9 @@ public sealed class SimilarCaseService(IDbContextFactory<PortalDbContext> factor
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var c = await db.Cases.AsNoTracking().Where(x => x.Number == number).Select(x => new { x.Subject, x.Category, x.CreatedAt }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"There is no case {CaseNumber.Format(number)}.");
-        await index.CatchUpAsync(db, cancellationToken);
-        var query = index.VectorOf(number);
-        if (query is null)
+        if (await QueryAsync(db, number, cancellationToken) is not { } query)
         {
-            var text = (await RecordTexts.ForCasesAsync(db, [number], cancellationToken))[number].Text;
-            query = (await embedder.EmbedAsync([text], cancellationToken))?[0];
-            if (query is null)
-            {
-                return new("failed", embedder.Problem, options.SimilarThreshold, []);
-            }
+            return new("failed", embedder.Problem, options.SimilarThreshold, []);
         }
         var nearest = index.Nearest(query, 40, id => id != number);
         var ids = nearest.Select(n => n.Id).ToList();
@@ -52,7 +45,7 @@ public sealed class SimilarCaseService(IDbContextFactory<PortalDbContext> factor
             }
             var sameCategory = row.Category == c.Category;
             // The category boost stands in for the service boost; a solved case is preferred as an RCA'd incident is.
-            var score = SimilarityRules.Score(cosine, sameCategory, false, row.Solved);
+            var score = SimilarityRules.Score(cosine, sameCategory, false, row.Solved, SimilarityRules.Lexical(c.Subject, row.Subject));
             if (score < options.SimilarThreshold)
             {
                 continue;
@@ -62,5 +55,17 @@ public sealed class SimilarCaseService(IDbContextFactory<PortalDbContext> factor
                 sameCategory ? $"same category ({row.Category}); {reason}" : reason, row.Solved ? replies.GetValueOrDefault(row.Number) : null));
         }
         return new("ready", null, options.SimilarThreshold, [.. items.OrderByDescending(i => i.Score).Take(SimilarIncidentService.Top)]);
+    }
+
+    /// <summary>The case's vector: stored, or (just opened, not embedded yet) made now for this answer only.</summary>
+    public async Task<float[]?> QueryAsync(PortalDbContext db, long number, CancellationToken cancellationToken)
+    {
+        await index.CatchUpAsync(db, cancellationToken);
+        if (index.VectorOf(number) is { } stored)
+        {
+            return stored;
+        }
+        var text = (await RecordTexts.ForCasesAsync(db, [number], cancellationToken))[number].Text;
+        return (await embedder.EmbedAsync([text], cancellationToken))?[0];
     }
 }
