@@ -50,6 +50,9 @@ public sealed class Incident
     /// <summary>Set by the SLA processor when the mitigate clock ran out.</summary>
     public bool MitigateBreached { get; set; }
 
+    /// <summary>Set while this incident is merged into another (the same problem): it is resolved and points there.</summary>
+    public long? MergedIntoNumber { get; set; }
+
     public int Version { get; set; } = 1;
 
     public string Key => IncidentNumber.Format(Number);

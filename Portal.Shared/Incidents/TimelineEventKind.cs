@@ -30,4 +30,10 @@ public enum TimelineEventKind
 
     /// <summary>Moved to another service or team: From and To are "service / team".</summary>
     Rerouted,
+
+    /// <summary>Merged as the same problem: on the duplicate To is the survivor's key; on the survivor From is the duplicate's.</summary>
+    Merged,
+
+    /// <summary>A merge undone: on both incidents, From the duplicate and To the survivor.</summary>
+    Unmerged,
 }

@@ -20,6 +20,8 @@ public static class TimelineWords
         TimelineEventKind.AlertTriggered => "Alert fired",
         TimelineEventKind.AlertAcknowledged => "Alert acknowledged",
         TimelineEventKind.AlertResolved => "Alert resolved",
+        TimelineEventKind.Merged => entry.To is { } survivor ? $"Merged into {survivor}" : $"{entry.From} merged in",
+        TimelineEventKind.Unmerged => "Unmerged",
         _ => $"SLA breached ({entry.To})",
     };
 

@@ -30,6 +30,18 @@ public static class SimilarityRules
     public static bool LikelySame(double cosine, TimeSpan apart, double threshold = MergeThreshold) =>
         cosine >= threshold && apart.Duration() <= MergeWindow;
 
+    /// <summary>
+    /// A case and an incident are different texts (an advertiser's words, a monitor's): their cosines run lower than
+    /// two incidents', so a case is suggested for linking from this score, if it was opened from a day before the incident on.
+    /// </summary>
+    public const double CaseLinkThreshold = 0.45;
+
+    public static readonly TimeSpan CaseLinkLead = TimeSpan.FromDays(1);
+
+    /// <summary>Whether an open case likely belongs to an open incident: close in meaning, written around or after it started.</summary>
+    public static bool LinkCase(double cosine, DateTimeOffset caseOpened, DateTimeOffset incidentTriggered, double threshold = CaseLinkThreshold) =>
+        cosine >= threshold && caseOpened >= incidentTriggered - CaseLinkLead;
+
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
         "the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "at", "by", "with", "from", "is", "are", "was", "were", "be", "not", "no",
@@ -59,9 +71,27 @@ public static class SimilarityRules
     /// <summary>A short stable fingerprint of a text: an embedding is made again only when its text changed.</summary>
     public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 
-    /// <summary>The ranking score: the cosine, plus the boosts that apply.</summary>
-    public static double Score(double cosine, bool sameService, bool sameAlertClass, bool hasRca) =>
-        cosine + (sameService ? ServiceBoost : 0) + (sameAlertClass ? AlertClassBoost : 0) + (hasRca ? RcaBoost : 0);
+    /// <summary>The weight of the words a title shares (the lexical half of the hybrid ranking) at full overlap.</summary>
+    public const double LexicalWeight = 0.05;
+
+    /// <summary>
+    /// The ranking score, hybrid: the cosine (meaning), plus the boosts that apply, plus the share of the query's
+    /// significant words the candidate's title has too (<see cref="Lexical"/>: exact names, codes and hosts the model blurs).
+    /// </summary>
+    public static double Score(double cosine, bool sameService, bool sameAlertClass, bool hasRca, double lexical = 0) =>
+        cosine + (sameService ? ServiceBoost : 0) + (sameAlertClass ? AlertClassBoost : 0) + (hasRca ? RcaBoost : 0) + LexicalWeight * Math.Clamp(lexical, 0, 1);
+
+    /// <summary>The share of <paramref name="query"/>'s significant words that <paramref name="candidate"/> has too, 0 to 1.</summary>
+    public static double Lexical(string query, string candidate)
+    {
+        var mine = Words(query).ToList();
+        if (mine.Count == 0)
+        {
+            return 0;
+        }
+        var theirs = Words(candidate).ToHashSet(StringComparer.Ordinal);
+        return mine.Count(theirs.Contains) / (double)mine.Count;
+    }
 
     /// <summary>The reason in words: the shared service and alert class, and the words both titles share.</summary>
     public static string Reason(string? service, string? alertClass, string titleA, string titleB)

@@ -45,4 +45,31 @@ public sealed class SimilarityRulesTests
     [InlineData(0.95, -30, true)]   // either order
     public void AMergeNeedsMeaningAndTimeClose(double cosine, int minutesApart, bool expected) =>
         Assert.Equal(expected, SimilarityRules.LikelySame(cosine, TimeSpan.FromMinutes(minutesApart)));
+
+    [Theory]
+    [InlineData("Card declines in JP", "JP card declines above 5%", 1.0)]
+    [InlineData("Card declines in JP", "Card payments late", 0.5)]  // "card" of "card", "declines"
+    [InlineData("Card declines in JP", "Ledger is late", 0.0)]
+    [InlineData("The and of", "Card declines", 0.0)]                 // nothing significant in the query
+    public void TheLexicalHalfIsTheShareOfTheQuerysWordsTheCandidateHas(string query, string candidate, double expected) =>
+        Assert.Equal(expected, SimilarityRules.Lexical(query, candidate), 6);
+
+    [Fact]
+    public void SharedWordsAddAtMostTheLexicalWeight()
+    {
+        Assert.Equal(0.60 + SimilarityRules.LexicalWeight, SimilarityRules.Score(0.60, false, false, false, lexical: 1), 6);
+        Assert.Equal(0.60 + SimilarityRules.LexicalWeight, SimilarityRules.Score(0.60, false, false, false, lexical: 7), 6);
+        Assert.Equal(0.60, SimilarityRules.Score(0.60, false, false, false, lexical: -1), 6);
+    }
+
+    [Theory]
+    [InlineData(0.50, -60, true)]     // written an hour before the incident opened: the first to notice
+    [InlineData(0.50, -25 * 60, false)] // more than a day before: another matter
+    [InlineData(0.44, 10, false)]     // too different
+    [InlineData(0.45, 600, true)]
+    public void ACaseIsSuggestedForLinkingWhenCloseAndWrittenAroundTheIncident(double cosine, int minutesAfter, bool expected)
+    {
+        var triggered = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        Assert.Equal(expected, SimilarityRules.LinkCase(cosine, triggered.AddMinutes(minutesAfter), triggered));
+    }
 }

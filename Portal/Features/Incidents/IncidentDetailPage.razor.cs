@@ -135,6 +135,12 @@ public partial class IncidentDetailPage : IDisposable
         Snackbar.Add($"{_incident.Key} {IncidentTransitions.Past(action)}.", MudBlazor.Severity.Success);
     });
 
+    private Task UnmergeAsync() => RunAsync(async () =>
+    {
+        _incident = await Incidents.UnmergeAsync(_user, _number, _incident!.Version);
+        Snackbar.Add($"{_incident.Key} unmerged and reopened.", MudBlazor.Severity.Success);
+    });
+
     private Task AssignAsync(string? handle) => RunAsync(async () =>
     {
         _incident = await Incidents.AssignAsync(_user, _number, handle, _incident!.Version);

@@ -54,7 +54,8 @@ public sealed class IncidentQueries(IDbContextFactory<PortalDbContext> factory, 
         return new IncidentDetail(
             x.Number, x.Key, x.Title, x.Description, x.Severity, x.Status, i.Service, i.Team, x.Region, i.Assignee, i.AssigneeName,
             i.Commander, i.CommanderName, x.TriggeredAt, x.AcknowledgedAt, x.MitigatedAt, x.ResolvedAt, x.UpdatedAt,
-            x.AdvertisersAffected, x.RevenueAtRiskUsd, x.Tags, x.ResolutionNote, x.Version, sla, timeline);
+            x.AdvertisersAffected, x.RevenueAtRiskUsd, x.Tags, x.ResolutionNote, x.Version, sla, timeline,
+            x.MergedIntoNumber is { } merged ? IncidentNumber.Format(merged) : null);
     }
 
     /// <summary>One page of the queue, newest first (or by severity), with a keyset cursor that stays stable under inserts.</summary>

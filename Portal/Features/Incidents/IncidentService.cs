@@ -17,7 +17,7 @@ namespace Portal.Features.Incidents;
 /// change through <see cref="IncidentWorkflow"/>, as the alert writer's do. A change commits the incident, its
 /// timeline entries and an audit row together, then publishes a live hint.
 /// </summary>
-public sealed class IncidentService(
+public sealed partial class IncidentService(
     IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, IncidentQueries queries, IEnumerable<IIncidentOpened> opened)
 {
     private static readonly ZonedDateTimePattern WhenPattern = ZonedDateTimePattern.CreateWithInvariantCulture("HH:mm x", null);

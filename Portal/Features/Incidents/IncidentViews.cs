@@ -23,4 +23,4 @@ public sealed record IncidentDetail(
     string? Service, string? Team, RegionCode Region, string? Assignee, string? AssigneeName, string? Commander, string? CommanderName,
     DateTimeOffset TriggeredAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? MitigatedAt, DateTimeOffset? ResolvedAt, DateTimeOffset UpdatedAt,
     int? AdvertisersAffected, decimal? RevenueAtRiskUsd, IReadOnlyList<string> Tags, string? ResolutionNote,
-    int Version, IReadOnlyList<SlaClock> Sla, IReadOnlyList<TimelineEntry> Timeline);
+    int Version, IReadOnlyList<SlaClock> Sla, IReadOnlyList<TimelineEntry> Timeline, string? MergedInto = null);

@@ -49,6 +49,13 @@ public static partial class IncidentsModule
         api.MapPost("/{number}/commander", (ClaimsPrincipal user, IncidentService incidents, string number, CommanderRequest request, CancellationToken ct) =>
             incidents.SetCommanderAsync(user, ParseNumber(number), request.Commander, request.Version, ct))
             .WithSummary("Sets the incident commander (null removes).");
+        api.MapPost("/{number}/merge", (ClaimsPrincipal user, IncidentService incidents, string number, MergeRequest request, CancellationToken ct) =>
+            incidents.MergeAsync(user, ParseNumber(number), request.Into, request.SuggestedScore, request.Version, ct))
+            .WithSummary("Merges this incident, a duplicate, into another ('into'): it resolves and points there, its open alerts move there; recorded "
+                + "with the suggestion's score when a suggestion proposed it.");
+        api.MapPost("/{number}/unmerge", (ClaimsPrincipal user, IncidentService incidents, string number, ActionRequest? request, CancellationToken ct) =>
+            incidents.UnmergeAsync(user, ParseNumber(number), request?.Version, ct))
+            .WithSummary("Undoes a merge: the incident reopens on its own and its moved alerts come back; recorded.");
         api.MapPost("/{number}/comments", async (ClaimsPrincipal user, IncidentService incidents, string number, PostRequest request, CancellationToken ct) =>
             Results.Created($"/api/incidents/{number}", await incidents.PostAsync(user, ParseNumber(number), request.Text, stakeholderUpdate: false, ct)))
             .WithSummary("Adds a comment (Markdown) to the timeline.");

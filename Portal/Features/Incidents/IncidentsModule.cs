@@ -10,6 +10,8 @@ public sealed record SeverityRequest(Severity? Severity, int? Version = null);
 
 public sealed record CommanderRequest(string? Commander, int? Version = null);
 
+public sealed record MergeRequest(string? Into, double? SuggestedScore = null, int? Version = null);
+
 public sealed record PostRequest([property: MultiLine] string? Text);
 
 public static partial class IncidentsModule

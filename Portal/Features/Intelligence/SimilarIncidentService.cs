@@ -64,7 +64,7 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
             var sameService = row.ServiceId is not null && row.ServiceId == incident.ServiceId;
             var sharedClass = classes[id].OfType<string>().FirstOrDefault(mine.Contains);
             rcas.TryGetValue(id, out var rca);
-            var score = SimilarityRules.Score(cosine, sameService, sharedClass is not null, rca is not null);
+            var score = SimilarityRules.Score(cosine, sameService, sharedClass is not null, rca is not null, SimilarityRules.Lexical(incident.Title, row.Title));
             if (score < options.SimilarThreshold)
             {
                 continue;

@@ -86,3 +86,15 @@ internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedVie
         builder.HasOne<Shared.Team.Person>().WithMany().HasForeignKey(v => v.PersonId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class IncidentMergeConfiguration : IEntityTypeConfiguration<IncidentMerge>
+{
+    public void Configure(EntityTypeBuilder<IncidentMerge> builder)
+    {
+        builder.Property(m => m.MovedAlertIds).HasConversion(JsonColumn.Converter<List<long>>(), JsonColumn.Comparer<List<long>>());
+        builder.HasIndex(m => new { m.MergedNumber, m.Id });
+        builder.HasIndex(m => new { m.SurvivorNumber, m.Id });
+        builder.HasOne<Incident>().WithMany().HasForeignKey(m => m.MergedNumber).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Incident>().WithMany().HasForeignKey(m => m.SurvivorNumber).OnDelete(DeleteBehavior.Cascade);
+    }
+}

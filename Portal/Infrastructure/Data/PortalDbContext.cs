@@ -24,6 +24,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<TimelineEvent> Timeline => Set<TimelineEvent>();
+    public DbSet<IncidentMerge> IncidentMerges => Set<IncidentMerge>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<Integration> Integrations => Set<Integration>();

@@ -47,7 +47,8 @@ internal static class IntelEvalScenario
             {
                 var query = test[q];
                 var top = Vectors.Nearest(matrix, 384, queries[q], 40)
-                    .Select(h => (Row: train[h.Position], Score: SimilarityRules.Score(h.Score, train[h.Position].Family.Service == query.Family.Service, false, false)))
+                    .Select(h => (Row: train[h.Position], Score: SimilarityRules.Score(h.Score, train[h.Position].Family.Service == query.Family.Service, false, false,
+                        SimilarityRules.Lexical(query.Title, train[h.Position].Title))))
                     .Where(h => h.Score >= threshold).OrderByDescending(h => h.Score).Take(5).ToList();
                 if (query.NewCause)
                 {

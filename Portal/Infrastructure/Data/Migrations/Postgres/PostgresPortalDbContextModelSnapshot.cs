@@ -1230,6 +1230,9 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
 
+                    b.Property<long?>("MergedIntoNumber")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("MitigateBreached")
                         .HasColumnType("boolean");
 
@@ -1318,6 +1321,48 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                         .HasFilter("\"Status\" <> 'Resolved'");
 
                     b.ToTable("Incidents");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Incidents.IncidentMerge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ById")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("MergedNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MovedAlertIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("SuggestedScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("SurvivorNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("UnmergedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UnmergedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MergedNumber", "Id");
+
+                    b.HasIndex("SurvivorNumber", "Id");
+
+                    b.ToTable("IncidentMerges");
                 });
 
             modelBuilder.Entity("Portal.Shared.Incidents.SavedView", b =>
@@ -3409,6 +3454,21 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Service");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Incidents.IncidentMerge", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("MergedNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("SurvivorNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Shared.Incidents.SavedView", b =>

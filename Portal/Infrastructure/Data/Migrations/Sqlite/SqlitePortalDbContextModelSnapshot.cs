@@ -1194,6 +1194,9 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MergedIntoNumber")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("MitigateBreached")
                         .HasColumnType("INTEGER");
 
@@ -1282,6 +1285,46 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                         .HasFilter("\"Status\" <> 'Resolved'");
 
                     b.ToTable("Incidents");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Incidents.IncidentMerge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MergedNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MovedAlertIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("SuggestedScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("SurvivorNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UnmergedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UnmergedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MergedNumber", "Id");
+
+                    b.HasIndex("SurvivorNumber", "Id");
+
+                    b.ToTable("IncidentMerges");
                 });
 
             modelBuilder.Entity("Portal.Shared.Incidents.SavedView", b =>
@@ -3303,6 +3346,21 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Service");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Portal.Shared.Incidents.IncidentMerge", b =>
+                {
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("MergedNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Shared.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("SurvivorNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Shared.Incidents.SavedView", b =>
