@@ -100,6 +100,49 @@ public class OnCallComponentsTests : ComponentTestContext
         Assert.Equal(user.GetPersonId()!.Value, note.AuthorId);
         Assert.NotNull(note.IncomingId);
         Assert.True(await db.Notifications.AnyAsync(n => n.PersonId == note.IncomingId && n.Kind == NotificationKind.Handoff, Ct));
+        // No writer of handoffs is available (no chat model in this test): no button offers one.
+        Assert.Empty(card.FindAll("[data-testid=write-handoff]"));
+    }
+
+    /// <summary>A writer of handoffs as another module provides one: it writes a fixed text and remembers what became of it.</summary>
+    private sealed class FakeWriter : IHandoffWriter
+    {
+        public List<(long Id, bool Edited)> Decisions { get; } = [];
+        public RegionCode? AskedFor { get; private set; }
+
+        public bool Available => true;
+
+        public Task<HandoffWritten> WriteAsync(System.Security.Claims.ClaimsPrincipal user, RegionCode region, CancellationToken cancellationToken = default)
+        {
+            AskedFor = region;
+            return Task.FromResult(new HandoffWritten(42, "Draft: shift handoff, written by a model.", "INC-1 is still open; watch the ledger.", null));
+        }
+
+        public Task DecideAsync(System.Security.Claims.ClaimsPrincipal user, long id, bool edited, CancellationToken cancellationToken = default)
+        {
+            Decisions.Add((id, edited));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task AWriterOfHandoffsFillsTheTextAndLearnsItWasSentAsWritten()
+    {
+        var writer = new FakeWriter();
+        Services.AddSingleton<IHandoffWriter>(writer);
+        var cover = World.People.Where(p => p.Role == PortalRole.Engineer && p.Region == RegionCode.EU).ElementAt(5);
+        await SignInAsync(p => p.Handle == cover.Handle);
+        await Services.GetRequiredService<ShellState>().SetMeAsync(Services, cover.Handle);
+        Render<MudBlazor.MudSnackbarProvider>();
+        var card = Render<HandoffCard>();
+
+        card.Find("[data-testid=write-handoff]").Click();
+        card.WaitForAssertion(() => Assert.Contains("written by a model", card.Find("[data-testid=handoff-written-label]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(RegionCode.EU, writer.AskedFor);
+        var body = card.Find("[data-testid=handoff-body]");
+        Assert.Equal("INC-1 is still open; watch the ledger.", body.GetAttribute("value") ?? body.TextContent);
+        card.Find("[data-testid=send-handoff]").Click();
+        card.WaitForAssertion(() => Assert.Equal([(42L, false)], writer.Decisions));
     }
 
     [Fact]

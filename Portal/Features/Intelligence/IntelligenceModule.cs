@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Portal.Features.Cases;
 using Portal.Features.Incidents;
+using Portal.Features.OnCall;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
 using Portal.Shared;
@@ -36,15 +37,20 @@ public static class IntelligenceModule
         services.AddSingleton(sp => ChatModel.From(sp, sp.GetRequiredService<IntelligenceOptions>().ChatClient));
         services.AddScoped<IntelligenceStatusService>();
         services.AddScoped<DraftService>();
+        services.AddScoped<IHandoffWriter, HandoffWriter>();
         services.AddIncidentPanel<DraftsPanel>(16);
         services.AddCasePanel<CaseDraftPanel>(10);
         services.AddScoped<AssistantService>();
         services.AddScoped<SimilarCaseService>();
         services.AddCasePanel<SimilarCasesPanel>(9);
+        services.AddScoped<CaseTriageService>();
+        services.AddCasePanel<CaseTriagePanel>(8);
         services.AddIncidentPanel<AssistantPanel>(17);
         services.AddCasePanel<CaseAssistantPanel>(11);
         services.AddIncidentQueueBanner<WarningBanner>();
         services.AddIncidentPanel<TriagePanel>(14);
+        services.AddScoped<RelatedService>();
+        services.AddIncidentPanel<RelatedPanel>(13);
         services.AddIncidentPanel<SimilarIncidentsPanel>(15);
         return services;
     }
@@ -66,10 +72,23 @@ public static class IntelligenceModule
                 triage.OverrideAsync(user, Number(number), field, ct))
             .WithSummary("Records the open suggestions (or the one ?field=) as wrong; the incident keeps what it has.");
 
+        incidents.MapGet("/{number}/related", (RelatedService related, string number, CancellationToken ct) => related.ForIncidentAsync(Number(number), ct))
+            .WithSummary("Open incidents close to this open one (likelySame: close enough in meaning and time to merge) and open cases that read like it, to link.");
+        incidents.MapPost("/{number}/related/{other}/merge", (RelatedService related, ClaimsPrincipal user, string number, string other, CancellationToken ct) =>
+                related.MergeAsync(user, Number(number), Number(other), ct))
+            .WithSummary("Takes the merge suggestion: the later incident merges into the earlier, recorded with the suggestion's score (undo with POST …/unmerge).");
         MapDrafts(app);
-        app.MapApi("/api/cases", PortalPolicies.Engineer, "Intelligence").MapGet("/{number}/similar", (SimilarCaseService similar, string number, CancellationToken ct) =>
-                similar.ForCaseAsync(CaseNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not a case number (like CASE-1234)."), ct))
+        var cases = app.MapApi("/api/cases", PortalPolicies.Engineer, "Intelligence");
+        cases.MapGet("/{number}/similar", (SimilarCaseService similar, string number, CancellationToken ct) => similar.ForCaseAsync(Case(number), ct))
             .WithSummary("Up to five similar earlier cases (offline embeddings, boosted for the same category), each with its reason and the reply that solved it.");
+        cases.MapGet("/{number}/suggestions", (CaseTriageService triage, string number, CancellationToken ct) => triage.SuggestAsync(Case(number), ct))
+            .WithSummary("Triage suggestions (category, priority, team) from the nearest earlier cases, each with its confidence and neighbours.");
+        cases.MapPost("/{number}/suggestions/accept", (CaseTriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
+                triage.AcceptAsync(user, Case(number), field, ct))
+            .WithSummary("Applies the open case suggestions (or the one ?field=) through the usual case changes, and records them as accepted.");
+        cases.MapPost("/{number}/suggestions/override", (CaseTriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
+                triage.OverrideAsync(user, Case(number), field, ct))
+            .WithSummary("Records the open case suggestions (or the one ?field=) as wrong; the case keeps what it has.");
         app.MapApi("/api/insights", PortalPolicies.Engineer, "Intelligence").MapGet("", (InsightsService insights, CancellationToken ct) => insights.GetAsync(ct))
             .WithSummary("Early warnings open now and ended in the last week, with their text, detector and score; and the next two weeks' forecast of "
                 + "incidents, cases and pages per region (seasonal baseline, the method named).");
@@ -92,6 +111,9 @@ public static class IntelligenceModule
         app.MapApi("/api/intelligence", PortalPolicies.Engineer, "Intelligence").MapGet("", (IntelligenceStatusService status, CancellationToken ct) => status.GetAsync(ct))
             .WithSummary("The model and its state on this node, vectors stored and indexed, the embedding backlog, triage accuracy per field, draft outcomes, warnings.");
     }
+
+    private static long Case(string number) =>
+        CaseNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not a case number (like CASE-1234).");
 
     private static long Number(string number) =>
         IncidentNumber.TryParse(number, out var n) ? n : throw new NotFoundException($"'{number}' is not an incident number (like INC-1042).");

@@ -14,7 +14,22 @@ namespace Portal.Features.OnCall;
 
 /// <summary>The handoff of one shift: drafted by the portal, edited by the outgoing engineer, read by the incoming one.</summary>
 public sealed record HandoffView(int? Id, int ScheduleId, string Schedule, DateTimeOffset ShiftEnd, string Author, string AuthorName,
-    string? Incoming, string? IncomingName, string Body, bool Sent, DateTimeOffset? UpdatedAt);
+    string? Incoming, string? IncomingName, string Body, bool Sent, DateTimeOffset? UpdatedAt, RegionCode? Region = null);
+
+/// <summary>A handoff another module writes (Intelligence, with a chat model configured): OnCall names no module.</summary>
+public interface IHandoffWriter
+{
+    /// <summary>Whether it can write now (a chat model is configured).</summary>
+    bool Available { get; }
+
+    /// <summary>A draft of the region's handoff, labelled; never sent by itself.</summary>
+    Task<HandoffWritten> WriteAsync(ClaimsPrincipal user, RegionCode region, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what became of the draft once the handoff is sent: used as written, or edited.</summary>
+    Task DecideAsync(ClaimsPrincipal user, long id, bool edited, CancellationToken cancellationToken = default);
+}
+
+public sealed record HandoffWritten(long Id, string Label, string Text, string? Note);
 
 /// <summary>
 /// Handoff notes. While someone is on call the portal drafts their handoff from what is live (open incidents of the
@@ -38,7 +53,8 @@ public sealed class HandoffService(IDbContextFactory<PortalDbContext> factory, O
             var incoming = await IncomingPersonAsync(db, shift.ScheduleId, end, cancellationToken);
             var saved = await db.HandoffNotes.AsNoTracking().FirstOrDefaultAsync(h => h.ScheduleId == shift.ScheduleId && h.AuthorId == me && h.ShiftEnd == end, cancellationToken);
             var body = saved?.Body ?? await DraftAsync(db, shift, person.Id, cancellationToken);
-            views.Add(new HandoffView(saved?.Id, shift.ScheduleId, shift.Schedule, end, person.Handle, person.Name, incoming?.Handle, incoming?.Name, body, saved is not null, saved?.UpdatedAt));
+            views.Add(new HandoffView(saved?.Id, shift.ScheduleId, shift.Schedule, end, person.Handle, person.Name, incoming?.Handle, incoming?.Name, body, saved is not null, saved?.UpdatedAt,
+                shift.Region));
         }
         return views;
     }
@@ -77,7 +93,7 @@ public sealed class HandoffService(IDbContextFactory<PortalDbContext> factory, O
             now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await notifications.PublishAsync(notices, cancellationToken);
-        return new HandoffView(note.Id, scheduleId, shift.Schedule, end, person.Handle, person.Name, incoming?.Handle, incoming?.Name, text, true, now);
+        return new HandoffView(note.Id, scheduleId, shift.Schedule, end, person.Handle, person.Name, incoming?.Handle, incoming?.Name, text, true, now, shift.Region);
     }
 
     /// <summary>Handoffs written to the caller for shifts that ended in the last day or end in the next twelve hours.</summary>
