@@ -11,9 +11,9 @@ using static Portal.Tests.Support.HttpExtensions;
 namespace Portal.Tests.Features.Intelligence;
 
 /// <summary>
-/// Case triage with the real offline model: duplicate charges are P2 for the EU team, tax documents P4 for the JP team;
-/// a new duplicate-charge case filed as "other", P4, for the JP team is suggested the category, priority and team of its
-/// neighbours; accepting applies them through the case service (its timeline) and is recorded.
+/// Case triage with the real offline model: duplicate charges are P2, tax documents P4; a new EU duplicate-charge case
+/// filed as "other", P4, for the JP team is suggested the category and priority of its neighbours, and the team of its
+/// neighbours from its own region (Japan's look-alike cases do not vote on it); accepting applies them through the case service (its timeline) and is recorded.
 /// </summary>
 public sealed class CaseTriageTests : IAsyncDisposable
 {
@@ -22,14 +22,18 @@ public sealed class CaseTriageTests : IAsyncDisposable
     private static readonly string Eu = DemoWorld.TeamSlug(RegionCode.EU);
     private static readonly string Jp = DemoWorld.TeamSlug(RegionCode.JP);
 
+    /// <summary>Advertisers of a region, by account id: teams are voted by neighbours of the case's own region.</summary>
+    private static readonly string[] EuAdvertisers = [.. DemoAdvertisers.Generate().Where(a => a.Region == "EU").Select(a => a.AccountId!).Take(4)];
+    private static readonly string[] JpAdvertisers = [.. DemoAdvertisers.Generate().Where(a => a.Region == "JP").Select(a => a.AccountId!).Take(5)];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
 
-    private async Task<string> CaseAsync(HttpClient client, int advertiser, string subject, string category, string priority, string team, string body)
+    private async Task<string> CaseAsync(HttpClient client, string advertiser, string subject, string category, string priority, string team, string body)
     {
         _portal.Clock.Advance(TimeSpan.FromMinutes(5));
-        var response = await client.PostJsonAsync("/api/cases", new { advertiser = DemoAdvertisers.AccountId(advertiser), subject, category, priority, team, body });
+        var response = await client.PostJsonAsync("/api/cases", new { advertiser, subject, category, priority, team, body });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.JsonAsync()).GetProperty("key").GetString()!;
     }
@@ -38,12 +42,16 @@ public sealed class CaseTriageTests : IAsyncDisposable
     public async Task TheNeighboursSuggestCategoryPriorityAndTeamAndAcceptingMovesTheCase()
     {
         using var client = await _portal.SignedInClientAsync(Engineer.Handle);
-        await CaseAsync(client, 0, "Charged twice for the same invoice", "duplicate-charge", "P2", Eu, "Two card charges for invoice 12.");
-        await CaseAsync(client, 1, "Duplicate payment taken from our card", "duplicate-charge", "P2", Eu, "We see the same amount debited twice.");
-        await CaseAsync(client, 2, "Double charge on this month's bill", "duplicate-charge", "P2", Eu, "Our card was charged two times.");
-        await CaseAsync(client, 3, "Need a corrected tax invoice", "tax-document", "P4", Jp, "Our auditors need the registration number on the invoice.");
-        await CaseAsync(client, 4, "Qualified invoice number missing", "tax-document", "P4", Jp, "The invoice lacks our tax registration.");
-        var misfiled = await CaseAsync(client, 5, "We were charged twice this morning", "other", "P4", Jp, "Two identical charges on our card today.");
+        await CaseAsync(client, EuAdvertisers[0], "Charged twice for the same invoice", "duplicate-charge", "P2", Eu, "Two card charges for invoice 12.");
+        await CaseAsync(client, EuAdvertisers[1], "Duplicate payment taken from our card", "duplicate-charge", "P2", Eu, "We see the same amount debited twice.");
+        await CaseAsync(client, EuAdvertisers[2], "Double charge on this month's bill", "duplicate-charge", "P2", Eu, "Our card was charged two times.");
+        await CaseAsync(client, JpAdvertisers[0], "Need a corrected tax invoice", "tax-document", "P4", Jp, "Our auditors need the registration number on the invoice.");
+        await CaseAsync(client, JpAdvertisers[1], "Qualified invoice number missing", "tax-document", "P4", Jp, "The invoice lacks our tax registration.");
+        // Japan's advertisers write the same words about duplicate charges, to Japan's team: they must not vote on an EU case's team.
+        await CaseAsync(client, JpAdvertisers[2], "Charged twice this morning", "duplicate-charge", "P2", Jp, "Two identical charges on our card.");
+        await CaseAsync(client, JpAdvertisers[3], "We were charged twice today", "duplicate-charge", "P2", Jp, "Two charges on our card today.");
+        await CaseAsync(client, JpAdvertisers[4], "Card charged twice this morning", "duplicate-charge", "P2", Jp, "Our card shows two identical charges today.");
+        var misfiled = await CaseAsync(client, EuAdvertisers[3], "We were charged twice this morning", "other", "P4", Jp, "Two identical charges on our card today.");
         await _portal.EmbedEverythingAsync();
 
         var answer = await (await client.GetAsync(Url($"/api/cases/{misfiled}/suggestions"), Ct)).JsonAsync();
@@ -77,7 +85,7 @@ public sealed class CaseTriageTests : IAsyncDisposable
     public async Task RoutingACaseNamesTheBadFieldAndRefusesANoOp()
     {
         using var client = await _portal.SignedInClientAsync(Engineer.Handle);
-        var key = await CaseAsync(client, 0, "Charged twice", "duplicate-charge", "P3", Eu, "Two charges.");
+        var key = await CaseAsync(client, EuAdvertisers[0], "Charged twice", "duplicate-charge", "P3", Eu, "Two charges.");
         var bad = await client.PostJsonAsync($"/api/cases/{key}/route", new { category = "weather" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("category", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);

@@ -27,22 +27,26 @@ public sealed class CaseTriageService(IDbContextFactory<PortalDbContext> factory
         }
         await using var db = await Factory.CreateDbContextAsync(cancellationToken);
         var c = await db.Cases.AsNoTracking().Where(x => x.Number == number)
-            .Select(x => new { x.CreatedAt, x.Category, x.Priority, Team = x.Team == null ? null : x.Team.Slug })
+            .Select(x => new { x.CreatedAt, x.Category, x.Priority, x.Region, Team = x.Team == null ? null : x.Team.Slug })
             .FirstOrDefaultAsync(cancellationToken) ?? throw new NotFoundException($"There is no case {CaseNumber.Format(number)}.");
         if (await cases.QueryAsync(db, number, cancellationToken) is not { } query)
         {
             return new("failed", "The embedding model could not read this case.", []);
         }
-        var nearest = index.Nearest(query, TriageRules.Neighbours * 3, id => id != number);
+        var nearest = index.Nearest(query, TriageRules.Neighbours * 6, id => id != number);
         var ids = nearest.Select(n => n.Id).ToList();
         // Merged duplicates were filed by whoever wrote them, not triaged: they do not vote.
         var rows = await db.Cases.AsNoTracking().Where(x => ids.Contains(x.Number) && x.CreatedAt < c.CreatedAt && x.MergedIntoNumber == null)
-            .Select(x => new { x.Number, x.Category, x.Priority, Team = x.Team == null ? null : x.Team.Slug })
+            .Select(x => new { x.Number, x.Category, x.Priority, x.Region, Team = x.Team == null ? null : x.Team.Slug })
             .ToDictionaryAsync(x => x.Number, cancellationToken);
+        var decided = await DecidedAsync(db, number, cancellationToken);
         var neighbours = nearest.Where(n => rows.ContainsKey(n.Id)).Take(TriageRules.Neighbours).Select(n => (n.Id, Row: rows[n.Id], Score: (double)n.Score)).ToList();
-        var items = Vote([("category", c.Category), ("priority", c.Priority.ToString()), ("team", c.Team)], neighbours,
-            (field, row) => field switch { "category" => row.Category, "priority" => row.Priority.ToString(), _ => row.Team }, CaseNumber.Format,
-            await DecidedAsync(db, number, cancellationToken));
+        var items = Vote([("category", c.Category), ("priority", c.Priority.ToString())], neighbours,
+            (field, row) => field == "category" ? row.Category : row.Priority.ToString(), CaseNumber.Format, decided);
+        // Teams are regional: the same words from another region's advertiser say nothing of which team this case is for.
+        var regional = nearest.Where(n => rows.TryGetValue(n.Id, out var row) && row.Region == c.Region).Take(TriageRules.Neighbours)
+            .Select(n => (n.Id, Row: rows[n.Id], Score: (double)n.Score)).ToList();
+        items.AddRange(Vote([("team", c.Team)], regional, (_, row) => row.Team, CaseNumber.Format, decided));
         return new("ready", null, items);
     }
 
