@@ -55,7 +55,22 @@ internal static class DemoIntelligenceSeeder
             });
         }
         var solved = await db.Cases.AsNoTracking().Where(c => c.Status == CaseStatus.Solved || c.Status == CaseStatus.Closed).OrderBy(c => c.Number)
-            .Select(c => new { c.Number, c.CreatedAt, c.AssigneeId }).Take(400).ToListAsync(cancellationToken);
+            .Select(c => new { c.Number, c.CreatedAt, c.AssigneeId, c.Category, c.Priority }).Take(400).ToListAsync(cancellationToken);
+        var categories = solved.Select(c => c.Category).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var c in solved.Where((_, n) => n % 6 == 0))
+        {
+            // Case triage as people decided it: the category is usually right, the priority less often.
+            var category = random.NextDouble() < 0.88 ? c.Category : categories[random.Next(categories.Count)];
+            var priority = random.NextDouble() < 0.7 ? c.Priority : (CasePriority)Math.Clamp((int)c.Priority + (random.NextDouble() < 0.5 ? -1 : 1), 0, 3);
+            foreach (var (field, suggested, chosen) in new[] { ("category", category, c.Category), ("priority", priority.ToString(), c.Priority.ToString()) })
+            {
+                db.TriageFeedback.Add(new TriageFeedback
+                {
+                    Kind = "case", RecordId = c.Number, Field = field, Suggested = suggested, Chosen = chosen, Confidence = Math.Round(0.5 + random.NextDouble() * 0.5, 2),
+                    Outcome = suggested == chosen ? TriageFeedback.Accepted : TriageFeedback.Overridden, ById = c.AssigneeId, At = c.CreatedAt.AddMinutes(2),
+                });
+            }
+        }
         foreach (var c in solved.Where((_, n) => n % 16 == 0))
         {
             db.Drafts.Add(new DraftRecord
