@@ -62,16 +62,7 @@ public static class IntelligenceModule
                 similar.ForIncidentAsync(Number(number), ct))
             .WithSummary("Up to five similar earlier incidents (offline embeddings, boosted for the same service and alert class), each with its reason, "
                 + "how it was resolved and its RCA; status says when the model is off, loading or failed.");
-        incidents.MapGet("/{number}/suggestions", (TriageService triage, string number, CancellationToken ct) => triage.ForIncidentAsync(Number(number), ct))
-            .WithSummary("Triage suggestions (service, team, severity) from the nearest earlier incidents, each with its confidence, the neighbours it rests on, "
-                + "and whether it was accepted or overridden.");
-        incidents.MapPost("/{number}/suggestions/accept", (TriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
-                triage.AcceptAsync(user, Number(number), field, ct))
-            .WithSummary("Applies the open suggestions (or the one ?field=) through the usual incident changes, and records them as accepted.");
-        incidents.MapPost("/{number}/suggestions/override", (TriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
-                triage.OverrideAsync(user, Number(number), field, ct))
-            .WithSummary("Records the open suggestions (or the one ?field=) as wrong; the incident keeps what it has.");
-
+        MapTriage<TriageService>(incidents, Number, "service, team, severity", "incidents", "incident");
         incidents.MapGet("/{number}/related", (RelatedService related, string number, CancellationToken ct) => related.ForIncidentAsync(Number(number), ct))
             .WithSummary("Open incidents close to this open one (likelySame: close enough in meaning and time to merge) and open cases that read like it, to link.");
         incidents.MapPost("/{number}/related/{other}/merge", (RelatedService related, ClaimsPrincipal user, string number, string other, CancellationToken ct) =>
@@ -81,17 +72,26 @@ public static class IntelligenceModule
         var cases = app.MapApi("/api/cases", PortalPolicies.Engineer, "Intelligence");
         cases.MapGet("/{number}/similar", (SimilarCaseService similar, string number, CancellationToken ct) => similar.ForCaseAsync(Case(number), ct))
             .WithSummary("Up to five similar earlier cases (offline embeddings, boosted for the same category), each with its reason and the reply that solved it.");
-        cases.MapGet("/{number}/suggestions", (CaseTriageService triage, string number, CancellationToken ct) => triage.SuggestAsync(Case(number), ct))
-            .WithSummary("Triage suggestions (category, priority, team) from the nearest earlier cases, each with its confidence and neighbours.");
-        cases.MapPost("/{number}/suggestions/accept", (CaseTriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
-                triage.AcceptAsync(user, Case(number), field, ct))
-            .WithSummary("Applies the open case suggestions (or the one ?field=) through the usual case changes, and records them as accepted.");
-        cases.MapPost("/{number}/suggestions/override", (CaseTriageService triage, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
-                triage.OverrideAsync(user, Case(number), field, ct))
-            .WithSummary("Records the open case suggestions (or the one ?field=) as wrong; the case keeps what it has.");
+        MapTriage<CaseTriageService>(cases, Case, "category, priority, team", "cases", "case");
         app.MapApi("/api/insights", PortalPolicies.Engineer, "Intelligence").MapGet("", (InsightsService insights, CancellationToken ct) => insights.GetAsync(ct))
             .WithSummary("Early warnings open now and ended in the last week, with their text, detector and score; and the next two weeks' forecast of "
                 + "incidents, cases and pages per region (seasonal baseline, the method named).");
+    }
+
+    /// <summary>The triage endpoints of one kind of record: the suggestions, accepting them, overriding them.</summary>
+    private static void MapTriage<TTriage>(RouteGroupBuilder group, Func<string, long> parse, string fields, string records, string record) where TTriage : TriageBase
+    {
+        // The service comes from the request's scope: the route analyzer cannot read a generic handler parameter.
+        static TriageBase Of(HttpContext http) => http.RequestServices.GetRequiredService<TTriage>();
+        group.MapGet("/{number}/suggestions", (HttpContext http, string number, CancellationToken ct) => Of(http).SuggestAsync(parse(number), ct))
+            .WithSummary($"Triage suggestions ({fields}) from the nearest earlier {records}, each with its confidence, the neighbours it rests on, "
+                + "and whether it was accepted or overridden.");
+        group.MapPost("/{number}/suggestions/accept", (HttpContext http, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
+                Of(http).AcceptAsync(user, parse(number), field, ct))
+            .WithSummary($"Applies the open suggestions (or the one ?field=) through the usual {record} changes, and records them as accepted.");
+        group.MapPost("/{number}/suggestions/override", (HttpContext http, ClaimsPrincipal user, string number, string? field, CancellationToken ct) =>
+                Of(http).OverrideAsync(user, parse(number), field, ct))
+            .WithSummary($"Records the open suggestions (or the one ?field=) as wrong; the {record} keeps what it has.");
     }
 
     private static void MapDrafts(WebApplication app)

@@ -19,8 +19,6 @@ public sealed class TriageService(IDbContextFactory<PortalDbContext> factory, Si
 
     public override IReadOnlyList<string> Fields { get; } = ["service", "team", "severity"];
 
-    public Task<TriageSuggestions> ForIncidentAsync(long number, CancellationToken cancellationToken = default) => SuggestAsync(number, cancellationToken);
-
     public override async Task<TriageSuggestions> SuggestAsync(long number, CancellationToken cancellationToken = default)
     {
         if (similar.Unavailable() is { } unavailable)
