@@ -141,6 +141,7 @@ internal static class IntelEvalScenario
             var w = WarningsEval.Run(history, z, min);
             sweep.Add(string.Create(CultureInfo.InvariantCulture, $"  warnings at z {z:0.0}, at least {min}: warned {w.Warned}/{w.Incidents}, median lead {w.MedianLead:0} min, false {w.FalsePerServiceWeek:0.00}/service/week"));
         }
+        sweep.AddRange(CaseLinkEval.Run(test, fullVectors, cases, caseVectors));
         var warnings = WarningsEval.Run(history);
         var latency = Latency(indexVectors, fullVectors);
 
