@@ -49,6 +49,10 @@ public static partial class RunbookSections
     }
 
     /// <summary>The section as it is embedded: its heading, then its text.</summary>
+    /// <summary>The sections a runbook is embedded and cited by: its sections, or its title alone when its body has none.</summary>
+    public static List<RunbookSection> Embedded(string title, string body) =>
+        Split(title, body) is { Count: > 0 } sections ? sections : [new RunbookSection(0, title.Trim(), title.Trim())];
+
     public static string Text(RunbookSection section) => SimilarityRules.IncidentText(section.Heading, [section.Text], [], null, null);
 
     public static long RecordId(int runbookId, int section) => (long)runbookId * MaxSections + section;

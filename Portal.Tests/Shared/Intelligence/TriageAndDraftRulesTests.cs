@@ -113,6 +113,8 @@ public sealed class RunbookSectionsTests
         Assert.Equal([0, 1, 2], sections.Select(s => s.Index));
         Assert.StartsWith("Check the router. Look at the card router", RunbookSections.Text(sections[1]), StringComparison.Ordinal);
         Assert.Empty(RunbookSections.Split("Empty", "  \n"));
+        // Embedded and cited the same way: a runbook without a body is its title.
+        Assert.Equal("Empty", Assert.Single(RunbookSections.Embedded("Empty", "  \n")).Text);
     }
 
     [Fact]

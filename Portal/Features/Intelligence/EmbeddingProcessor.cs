@@ -157,11 +157,7 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         var now = Clock.GetUtcNow();
         foreach (var runbook in runbooks)
         {
-            var sections = RunbookSections.Split(runbook.Title, runbook.Body);
-            if (sections.Count == 0)
-            {
-                sections = [new RunbookSection(0, runbook.Title, runbook.Title)];
-            }
+            var sections = RunbookSections.Embedded(runbook.Title, runbook.Body);
             var vectors = await embedder.EmbedAsync([.. sections.Select(RunbookSections.Text)], cancellationToken);
             if (vectors is null)
             {

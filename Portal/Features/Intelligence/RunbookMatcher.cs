@@ -42,7 +42,7 @@ public sealed class RunbookMatcher(IDbContextFactory<PortalDbContext> factory, S
         foreach (var ((runbookId, section), score) in best)
         {
             // A section that no longer exists (the runbook was shortened since this node read its vectors) is skipped.
-            if (runbooks.TryGetValue(runbookId, out var runbook) && RunbookSections.Split(runbook.Title, runbook.Body) is var sections && section < sections.Count)
+            if (runbooks.TryGetValue(runbookId, out var runbook) && RunbookSections.Embedded(runbook.Title, runbook.Body) is var sections && section < sections.Count)
             {
                 matches.Add(new RunbookMatch(runbookId, new RunbookCitation(sections[section].Heading, RunbookSections.Quote(sections[section], about), Math.Round(score, 3))));
             }
