@@ -101,7 +101,13 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
         };
     }
 
-    /// <summary>The incident's vector: stored, or (just opened, not embedded yet) made now for this answer only; the processor stores it.</summary>
+    /// <summary>The last vector made here for a record not embedded yet, by its text: the page's panels all ask for it.</summary>
+    private (string Hash, float[] Vector)? _made;
+
+    /// <summary>
+    /// The incident's vector: stored, or (just opened, not embedded yet) made now for this answer only; the processor
+    /// stores it. Made once per text in this scope (a page's triage, related, similar and runbook panels share it).
+    /// </summary>
     public async Task<float[]?> QueryAsync(PortalDbContext db, long number, CancellationToken cancellationToken)
     {
         await index.CatchUpAsync(db, cancellationToken);
@@ -110,6 +116,13 @@ public sealed class SimilarIncidentService(IDbContextFactory<PortalDbContext> fa
             return stored;
         }
         var text = (await RecordTexts.ForAsync(db, [number], cancellationToken))[number].Text;
-        return (await embedder.EmbedAsync([text], cancellationToken))?[0];
+        var hash = SimilarityRules.Hash(text);
+        if (_made is { } made && made.Hash == hash)
+        {
+            return made.Vector;
+        }
+        var vector = (await embedder.EmbedAsync([text], cancellationToken))?[0];
+        _made = vector is null ? null : (hash, vector);
+        return vector;
     }
 }
