@@ -82,12 +82,8 @@ public sealed partial class IncidentService
             var events = IncidentWorkflow.Step(incident, IncidentAction.Reopen, By(actor), targets, now, $"Unmerged from {key}: not the same problem.");
             events.Insert(0, IncidentWorkflow.Entry(incident, TimelineEventKind.Unmerged, By(actor), now, $"Unmerged from {key}: not the same problem.", from: incident.Key, to: key));
             events[0].IncidentVersion = incident.Version;
-            var version = await db.Incidents.Where(i => i.Number == survivor).Select(i => i.Version).FirstAsync(cancellationToken);
-            db.Timeline.Add(new TimelineEvent
-            {
-                IncidentNumber = survivor, IncidentVersion = version, Kind = TimelineEventKind.Unmerged, ActorId = actor.Id, ActorName = actor.Name, At = now,
-                Text = $"{incident.Key} was unmerged from this incident.", From = incident.Key, To = key,
-            });
+            var target = await db.Incidents.FirstAsync(i => i.Number == survivor, cancellationToken);
+            db.Timeline.Add(IncidentWorkflow.Entry(target, TimelineEventKind.Unmerged, By(actor), now, $"{incident.Key} was unmerged from this incident.", from: incident.Key, to: key));
             return events;
         }, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
