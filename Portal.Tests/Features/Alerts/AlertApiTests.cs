@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Portal.Shared.Demo;
 using Portal.Shared.Team;
 using Portal.Tests.Support;
@@ -22,18 +19,7 @@ public sealed class AlertApiTests : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task SendAsync(HttpClient client, string action, string dedupKey)
-    {
-        var json = JsonSerializer.Serialize(new
-        {
-            routing_key = Key,
-            event_action = action,
-            dedup_key = dedupKey,
-            payload = new { summary = $"check {dedupKey}", source = "synthetics", severity = "error" },
-        });
-        using var content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(Url("/v2/enqueue"), content, Ct)).StatusCode);
-    }
+    private static Task SendAsync(HttpClient client, string action, string dedupKey) => EventsV2Sender.SendAsync(client, Key, action, dedupKey, $"check {dedupKey}");
 
     [Fact]
     public async Task AlertsAreListedNewestFirstWithTheirIncidentAndFilteredAndPaged()

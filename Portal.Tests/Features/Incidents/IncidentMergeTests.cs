@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
@@ -30,16 +27,8 @@ public sealed class IncidentMergeTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
 
-    private static async Task TriggerAsync(HttpClient client, string dedupKey)
-    {
-        var json = JsonSerializer.Serialize(new
-        {
-            routing_key = Key, event_action = "trigger", dedup_key = dedupKey,
-            payload = new { summary = $"Checkout probe {dedupKey} failing", source = "synthetics", severity = "error" },
-        });
-        using var content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(Url("/v2/enqueue"), content, Ct)).StatusCode);
-    }
+    private static Task TriggerAsync(HttpClient client, string dedupKey) =>
+        EventsV2Sender.SendAsync(client, Key, "trigger", dedupKey, $"Checkout probe {dedupKey} failing");
 
     private async Task<long> IncidentOfAsync(string dedupKey)
     {
