@@ -1,6 +1,7 @@
 using Portal.Features.Account;
 using Portal.Features.Admin;
 using Portal.Features.Alerts;
+using Portal.Features.Automation;
 using Portal.Features.Cases;
 using Portal.Features.Demo;
 using Portal.Features.Directory;
@@ -38,6 +39,7 @@ builder.AddRunbooksModule();
 builder.AddRcaModule();
 builder.AddMetricsModule();
 builder.AddIntelligenceModule();
+builder.AddAutomationModule();
 builder.AddDemoModule();
 
 var app = builder.Build();
@@ -59,6 +61,7 @@ app.MapRunbooksModule();
 app.MapRcaModule();
 app.MapMetricsModule();
 app.MapIntelligenceModule();
+app.MapAutomationModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

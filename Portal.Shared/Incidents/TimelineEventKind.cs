@@ -36,4 +36,7 @@ public enum TimelineEventKind
 
     /// <summary>A merge undone: on both incidents, From the duplicate and To the survivor.</summary>
     Unmerged,
+
+    /// <summary>An automation run asked for, approved, refused, dispatched, finished, verified or rolled back: From the run's id, To its state.</summary>
+    Automation,
 }

@@ -74,6 +74,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         // The tests' webhook receivers listen on loopback, which outbound calls may reach only when allowed; the tests of
         // that rule set this to "" again.
         _settings["Notifications:AllowedOutboundRanges:0"] = "127.0.0.0/8";
+        _settings["Automation:AllowedOutboundRanges:0"] = "127.0.0.0/8";
         // People and services, but an empty incident queue, unless a test asks for the history.
         _settings["Demo:History"] = "false";
         // The embedding model loads in every portal that has it on; the intelligence tests turn it on.

@@ -18,7 +18,7 @@ public class AlertIngestionFaultTests
 
     private static AlertIngestion Ingestion(IDbContextFactory<PortalDbContext> factory, int capacity = 100) =>
         new(factory, new InMemoryLiveFeed(NullLogger<InMemoryLiveFeed>.Instance), new FakeTimeProvider(), new AlertIngestionOptions { QueueCapacity = capacity },
-            NullLogger<AlertIngestion>.Instance, new Portal.Features.OnCall.EscalationSignal());
+            NullLogger<AlertIngestion>.Instance, new Portal.Features.OnCall.EscalationSignal(), []);
 
     private static AlertEvent Trigger(string key) => new(AlertAction.Trigger, key, "summary");
 

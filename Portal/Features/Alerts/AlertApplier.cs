@@ -14,7 +14,7 @@ namespace Portal.Features.Alerts;
 /// saved together, once per batch. The caller saves, takes <see cref="Results"/> and <see cref="HintsAsync"/>, commits,
 /// then publishes the hints.
 /// </summary>
-internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
+internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now, IReadOnlyList<IPagingHold>? holds = null)
 {
     private const int MaxFrom = 120;
     private readonly Dictionary<(int, string), Alert?> _open = [];
@@ -199,7 +199,10 @@ internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now)
         db.Incidents.Add(incident);
         db.Timeline.AddRange(IncidentWorkflow.Open(incident, IncidentActor.Monitor(actor), now));
         _touched[incident] = TimelineEventKind.Created;
-        if (Features.OnCall.EscalationService.Stage(db, incident, services.Values.FirstOrDefault(x => x.Id == serviceId).PolicyId, now))
+        var serviceSlug = services.FirstOrDefault(x => x.Value.Id == serviceId).Key;
+        var labels = e.Labels ?? new Dictionary<string, string>();
+        var hold = (holds ?? []).Select(h => h.HoldFor(integration.Id, serviceSlug, labels)).Max() ?? TimeSpan.Zero;
+        if (Features.OnCall.EscalationService.Stage(db, incident, services.Values.FirstOrDefault(x => x.Id == serviceId).PolicyId, now, now + hold))
         {
             Escalating = true;
         }

@@ -41,10 +41,11 @@ public sealed class IngestionFailedException(Exception inner) : Exception("The e
 /// </summary>
 public sealed class AlertIngestion(
     IDbContextFactory<PortalDbContext> factory, ILiveFeed feed, TimeProvider clock, AlertIngestionOptions options, ILogger<AlertIngestion> logger,
-    Features.OnCall.EscalationSignal escalations)
+    Features.OnCall.EscalationSignal escalations, IEnumerable<IPagingHold> holds)
     : BackgroundService
 {
     private const int Attempts = 3;
+    private readonly IReadOnlyList<IPagingHold> _holds = [.. holds];
 
     private sealed record Pending(Integration Integration, AlertEvent Event, TaskCompletionSource<AlertResult> Done);
 
@@ -153,7 +154,7 @@ public sealed class AlertIngestion(
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var applier = new AlertApplier(db, clock.GetUtcNow());
+        var applier = new AlertApplier(db, clock.GetUtcNow(), _holds);
         await applier.PrefetchAsync(batch.Select(p => (p.Integration.Id, p.Event.DedupKey)), cancellationToken);
         foreach (var pending in batch)
         {

@@ -23,14 +23,27 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
     /// Starts the escalation of a new incident whose service has a policy, in the caller's unit of work: the
     /// incident and its escalation commit together. Returns whether it did.
     /// </summary>
-    public static bool Stage(PortalDbContext db, Incident incident, int? policyId, DateTimeOffset now)
+    /// <remarks><paramref name="firstAt"/> holds the first page back (self-healing tries first); <see cref="PageNowAsync"/> ends the hold.</remarks>
+    public static bool Stage(PortalDbContext db, Incident incident, int? policyId, DateTimeOffset now, DateTimeOffset? firstAt = null)
     {
         if (policyId is not { } id || incident.Status != IncidentStatus.Triggered)
         {
             return false;
         }
-        db.Escalations.Add(new IncidentEscalation { Incident = incident, PolicyId = id, State = EscalationState.Active, NextAt = now, StartedAt = now, Version = 1 });
+        db.Escalations.Add(new IncidentEscalation { Incident = incident, PolicyId = id, State = EscalationState.Active, NextAt = firstAt ?? now, StartedAt = now, Version = 1 });
         return true;
+    }
+
+    /// <summary>
+    /// Ends a hold on an incident's next page (a self-healing attempt failed or was refused): the escalation is due now.
+    /// Returns whether it was held; the caller wakes <see cref="EscalationSignal"/>.
+    /// </summary>
+    public async Task<bool> PageNowAsync(long incident, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return await db.Escalations.Where(e => e.IncidentNumber == incident && e.State == EscalationState.Active && e.Level == 0 && e.Round == 0 && e.NextAt > now)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.NextAt, now).SetProperty(e => e.Version, e => e.Version + 1), cancellationToken) > 0;
     }
 
     /// <summary>The policy of a service, for <see cref="Stage"/>.</summary>

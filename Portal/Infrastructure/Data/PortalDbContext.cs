@@ -81,6 +81,11 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<QualityScorecard> QualityScorecards => Set<QualityScorecard>();
     public DbSet<QualityReview> QualityReviews => Set<QualityReview>();
     public DbSet<QualitySample> QualitySamples => Set<QualitySample>();
+    public DbSet<Shared.Automation.AutomationAction> AutomationActions => Set<Shared.Automation.AutomationAction>();
+    public DbSet<Shared.Automation.ActionVersion> ActionVersions => Set<Shared.Automation.ActionVersion>();
+    public DbSet<Shared.Automation.ActionRun> ActionRuns => Set<Shared.Automation.ActionRun>();
+    public DbSet<Shared.Automation.HealingRule> HealingRules => Set<Shared.Automation.HealingRule>();
+    public DbSet<Shared.Automation.AutomationSettings> AutomationSettings => Set<Shared.Automation.AutomationSettings>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>

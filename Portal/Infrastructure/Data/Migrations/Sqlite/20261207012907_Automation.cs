@@ -1,0 +1,213 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Infrastructure.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Automation : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AutomationActions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    LatestVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    PromotedVersion = table.Column<int>(type: "INTEGER", nullable: true),
+                    Killed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ErrorsInARow = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AutomationActions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AutomationSettings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    GlobalKill = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Freezes = table.Column<string>(type: "TEXT", nullable: false),
+                    SigningSecret = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AutomationSettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ActionRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ActionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActionSlug = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    ActionVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    DryRun = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IncidentNumber = table.Column<long>(type: "INTEGER", nullable: true),
+                    TargetService = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    Inputs = table.Column<string>(type: "TEXT", nullable: false),
+                    RequestedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ApprovedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    ApprovedBy = table.Column<string>(type: "TEXT", maxLength: 120, nullable: true),
+                    ApprovedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DispatchedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    Runner = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RefusedBy = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Preview = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    Output = table.Column<string>(type: "TEXT", maxLength: 4040, nullable: true),
+                    Verification = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    VerifyBy = table.Column<long>(type: "INTEGER", nullable: true),
+                    RollbackOf = table.Column<long>(type: "INTEGER", nullable: true),
+                    HealingRuleId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AlertId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActionRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ActionRuns_AutomationActions_ActionId",
+                        column: x => x.ActionId,
+                        principalTable: "AutomationActions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ActionVersions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ActionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PromotedBy = table.Column<string>(type: "TEXT", maxLength: 120, nullable: true),
+                    PromotedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActionVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ActionVersions_AutomationActions_ActionId",
+                        column: x => x.ActionId,
+                        principalTable: "AutomationActions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HealingRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    IntegrationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ServiceSlug = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    AlertClass = table.Column<string>(type: "TEXT", maxLength: 120, nullable: true),
+                    ActionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Inputs = table.Column<string>(type: "TEXT", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HealingRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HealingRules_AutomationActions_ActionId",
+                        column: x => x.ActionId,
+                        principalTable: "AutomationActions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionRuns_ActionId_RequestedAt",
+                table: "ActionRuns",
+                columns: new[] { "ActionId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionRuns_AlertId_HealingRuleId",
+                table: "ActionRuns",
+                columns: new[] { "AlertId", "HealingRuleId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionRuns_IdempotencyKey",
+                table: "ActionRuns",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionRuns_IncidentNumber",
+                table: "ActionRuns",
+                column: "IncidentNumber");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionRuns_State_RequestedAt",
+                table: "ActionRuns",
+                columns: new[] { "State", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionVersions_ActionId_Number",
+                table: "ActionVersions",
+                columns: new[] { "ActionId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AutomationActions_Slug",
+                table: "AutomationActions",
+                column: "Slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HealingRules_ActionId",
+                table: "HealingRules",
+                column: "ActionId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ActionRuns");
+
+            migrationBuilder.DropTable(
+                name: "ActionVersions");
+
+            migrationBuilder.DropTable(
+                name: "AutomationSettings");
+
+            migrationBuilder.DropTable(
+                name: "HealingRules");
+
+            migrationBuilder.DropTable(
+                name: "AutomationActions");
+        }
+    }
+}
