@@ -13,8 +13,7 @@ using Portal.Shared.Team;
 namespace Portal.Tests.Support;
 
 /// <summary>
-/// A portal whose automation processor sleeps (a day of the fake clock) so a test takes each round itself, as a
-/// second node would; a monitor integration for the invoicing service; the fake billing service; and the people who
+/// A portal without its automation processor, so a test takes each round itself, as a node would; a monitor integration for the invoicing service; the fake billing service; and the people who
 /// edit, promote, run and approve.
 /// </summary>
 public sealed class AutomationHarness : IAsyncDisposable
@@ -57,7 +56,8 @@ public sealed class AutomationHarness : IAsyncDisposable
         {
             all[key] = value;
         }
-        return new AutomationHarness(new PortalFactory(settings: all), billing);
+        // The test is the only node that takes automation rounds: the hosted processor (woken on every request) would race it.
+        return new AutomationHarness(new PortalFactory(settings: all, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor)))), billing);
     }
 
     public async ValueTask DisposeAsync()

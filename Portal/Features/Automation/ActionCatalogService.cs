@@ -172,7 +172,7 @@ public sealed partial class ActionCatalogService(IDbContextFactory<PortalDbConte
     private async Task ChangeSettingsAsync(ClaimsPrincipal user, Action<AutomationSettings> change, string what, string? detail, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var settings = await db.AutomationSettings.FirstOrDefaultAsync(cancellationToken);
+        var settings = await db.AutomationSettings.FirstOrDefaultAsync(s => s.Id == 1, cancellationToken);
         if (settings is null)
         {
             settings = new AutomationSettings { Id = 1 };

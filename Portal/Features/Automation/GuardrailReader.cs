@@ -8,7 +8,7 @@ namespace Portal.Features.Automation;
 public static class GuardrailReader
 {
     public static async Task<AutomationSettings> SettingsAsync(PortalDbContext db, CancellationToken cancellationToken) =>
-        await db.AutomationSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new AutomationSettings { Id = 1 };
+        await db.AutomationSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, cancellationToken) ?? new AutomationSettings { Id = 1 };
 
     public static async Task<Refusal?> CheckAsync(PortalDbContext db, ActionRun run, AutomationAction action, ActionDefinition definition, DateTimeOffset now,
         CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public static class SigningSecrets
         {
             return options.SigningSecret;
         }
-        var settings = await db.AutomationSettings.FirstOrDefaultAsync(cancellationToken);
+        var settings = await db.AutomationSettings.FirstOrDefaultAsync(s => s.Id == 1, cancellationToken);
         if (settings?.SigningSecret is { } kept)
         {
             return kept;
@@ -36,7 +36,7 @@ public static class SigningSecrets
         {
             // Another node made it first: theirs is the one.
             db.ChangeTracker.Clear();
-            return (await db.AutomationSettings.AsNoTracking().FirstAsync(cancellationToken)).SigningSecret!;
+            return (await db.AutomationSettings.AsNoTracking().FirstAsync(s => s.Id == 1, cancellationToken)).SigningSecret!;
         }
     }
 }
