@@ -14,7 +14,7 @@ namespace Portal.Features.Automation;
 /// the error budget's reset. Editing and running are separate permissions; each refusal is audited.
 /// </summary>
 public sealed partial class ActionCatalogService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock, AutomationOptions options,
-    RunCanceller canceller)
+    RunCanceller canceller, AutomationOutbound outbound)
 {
     [GeneratedRegex("^[a-z][a-z0-9-]{1,59}$", RegexOptions.CultureInvariant)]
     private static partial Regex SlugRule();
@@ -53,6 +53,7 @@ public sealed partial class ActionCatalogService(IDbContextFactory<PortalDbConte
         {
             throw new ValidationException(problems);
         }
+        await CheckAddressesAsync(definition, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (definition.Rollback is { } rollback && (rollback == slug || !await db.AutomationActions.AnyAsync(a => a.Slug == rollback, cancellationToken)))
         {
@@ -76,6 +77,27 @@ public sealed partial class ActionCatalogService(IDbContextFactory<PortalDbConte
         await SaveAsync(db, slug, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return await GetAsync(slug, cancellationToken);
+    }
+
+    /// <summary>
+    /// A URL whose host is written out (no {{name}} in it) must be one the operator allows: a metadata or link-local
+    /// address is refused here, by field. A host made from inputs is checked when the run connects.
+    /// </summary>
+    private async Task CheckAddressesAsync(ActionDefinition definition, CancellationToken cancellationToken)
+    {
+        var urls = new List<(string Field, string? Url)> { ("http.url", definition.Http?.Url) };
+        if (definition.Verify.Kind == VerifyKind.HttpCheck)
+        {
+            urls.Add(("verify.url", definition.Verify.Url));
+        }
+        foreach (var (field, url) in urls)
+        {
+            if (url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && !uri.Host.Contains('{', StringComparison.Ordinal)
+                && await Notifications.OutboundGuard.WhyNotAsync(outbound.Rules, uri, cancellationToken) is { } why)
+            {
+                throw new ValidationException(field, $"The portal may not call {uri.Host}: {why}. An operator allows a range in Automation:AllowedOutboundRanges.");
+            }
+        }
     }
 
     /// <summary>Lets a version run for real: admins only.</summary>

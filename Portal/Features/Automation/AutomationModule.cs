@@ -27,6 +27,7 @@ public static class AutomationModule
         // Actions call the systems the operator allows, never follow a redirect (it could point inward) and are never retried here.
         services.AddHttpClient(HttpActionSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectCallback = OutboundGuard.Connect(outbound) });
+        services.AddSingleton(new AutomationOutbound(outbound));
         services.AddSingleton<HttpActionSender>();
         services.AddSingleton<RunJournal>();
         services.AddSingleton<AutomationSignal>();
@@ -88,6 +89,9 @@ public static class AutomationModule
             .WithSummary("Creates (id 0) or changes a self-healing rule: alerts it matches run a promoted low-risk action, verified, rolled back and paged when it fails.");
     }
 }
+
+/// <summary>Where HTTP actions may call (Automation:AllowedOutboundRanges), apart from the notification channels' own rules.</summary>
+public sealed record AutomationOutbound(OutboundAddresses Rules);
 
 /// <summary>The body of the global kill switch.</summary>
 public sealed record KillSwitch(bool Killed);
