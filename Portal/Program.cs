@@ -19,6 +19,12 @@ using Portal.Infrastructure.Live;
 using Portal.Infrastructure.Telemetry;
 using Portal.Infrastructure.Web;
 
+if (args is ["runner", ..])
+{
+    // The runner mode: no web host, only the loop that pulls and runs jobs (see RunnerClient).
+    return await RunnerClient.MainAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalWeb();
@@ -66,6 +72,7 @@ app.MapPortalLive();
 app.MapPortalPages();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The portal's entry point; public so that tests can host it.</summary>
 public partial class Program;

@@ -143,3 +143,18 @@ public sealed class AutomationSettings
 
     public int Version { get; set; }
 }
+
+/// <summary>A runner's credential: shown once, stored hashed for sign-in and protected for signing its jobs; revocable.</summary>
+public sealed class RunnerToken
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string TokenHash { get; set; }
+
+    /// <summary>The token, encrypted at rest (data protection): the key each job sent to this runner is signed with.</summary>
+    public required string ProtectedSecret { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastSeenAt { get; set; }
+}

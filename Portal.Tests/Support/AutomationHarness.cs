@@ -34,7 +34,7 @@ public sealed class AutomationHarness : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<AutomationHarness> StartAsync(bool autoResolve = false, IDictionary<string, string?>? settings = null)
+    public static async Task<AutomationHarness> StartAsync(bool autoResolve = false, IDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         var billing = await FakeBillingService.StartAsync();
         billing.Secret = Secret;
@@ -49,6 +49,7 @@ public sealed class AutomationHarness : IAsyncDisposable
             ["Automation:SigningSecret"] = Secret,
             ["Automation:HealingHold"] = "00:01:00",
             ["Automation:AllowedCommands:0"] = "/bin/echo",
+            ["Automation:AllowedCommands:1"] = "/bin/sleep",
             ["Escalation:ScanInterval"] = "1.00:00:00",
             ["Notifications:ScanInterval"] = "1.00:00:00",
         };
@@ -57,7 +58,17 @@ public sealed class AutomationHarness : IAsyncDisposable
             all[key] = value;
         }
         // The test is the only node that takes automation rounds: the hosted processor (woken on every request) would race it.
-        return new AutomationHarness(new PortalFactory(settings: all, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor)))), billing);
+        var portal = new PortalFactory(settings: all, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor))));
+        if (kestrel)
+        {
+            // A real port, for a runner in another process; the fake clock starts at the real time, as the runner's clock does.
+            portal.UseKestrel(0);
+            portal.StartServer();
+            portal.RealServer = new Uri(portal.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+            portal.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        }
+        return new AutomationHarness(portal, billing);
     }
 
     public async ValueTask DisposeAsync()

@@ -164,13 +164,20 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>A client that follows no redirects and keeps cookies, signed in as <paramref name="handle"/> through the demo page.</summary>
     public async Task<HttpClient> SignedInClientAsync(string handle)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = RealServer is { } server
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = server }
+            : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var response = await client.GetAsync(new Uri($"/account/demo?as={handle}", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
         return client;
     }
 
-    public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient AnonymousClient() => RealServer is { } server
+        ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server }
+        : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>The address of the real (Kestrel) server when a test started one (<c>UseKestrel</c>); clients then go over TCP.</summary>
+    public Uri? RealServer { get; set; }
 
     /// <summary>Stops the host but leaves the database, for restart tests (<c>sameDatabaseAs</c>).</summary>
     public ValueTask DisposeAsyncKeepingDatabase()

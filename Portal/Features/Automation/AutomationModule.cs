@@ -36,6 +36,8 @@ public static class AutomationModule
         services.AddScoped<RunService>();
         services.AddScoped<RunProcessing>();
         services.AddScoped<HealingRuleService>();
+        services.AddScoped<RunnerService>();
+        services.AddSingleton<RunnerWake>();
         services.AddSingleton<HealingService>();
         services.AddSingleton<IPagingHold>(sp => sp.GetRequiredService<HealingService>());
         services.AddHostedService<AutomationProcessor>();
@@ -87,6 +89,7 @@ public static class AutomationModule
         settings.MapGet("/healing-rules", (HealingRuleService rules, CancellationToken ct) => rules.ListAsync(ct)).WithSummary("The self-healing rules.");
         settings.MapPost("/healing-rules", (HealingRuleService rules, ClaimsPrincipal user, HealingRuleView rule, CancellationToken ct) => rules.SaveAsync(user, rule, ct))
             .WithSummary("Creates (id 0) or changes a self-healing rule: alerts it matches run a promoted low-risk action, verified, rolled back and paged when it fails.");
+        RunnerEndpoints.MapRunners(app);
     }
 }
 

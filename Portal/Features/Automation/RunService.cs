@@ -14,7 +14,8 @@ public sealed class AutomationSignal : Background.ProcessorSignal;
 /// People's side of runs: asking for one (a dry-run, or for real through the guardrails), approving one (not your own,
 /// within 30 minutes), cancelling one; and reading them. Every step is on the incident's timeline and in the audit log.
 /// </summary>
-public sealed class RunService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock, RunJournal journal, AutomationSignal signal)
+public sealed class RunService(IDbContextFactory<PortalDbContext> factory, AuditWriter audit, TimeProvider clock, RunJournal journal, AutomationSignal signal,
+    RunnerWake runners)
 {
     public async Task<RunView> RequestAsync(ClaimsPrincipal user, RunRequest? request, CancellationToken cancellationToken = default)
     {
@@ -184,6 +185,7 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> factory, Audit
         if (run.State == RunState.Queued)
         {
             signal.Wake();
+            runners.Wake();
         }
         return (await ViewsAsync(db, db.ActionRuns.AsNoTracking().Where(r => r.Id == run.Id), cancellationToken))[0];
     }

@@ -55,10 +55,12 @@ public sealed partial class RunProcessing
         return done;
     }
 
-    private async Task<ActionDefinition> DefinitionAsync(ActionRun run, CancellationToken cancellationToken)
+    private Task<ActionDefinition> DefinitionAsync(ActionRun run, CancellationToken cancellationToken) => DefinitionAsync(run.ActionId, run.ActionVersion, cancellationToken);
+
+    private async Task<ActionDefinition> DefinitionAsync(int actionId, int version, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await RunService.DefinitionAsync(db, run.ActionId, run.ActionVersion, cancellationToken);
+        return await RunService.DefinitionAsync(db, actionId, version, cancellationToken);
     }
 
     /// <summary>Whether the alert that started the run (or, for a person's run, every alert of its incident) has resolved.</summary>

@@ -83,3 +83,16 @@ internal sealed class AutomationSettingsConfiguration : IEntityTypeConfiguration
         builder.Property(s => s.Version).IsConcurrencyToken();
     }
 }
+
+internal sealed class RunnerTokenConfiguration : IEntityTypeConfiguration<RunnerToken>
+{
+    public void Configure(EntityTypeBuilder<RunnerToken> builder)
+    {
+        builder.ToTable("RunnerTokens");
+        builder.Property(t => t.Name).HasMaxLength(80);
+        builder.Property(t => t.TokenHash).HasMaxLength(64);
+        builder.Property(t => t.ProtectedSecret).HasMaxLength(1_000);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => t.Name).IsUnique();
+    }
+}

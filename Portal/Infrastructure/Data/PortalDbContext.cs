@@ -86,6 +86,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Shared.Automation.ActionRun> ActionRuns => Set<Shared.Automation.ActionRun>();
     public DbSet<Shared.Automation.HealingRule> HealingRules => Set<Shared.Automation.HealingRule>();
     public DbSet<Shared.Automation.AutomationSettings> AutomationSettings => Set<Shared.Automation.AutomationSettings>();
+    public DbSet<Shared.Automation.RunnerToken> RunnerTokens => Set<Shared.Automation.RunnerToken>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>

@@ -49,6 +49,24 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "RunnerTokens",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RunnerTokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ActionRuns",
                 columns: table => new
                 {
@@ -191,6 +209,18 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 name: "IX_HealingRules_ActionId",
                 table: "HealingRules",
                 column: "ActionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RunnerTokens_Name",
+                table: "RunnerTokens",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RunnerTokens_TokenHash",
+                table: "RunnerTokens",
+                column: "TokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -207,6 +237,9 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "HealingRules");
+
+            migrationBuilder.DropTable(
+                name: "RunnerTokens");
 
             migrationBuilder.DropTable(
                 name: "AutomationActions");

@@ -47,6 +47,24 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RunnerTokens",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RunnerTokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ActionRuns",
                 columns: table => new
                 {
@@ -189,6 +207,18 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_HealingRules_ActionId",
                 table: "HealingRules",
                 column: "ActionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RunnerTokens_Name",
+                table: "RunnerTokens",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RunnerTokens_TokenHash",
+                table: "RunnerTokens",
+                column: "TokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -205,6 +235,9 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "HealingRules");
+
+            migrationBuilder.DropTable(
+                name: "RunnerTokens");
 
             migrationBuilder.DropTable(
                 name: "AutomationActions");
