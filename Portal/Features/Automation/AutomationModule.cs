@@ -37,11 +37,13 @@ public static class AutomationModule
         services.AddScoped<RunProcessing>();
         services.AddScoped<HealingRuleService>();
         services.AddScoped<RunnerService>();
+        services.AddScoped<AutomationMetricsService>();
         services.AddSingleton<RunnerWake>();
         services.AddSingleton<HealingService>();
         services.AddSingleton<IPagingHold>(sp => sp.GetRequiredService<HealingService>());
         services.AddHostedService<AutomationProcessor>();
         services.AddIncidentPanel<AutomationPanel>(12);
+        services.AddSingleton<Runbooks.IRunbookStepAction, RunbookRunStep>();
         return services;
     }
 
@@ -86,6 +88,8 @@ public static class AutomationModule
             .WithSummary("Replaces the freeze windows (admins): a span, or the last days of each month in a zone, for a region or all.");
         settings.MapGet("/signing-secret", async (ActionCatalogService catalog, ClaimsPrincipal user, CancellationToken ct) => new { secret = await catalog.SigningSecretAsync(user, ct) })
             .WithSummary("The secret HTTP actions are signed with (admins), for receivers to check X-Portal-Signature.");
+        settings.MapGet("/metrics", (AutomationMetricsService metrics, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) => metrics.ForAsync(from, to, ct))
+            .WithSummary("Runs, verified success rate, rollbacks, refusals by guardrail, automatic heals, MTTR healed versus handled by people, toil hours saved (default: the last 28 days).");
         settings.MapGet("/healing-rules", (HealingRuleService rules, CancellationToken ct) => rules.ListAsync(ct)).WithSummary("The self-healing rules.");
         settings.MapPost("/healing-rules", (HealingRuleService rules, ClaimsPrincipal user, HealingRuleView rule, CancellationToken ct) => rules.SaveAsync(user, rule, ct))
             .WithSummary("Creates (id 0) or changes a self-healing rule: alerts it matches run a promoted low-risk action, verified, rolled back and paged when it fails.");

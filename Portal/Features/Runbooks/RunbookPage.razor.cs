@@ -26,6 +26,10 @@ public sealed partial class RunbookPage
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private ILiveFeed Feed { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
+    [Inject] private IEnumerable<IRunbookStepAction> StepActions { get; set; } = default!;
+
+    private (string Label, string Href)? StepAction(RunbookStep step, string incident) =>
+        StepActions.Select(a => a.For(step.Text, incident)).FirstOrDefault(a => a is not null);
 
     private RunbookView? _runbook;
     private IncidentDetail? _incident;

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Data;
+using Portal.Shared.Automation;
+
+namespace Portal.Features.Automation;
+
+/// <summary>What automation did over a window: runs, how many verified, rollbacks, refusals by guardrail, heals, MTTR healed versus by people, toil saved.</summary>
+public sealed record AutomationMetrics(DateTimeOffset From, DateTimeOffset To, int Runs, int Succeeded, int Verified, int VerifyAsked, int RolledBack,
+    IReadOnlyDictionary<Guardrail, int> Refusals, int Heals, double? HealedMttrMinutes, double? PeopleMttrMinutes, double ToilHoursSaved)
+{
+    /// <summary>Of the runs whose verify step finished, the share that held; null when none did.</summary>
+    public double? VerifiedRate => VerifyAsked == 0 ? null : (double)Verified / VerifyAsked;
+}
+
+public sealed class AutomationMetricsService(IDbContextFactory<PortalDbContext> factory, TimeProvider clock)
+{
+    public async Task<AutomationMetrics> ForAsync(DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddDays(-28);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.ActionRuns.AsNoTracking().Where(r => !r.DryRun && r.RequestedAt >= start && r.RequestedAt < end)
+            .Select(r => new { r.ActionId, r.ActionVersion, r.State, r.Trigger, r.Verification, r.RefusedBy, r.IncidentNumber }).ToListAsync(cancellationToken);
+        var saved = await db.ActionVersions.AsNoTracking().ToDictionaryAsync(v => (v.ActionId, v.Number), v => v.Definition.MinutesSaved, cancellationToken);
+        var done = runs.Where(r => r.State is RunState.Succeeded or RunState.RolledBack).ToList();
+        var healed = runs.Where(r => r.Trigger == RunTrigger.SelfHealing && r.Verification == Verification.Verified && r.IncidentNumber is not null)
+            .Select(r => r.IncidentNumber!.Value).ToHashSet();
+        var resolved = await db.Incidents.AsNoTracking().Where(i => i.ResolvedAt != null && i.TriggeredAt >= start && i.TriggeredAt < end)
+            .Select(i => new { i.Number, i.TriggeredAt, i.ResolvedAt }).ToListAsync(cancellationToken);
+        double? Mttr(IEnumerable<double> minutes) => minutes.DefaultIfEmpty(double.NaN).Average() is var m && double.IsNaN(m) ? null : m;
+        var minutes = resolved.ToDictionary(i => i.Number, i => (i.ResolvedAt!.Value - i.TriggeredAt).TotalMinutes);
+        return new AutomationMetrics(start, end, runs.Count(r => r.State != RunState.Refused), done.Count,
+            runs.Count(r => r.Verification == Verification.Verified), runs.Count(r => r.Verification is Verification.Verified or Verification.NotVerified),
+            runs.Count(r => r.State == RunState.RolledBack),
+            runs.Where(r => r.RefusedBy is not null).GroupBy(r => r.RefusedBy!.Value).ToDictionary(g => g.Key, g => g.Count()),
+            healed.Count, Mttr(minutes.Where(m => healed.Contains(m.Key)).Select(m => m.Value)), Mttr(minutes.Where(m => !healed.Contains(m.Key)).Select(m => m.Value)),
+            Math.Round(done.Where(r => r.State == RunState.Succeeded).Sum(r => saved.GetValueOrDefault((r.ActionId, r.ActionVersion))) / 60.0, 1));
+    }
+}
