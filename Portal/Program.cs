@@ -68,6 +68,7 @@ app.MapRcaModule();
 app.MapMetricsModule();
 app.MapIntelligenceModule();
 app.MapAutomationModule();
+app.MapDemoModule();
 app.MapPortalLive();
 app.MapPortalPages();
 

@@ -69,7 +69,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         var seeder = new DemoSeeder(_database.Factory, Options.Create(new DemoOptions { Seed = true, History = false }),
             new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" },
             // Without history the seeder never opens a scope: an empty provider's, so bUnit's services are not frozen yet.
-            Clock, new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), NullLogger<DemoSeeder>.Instance);
+            Clock, new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+            NullLogger<DemoSeeder>.Instance);
         await seeder.SeedIfWantedAsync(Xunit.TestContext.Current.CancellationToken);
     }
 

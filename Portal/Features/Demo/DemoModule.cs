@@ -14,6 +14,15 @@ public static class DemoModule
         builder.Services.AddDemoServices(builder.Configuration);
     }
 
+    /// <summary>The demo billing service the demo actions call, wherever the demo world may be seeded.</summary>
+    public static void MapDemoModule(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Demo:Seed"))
+        {
+            DemoBilling.Map(app);
+        }
+    }
+
     /// <summary>The module's services, from configuration: what the app registers, and the component tests too.</summary>
     public static IServiceCollection AddDemoServices(this IServiceCollection services, IConfiguration configuration)
     {

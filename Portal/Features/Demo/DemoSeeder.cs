@@ -30,6 +30,7 @@ public sealed class DemoSeeder(
     IHostEnvironment environment,
     TimeProvider clock,
     IServiceScopeFactory scopes,
+    IConfiguration configuration,
     ILogger<DemoSeeder> logger) : IStartupSeeder
 {
     public async Task SeedIfWantedAsync(CancellationToken cancellationToken)
@@ -94,6 +95,11 @@ public sealed class DemoSeeder(
             await scope.ServiceProvider.GetRequiredService<RecurrenceService>().AssignFamiliesAsync(alerted, cancellationToken);
         }
         Stage("recurrence families");
+        if (options.Value.History)
+        {
+            await DemoAutomationSeeder.SeedAsync(db, world, now, DemoBilling.BaseUrl(configuration), cancellationToken);
+            Stage("automation");
+        }
         logger.LogInformation("Demo world seeded: {People} people and {Incidents} incidents added ({Stages})", added, incidents, string.Join(", ", stages));
     }
 

@@ -105,6 +105,12 @@ public sealed class DemoTraffic(IServiceScopeFactory scopes, TimeProvider clock,
                 await CaseStepAsync(services, db, user, cancellationToken);
                 return;
             }
+            if (_random.NextDouble() < 0.04)
+            {
+                // Now and then the invoice renderer wedges: self-healing restarts it, and the probe resolves its alert.
+                await DemoBilling.WedgeAsync(services, db, cancellationToken);
+                return;
+            }
             var open = await db.Incidents.AsNoTracking().Where(i => i.Status != IncidentStatus.Resolved)
                 .OrderByDescending(i => i.Number).Take(30).Select(i => new { i.Number, i.Status, i.Version }).ToListAsync(cancellationToken);
             var roll = _random.NextDouble();
