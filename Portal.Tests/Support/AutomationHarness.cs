@@ -34,10 +34,37 @@ public sealed class AutomationHarness : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<AutomationHarness> StartAsync(bool autoResolve = false, IDictionary<string, string?>? settings = null, bool kestrel = false)
+    public static async Task<AutomationHarness> StartAsync(bool autoResolve = false, IDictionary<string, string?>? settings = null, bool kestrel = false,
+        string? postgres = null)
     {
         var billing = await FakeBillingService.StartAsync();
         billing.Secret = Secret;
+        var all = Settings(autoResolve, settings);
+        // The test is the only node that takes automation rounds: the hosted processor (woken on every request) would race it.
+        var portal = Node(all, postgres);
+        if (kestrel)
+        {
+            // A real port, for a runner in another process; the fake clock starts at the real time, as the runner's clock does.
+            portal.UseKestrel(0);
+            portal.StartServer();
+            portal.RealServer = new Uri(portal.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+            portal.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        }
+        return new AutomationHarness(portal, billing) { _settings = all, _postgres = postgres };
+    }
+
+    private Dictionary<string, string?> _settings = [];
+    private string? _postgres;
+
+    /// <summary>Another node on the same PostgreSQL database, as a second server would be (its automation rounds taken by the test too).</summary>
+    public PortalFactory SecondNode() => Node(_settings, _postgres ?? throw new InvalidOperationException("A second node needs PostgreSQL."));
+
+    private static PortalFactory Node(Dictionary<string, string?> settings, string? postgres) =>
+        new(settings: settings, postgres: postgres, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor))));
+
+    private static Dictionary<string, string?> Settings(bool autoResolve, IDictionary<string, string?>? settings)
+    {
         var all = new Dictionary<string, string?>
         {
             ["Provisioning:Integrations:0:Name"] = "Renderer probe",
@@ -57,18 +84,7 @@ public sealed class AutomationHarness : IAsyncDisposable
         {
             all[key] = value;
         }
-        // The test is the only node that takes automation rounds: the hosted processor (woken on every request) would race it.
-        var portal = new PortalFactory(settings: all, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor))));
-        if (kestrel)
-        {
-            // A real port, for a runner in another process; the fake clock starts at the real time, as the runner's clock does.
-            portal.UseKestrel(0);
-            portal.StartServer();
-            portal.RealServer = new Uri(portal.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
-            portal.Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
-        return new AutomationHarness(portal, billing);
+        return all;
     }
 
     public async ValueTask DisposeAsync()
@@ -147,9 +163,9 @@ public sealed class AutomationHarness : IAsyncDisposable
     }
 
     /// <summary>One round of every node's automation work, taken until nothing is left.</summary>
-    public async Task ProcessAsync()
+    public async Task ProcessAsync(PortalFactory? node = null)
     {
-        await using var scope = Portal.Services.CreateAsyncScope();
+        await using var scope = (node ?? Portal).Services.CreateAsyncScope();
         var healing = scope.ServiceProvider.GetRequiredService<HealingService>();
         var runs = scope.ServiceProvider.GetRequiredService<RunProcessing>();
         for (var round = 0; round < 10; round++)
