@@ -22,6 +22,7 @@ public static class TimelineWords
         TimelineEventKind.AlertResolved => "Alert resolved",
         TimelineEventKind.Merged => entry.To is { } survivor ? $"Merged into {survivor}" : $"{entry.From} merged in",
         TimelineEventKind.Unmerged => "Unmerged",
+        TimelineEventKind.Automation => $"Automation: {entry.From} {entry.To}",
         _ => $"SLA breached ({entry.To})",
     };
 

@@ -131,7 +131,8 @@ public sealed class RunService(IDbContextFactory<PortalDbContext> factory, Audit
         if (refusal is null)
         {
             run.State = RunState.Queued;
-            return $"Queued ({run.Trigger.ToString().ToLowerInvariant()}{(run.TargetService is null ? "" : $" on {run.TargetService}")}).";
+            var how = run.Trigger switch { RunTrigger.SelfHealing => "self-healing", RunTrigger.Rule => "by a workflow rule", _ => "by a person" };
+            return $"Queued ({how}{(run.TargetService is null ? "" : $" on {run.TargetService}")}).";
         }
         var waits = run.Trigger == RunTrigger.Manual && run.ApprovedAt is null
             && refusal.Guardrail is Guardrail.Approval or Guardrail.FreezeWindow && run.State != RunState.AwaitingApproval;

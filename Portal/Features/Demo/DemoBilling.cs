@@ -88,7 +88,7 @@ public static class DemoBilling
         }
         await services.GetRequiredService<AlertIngestion>().SubmitAsync(probe,
         [
-            new AlertEvent(AlertAction.Trigger, "renderer-eu", "Invoice PDFs fail to render in EU", "renderer-probe", "error",
+            new AlertEvent(AlertAction.Trigger, "renderer-jp", "Invoice PDFs fail to render in Japan", "renderer-probe", "error",
                 new Dictionary<string, string> { ["class"] = DemoAutomationSeeder.RendererClass, ["component"] = "pdf-renderer" }),
         ], cancellationToken);
     }

@@ -197,6 +197,7 @@ public partial class IncidentDetailPage : IDisposable
         TimelineEventKind.SlaBreached or TimelineEventKind.AlertTriggered or TimelineEventKind.Escalated => Color.Error,
         TimelineEventKind.Paged => Color.Warning,
         TimelineEventKind.RunbookStep => Color.Info,
+        TimelineEventKind.Automation => Color.Secondary,
         TimelineEventKind.AlertResolved => Color.Success,
         TimelineEventKind.StakeholderUpdate => Color.Secondary,
         TimelineEventKind.Acknowledged or TimelineEventKind.StatusChanged => Color.Primary,

@@ -267,10 +267,11 @@ public sealed partial class IncidentService(
     private static async Task<string> LatestChangeAsync(PortalDbContext db, long number, Person viewer, string prefix, CancellationToken cancellationToken = default)
     {
         // One change can write several entries (acknowledging also assigns); describe its first, the one the person did.
-        // Comments, pages and runbook ticks are not changes of the incident (its version stays).
+        // Comments, pages, runbook ticks and automation lines are not changes of the incident (its version stays).
         var changes = db.Timeline.AsNoTracking()
             .Where(t => t.IncidentNumber == number && t.Kind != TimelineEventKind.Comment && t.Kind != TimelineEventKind.StakeholderUpdate
-                && t.Kind != TimelineEventKind.Paged && t.Kind != TimelineEventKind.Escalated && t.Kind != TimelineEventKind.RunbookStep);
+                && t.Kind != TimelineEventKind.Paged && t.Kind != TimelineEventKind.Escalated && t.Kind != TimelineEventKind.RunbookStep
+                && t.Kind != TimelineEventKind.Automation);
         var latestVersion = await changes.MaxAsync(t => (int?)t.IncidentVersion, cancellationToken);
         var latest = await changes.Where(t => t.IncidentVersion == latestVersion).OrderBy(t => t.Id).FirstOrDefaultAsync(cancellationToken);
         if (latest is null)
