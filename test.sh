@@ -49,7 +49,7 @@ status=${PIPESTATUS[0]}
 PORTAL_TEST_DATABASE=postgres dotnet test --project Portal.Tests -c Release --no-build -- \
   --filter-namespace "Portal.Tests.Features*" --filter-namespace "Portal.Tests.Scenarios*" --filter-namespace "Portal.Tests.Infrastructure*" \
   --filter-not-class "*.AuthorisationMatrixTests" --filter-not-class "*.EntraSignInTests" --filter-not-class "*.OutboundTargetTests" \
-  --filter-not-class "*.NotificationChannelTests" --filter-not-class "*.DemoSignInTests" \
+  --filter-not-class "*.NotificationChannelTests" --filter-not-class "*.DemoSignInTests" --filter-not-class "*.AutomationBadInputTests" --filter-not-class "*.RunnerProcessTests" \
   2>&1 | tee "$pglog"
 pgstatus=${PIPESTATUS[0]}
 

@@ -171,6 +171,7 @@ public sealed class AutomationHarness : IAsyncDisposable
         for (var round = 0; round < 10; round++)
         {
             var (started, refused) = await healing.StartAsync(Ct);
+            started += await scope.ServiceProvider.GetRequiredService<WorkflowRuleEngine>().ProcessAsync(Ct);
             foreach (var run in refused)
             {
                 await runs.PageIfRefusedAsync(run, Ct);

@@ -4,7 +4,9 @@ using Portal.Features.Incidents;
 using Portal.Features.Notifications;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
+using Portal.Shared;
 using Portal.Shared.Automation;
+using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
 
 namespace Portal.Features.Automation;
@@ -38,6 +40,9 @@ public static class AutomationModule
         services.AddScoped<HealingRuleService>();
         services.AddScoped<RunnerService>();
         services.AddScoped<AutomationMetricsService>();
+        services.AddScoped<WorkflowRuleService>();
+        services.AddScoped<WorkflowRuleEngine>();
+        services.AddSingleton<RuleWatermark>();
         services.AddSingleton<RunnerWake>();
         services.AddSingleton<HealingService>();
         services.AddSingleton<IPagingHold>(sp => sp.GetRequiredService<HealingService>());
@@ -93,6 +98,13 @@ public static class AutomationModule
         settings.MapGet("/healing-rules", (HealingRuleService rules, CancellationToken ct) => rules.ListAsync(ct)).WithSummary("The self-healing rules.");
         settings.MapPost("/healing-rules", (HealingRuleService rules, ClaimsPrincipal user, HealingRuleView rule, CancellationToken ct) => rules.SaveAsync(user, rule, ct))
             .WithSummary("Creates (id 0) or changes a self-healing rule: alerts it matches run a promoted low-risk action, verified, rolled back and paged when it fails.");
+        settings.MapGet("/rules", (WorkflowRuleService rules, CancellationToken ct) => rules.ListAsync(ct)).WithSummary("The workflow rules.");
+        settings.MapPost("/rules", (WorkflowRuleService rules, ClaimsPrincipal user, WorkflowRuleView rule, CancellationToken ct) => rules.SaveAsync(user, rule, ct))
+            .WithSummary("Creates (id 0) or changes a workflow rule (managers): when an incident is created or changes and the CEL condition holds, the steps run "
+                + "in order (SetSeverity, Assign, Comment, RunAction). The condition and each step are checked on save, each problem named by field.");
+        settings.MapPost("/rules/test", (WorkflowRuleService rules, WorkflowRuleView rule, string incident, CancellationToken ct) =>
+                rules.TestAsync(rule, IncidentNumber.TryParse(incident, out var n) ? n : throw new ValidationException("incident", $"'{incident}' is not an incident number."), ct))
+            .WithSummary("What the rule (saved or not) would have done on a past incident (?incident=INC-n): nothing is changed.");
         RunnerEndpoints.MapRunners(app);
     }
 }

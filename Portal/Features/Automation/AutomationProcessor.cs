@@ -2,7 +2,7 @@ using Portal.Background;
 
 namespace Portal.Features.Automation;
 
-/// <summary>Runs automation's rounds on every node: self-healing starts, then runs are expired, lost, dispatched and verified.</summary>
+/// <summary>Runs automation's rounds on every node: self-healing starts, workflow rules fire, then runs are expired, lost, dispatched and verified.</summary>
 public sealed class AutomationProcessor(IServiceScopeFactory scopes, AutomationSignal signal, TimeProvider clock, AutomationOptions options,
     HealingService healing, ILogger<AutomationProcessor> logger)
     : PollingProcessor(signal, clock, options.Interval, logger)
@@ -11,6 +11,7 @@ public sealed class AutomationProcessor(IServiceScopeFactory scopes, AutomationS
     {
         var (started, refused) = await healing.StartAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
+        started += await scope.ServiceProvider.GetRequiredService<WorkflowRuleEngine>().ProcessAsync(cancellationToken);
         var runs = scope.ServiceProvider.GetRequiredService<RunProcessing>();
         foreach (var run in refused)
         {

@@ -96,3 +96,28 @@ internal sealed class RunnerTokenConfiguration : IEntityTypeConfiguration<Runner
         builder.HasIndex(t => t.Name).IsUnique();
     }
 }
+
+internal sealed class WorkflowRuleConfiguration : IEntityTypeConfiguration<WorkflowRule>
+{
+    public void Configure(EntityTypeBuilder<WorkflowRule> builder)
+    {
+        builder.ToTable("WorkflowRules");
+        builder.Property(r => r.Name).HasMaxLength(120);
+        builder.Property(r => r.Event).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Condition).HasMaxLength(2_000);
+        builder.Property(r => r.Steps).HasConversion(JsonColumn.Converter<List<RuleStep>>(), JsonColumn.Comparer<List<RuleStep>>());
+        builder.Property(r => r.Version).IsConcurrencyToken();
+        builder.HasIndex(r => r.Name).IsUnique();
+    }
+}
+
+internal sealed class RuleFiringConfiguration : IEntityTypeConfiguration<RuleFiring>
+{
+    public void Configure(EntityTypeBuilder<RuleFiring> builder)
+    {
+        builder.ToTable("RuleFirings");
+        builder.Property(f => f.Outcome).HasMaxLength(2_000);
+        builder.HasIndex(f => new { f.RuleId, f.TriggerEventId }).IsUnique();
+        builder.HasIndex(f => new { f.IncidentNumber, f.At });
+    }
+}

@@ -87,6 +87,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Shared.Automation.HealingRule> HealingRules => Set<Shared.Automation.HealingRule>();
     public DbSet<Shared.Automation.AutomationSettings> AutomationSettings => Set<Shared.Automation.AutomationSettings>();
     public DbSet<Shared.Automation.RunnerToken> RunnerTokens => Set<Shared.Automation.RunnerToken>();
+    public DbSet<Shared.Automation.WorkflowRule> WorkflowRules => Set<Shared.Automation.WorkflowRule>();
+    public DbSet<Shared.Automation.RuleFiring> RuleFirings => Set<Shared.Automation.RuleFiring>();
 
     /// <summary>The Data Protection key ring, shared by every node so a sign-in cookie works on all of them.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>

@@ -47,6 +47,23 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RuleFirings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
+                    IncidentNumber = table.Column<long>(type: "INTEGER", nullable: false),
+                    TriggerEventId = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RuleFirings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RunnerTokens",
                 columns: table => new
                 {
@@ -62,6 +79,26 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_RunnerTokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkflowRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Event = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Condition = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Steps = table.Column<string>(type: "TEXT", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EnabledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkflowRules", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -209,6 +246,17 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 column: "ActionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RuleFirings_IncidentNumber_At",
+                table: "RuleFirings",
+                columns: new[] { "IncidentNumber", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RuleFirings_RuleId_TriggerEventId",
+                table: "RuleFirings",
+                columns: new[] { "RuleId", "TriggerEventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RunnerTokens_Name",
                 table: "RunnerTokens",
                 column: "Name",
@@ -218,6 +266,12 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_RunnerTokens_TokenHash",
                 table: "RunnerTokens",
                 column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowRules_Name",
+                table: "WorkflowRules",
+                column: "Name",
                 unique: true);
         }
 
@@ -237,7 +291,13 @@ namespace Portal.Infrastructure.Data.Migrations.Sqlite
                 name: "HealingRules");
 
             migrationBuilder.DropTable(
+                name: "RuleFirings");
+
+            migrationBuilder.DropTable(
                 name: "RunnerTokens");
+
+            migrationBuilder.DropTable(
+                name: "WorkflowRules");
 
             migrationBuilder.DropTable(
                 name: "AutomationActions");

@@ -49,6 +49,23 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "RuleFirings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RuleId = table.Column<int>(type: "integer", nullable: false),
+                    IncidentNumber = table.Column<long>(type: "bigint", nullable: false),
+                    TriggerEventId = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RuleFirings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RunnerTokens",
                 columns: table => new
                 {
@@ -64,6 +81,26 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_RunnerTokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkflowRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Event = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Condition = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Steps = table.Column<string>(type: "text", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    EnabledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkflowRules", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -211,6 +248,17 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 column: "ActionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RuleFirings_IncidentNumber_At",
+                table: "RuleFirings",
+                columns: new[] { "IncidentNumber", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RuleFirings_RuleId_TriggerEventId",
+                table: "RuleFirings",
+                columns: new[] { "RuleId", "TriggerEventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RunnerTokens_Name",
                 table: "RunnerTokens",
                 column: "Name",
@@ -220,6 +268,12 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 name: "IX_RunnerTokens_TokenHash",
                 table: "RunnerTokens",
                 column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowRules_Name",
+                table: "WorkflowRules",
+                column: "Name",
                 unique: true);
         }
 
@@ -239,7 +293,13 @@ namespace Portal.Infrastructure.Data.Migrations.Postgres
                 name: "HealingRules");
 
             migrationBuilder.DropTable(
+                name: "RuleFirings");
+
+            migrationBuilder.DropTable(
                 name: "RunnerTokens");
+
+            migrationBuilder.DropTable(
+                name: "WorkflowRules");
 
             migrationBuilder.DropTable(
                 name: "AutomationActions");
