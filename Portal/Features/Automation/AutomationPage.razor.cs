@@ -16,6 +16,7 @@ public sealed partial class AutomationPage
     private AutomationMetrics? _metrics;
     private IReadOnlyList<ActionSummary> _actions = [];
     private IReadOnlyList<HealingRuleView> _rules = [];
+    private IReadOnlyList<WorkflowRuleView> _workflow = [];
     private IReadOnlyList<RunView> _runs = [];
     private ClaimsPrincipal _user = new();
     private bool _admin;
@@ -25,6 +26,7 @@ public sealed partial class AutomationPage
     [Inject] private ActionCatalogService Catalog { get; set; } = default!;
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private HealingRuleService Rules { get; set; } = default!;
+    [Inject] private WorkflowRuleService Workflow { get; set; } = default!;
     [Inject] private AutomationMetricsService Metrics { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthState { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -47,6 +49,7 @@ public sealed partial class AutomationPage
         _metrics = await Metrics.ForAsync();
         _actions = await Catalog.ListAsync();
         _rules = await Rules.ListAsync();
+        _workflow = await Workflow.ListAsync();
         await LoadRunsAsync();
     }
 

@@ -56,6 +56,13 @@ public static class DemoAutomationSeeder
             Name = "A wedged invoice renderer restarts itself", ServiceSlug = "invoicing", AlertClass = RendererClass, ActionId = actions["restart-invoice-renderer"].Action.Id,
             Inputs = new() { ["region"] = "JP" }, Enabled = true, CreatedAt = now.AddDays(-59),
         });
+        db.WorkflowRules.Add(new WorkflowRule
+        {
+            Name = "Severe invoicing trouble: renderer first", Event = RuleEvent.IncidentCreated,
+            Condition = "incident.service == 'invoicing' && incident.severity in ['SEV1', 'SEV2'] && !('alert' in incident.tags)",
+            Steps = [new RuleStep(RuleStepKind.Comment, "Invoicing at SEV1/SEV2: check the renderer first (runbook \"Invoice PDFs fail to render\", its \"Run: restart-invoice-renderer\" step).")],
+            Enabled = true, EnabledAt = now.AddDays(-30), CreatedAt = now.AddDays(-30), Version = 1,
+        });
         db.AutomationSettings.Add(new AutomationSettings
         {
             Id = 1, Version = 1, Freezes = [new FreezeWindow("Month-end close (JP)", RegionCode.JP, LastDaysOfMonth: 2, TimeZone: "Asia/Tokyo")],
