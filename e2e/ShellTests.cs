@@ -105,7 +105,7 @@ public sealed partial class ShellTests(BrowserFixture browser) : IClassFixture<B
         await page.ScreenshotAsync(new() { Path = Paths.Artifacts("my-shift.png") });
 
         var links = await page.Locator(".mud-navmenu a.mud-nav-link").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('href'))");
-        var headings = new Dictionary<string, string> { ["/"] = "My shift", ["/incidents"] = "Incidents", ["/cases"] = "Advertiser cases", ["/oncall"] = "On call", ["/runbooks"] = "Runbooks", ["/rca"] = "Corrections of Error", ["/team"] = "Team", ["/metrics"] = "Metrics", ["/insights"] = "Insights", ["/admin/services"] = "Services", ["/admin/sla"] = "SLA policies", ["/admin/case-sla"] = "Case SLAs", ["/admin/integrations"] = "Integrations", ["/admin/audit"] = "Audit log", ["/admin/intelligence"] = "Intelligence" };
+        var headings = new Dictionary<string, string> { ["/"] = "My shift", ["/incidents"] = "Incidents", ["/cases"] = "Advertiser cases", ["/oncall"] = "On call", ["/runbooks"] = "Runbooks", ["/rca"] = "Corrections of Error", ["/team"] = "Team", ["/metrics"] = "Metrics", ["/insights"] = "Insights", ["/automation"] = "Automation", ["/admin/services"] = "Services", ["/admin/sla"] = "SLA policies", ["/admin/case-sla"] = "Case SLAs", ["/admin/integrations"] = "Integrations", ["/admin/audit"] = "Audit log", ["/admin/intelligence"] = "Intelligence" };
         Assert.Equal(headings.Keys, links);
         foreach (var href in links)
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Portal.Shared.Automation;
 
 /// <summary>What an action does: call an HTTP endpoint (sent by the portal, signed), or run an allow-listed command on a runner.</summary>
@@ -21,13 +23,14 @@ public enum VerifyKind
 }
 
 /// <summary>An HTTP action: method, URL template, header templates and a JSON body template.</summary>
-public sealed record HttpSpec(string Method, string Url, IReadOnlyDictionary<string, string>? Headers = null, string? Body = null);
+public sealed record HttpSpec(string Method, [property: MaxLength(2000)] string Url, IReadOnlyDictionary<string, string>? Headers = null,
+    [property: MultiLine, MaxLength(8000)] string? Body = null);
 
 /// <summary>A script action: an allow-listed command and its argument templates, each one argv element (never a shell line).</summary>
 public sealed record ScriptSpec(string Command, IReadOnlyList<string> Arguments);
 
 /// <summary>The verify step: an HTTP check (URL template, expected status) or the triggering alert's resolve, within minutes.</summary>
-public sealed record VerifySpec(VerifyKind Kind, string? Url = null, int ExpectStatus = 200, int WithinMinutes = 5);
+public sealed record VerifySpec(VerifyKind Kind, [property: MaxLength(2000)] string? Url = null, int ExpectStatus = 200, int WithinMinutes = 5);
 
 /// <summary>
 /// One version of an action, whole: a run keeps the version it was asked with, so an edit never changes a run under way.
@@ -35,6 +38,7 @@ public sealed record VerifySpec(VerifyKind Kind, string? Url = null, int ExpectS
 public sealed record ActionDefinition
 {
     public string Name { get; init; } = "";
+    [MultiLine, MaxLength(2000)]
     public string Description { get; init; } = "";
     public ActionKind Kind { get; init; }
     public RiskTier Risk { get; init; }
@@ -94,9 +98,9 @@ public static class ActionDefinitions
         {
             Add("minutesSaved", "The minutes a person would spend are 0 to 480.");
         }
-        if (action.Limits is not { MaxConcurrent: >= 1, MaxErrors: >= 1, MaxAutomaticPerHour: >= 0 } || action.Limits.Cooldown < TimeSpan.Zero)
+        if (action.Limits is not { MaxConcurrent: >= 1, MaxErrors: >= 1, MaxAutomaticPerHour: >= 0 } || action.Limits.CooldownMinutes is < 0 or > 1_440)
         {
-            Add("limits", "At least one run at once, at least one error before it stops, no negative cooldown or hourly limit.");
+            Add("limits", "At least one run at once, at least one error before it stops, a cooldown of 0 to 1,440 minutes, no negative hourly limit.");
         }
         var known = (action.Inputs ?? []).Where(i => i is not null).Select(i => i.Name).Concat(ContextNames).ToList();
         switch (action.Kind)

@@ -42,8 +42,12 @@ public enum RunTrigger
     SelfHealing,
 }
 
-/// <summary>An action's limits, as its owner set them.</summary>
-public sealed record ActionLimits(int MaxConcurrent = 1, int MaxErrors = 3, TimeSpan Cooldown = default, int MaxAutomaticPerHour = 3, bool RequiresApproval = false);
+/// <summary>An action's limits, as its owner set them (the cooldown between runs on one target in whole minutes; 0 for none).</summary>
+public sealed record ActionLimits(int MaxConcurrent = 1, int MaxErrors = 3, int CooldownMinutes = 0, int MaxAutomaticPerHour = 3, bool RequiresApproval = false)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan Cooldown => TimeSpan.FromMinutes(CooldownMinutes);
+}
 
 /// <summary>Everything the guardrails read about one run that is about to be dispatched: the action's state and the run's.</summary>
 public sealed record GuardrailInput(

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Portal.Shared.Automation;
 
 /// <summary>When a workflow rule looks at an incident.</summary>
@@ -21,10 +23,19 @@ public enum RuleStepKind
 
     /// <summary>Runs an action through its guardrails (Value: the action's slug; Inputs: its inputs).</summary>
     RunAction,
+
+    /// <summary>Pages a person (Value: their handle), on the timeline and in their notifications.</summary>
+    Page,
+
+    /// <summary>Tells a team's channels (Value: the team's slug).</summary>
+    NotifyTeam,
+
+    /// <summary>Puts a runbook on the timeline, opened for this incident (Value: the runbook's slug).</summary>
+    AttachRunbook,
 }
 
 /// <summary>One step of a rule, done in order.</summary>
-public sealed record RuleStep(RuleStepKind Kind, string? Value = null, Dictionary<string, string>? Inputs = null);
+public sealed record RuleStep(RuleStepKind Kind, [property: MultiLine, MaxLength(2000)] string? Value = null, Dictionary<string, string>? Inputs = null);
 
 /// <summary>A workflow rule: when an incident is created or changes and its CEL condition holds, do the steps in order.</summary>
 public sealed class WorkflowRule

@@ -46,7 +46,7 @@ public class LayoutTests : ComponentTestContext
         SignInAs("someone", PortalRole.Engineer);
         var menu = Render<NavMenu>();
 
-        Assert.Equal(["/", "/incidents", "/cases", "/oncall", "/runbooks", "/rca", "/team", "/metrics", "/insights", "/admin/services", "/admin/sla", "/admin/case-sla"], NavLinks(menu));
+        Assert.Equal(["/", "/incidents", "/cases", "/oncall", "/runbooks", "/rca", "/team", "/metrics", "/insights", "/automation", "/admin/services", "/admin/sla", "/admin/case-sla"], NavLinks(menu));
         Assert.DoesNotContain("Audit log", menu.Markup, StringComparison.Ordinal);
     }
 
@@ -56,7 +56,7 @@ public class LayoutTests : ComponentTestContext
         SignInAs("grace.coleman", PortalRole.Admin);
         var menu = Render<NavMenu>();
 
-        Assert.Equal(["/", "/incidents", "/cases", "/oncall", "/runbooks", "/rca", "/team", "/metrics", "/insights", "/admin/services", "/admin/sla", "/admin/case-sla", "/admin/integrations", "/admin/audit", "/admin/intelligence"], NavLinks(menu));
+        Assert.Equal(["/", "/incidents", "/cases", "/oncall", "/runbooks", "/rca", "/team", "/metrics", "/insights", "/automation", "/admin/services", "/admin/sla", "/admin/case-sla", "/admin/integrations", "/admin/audit", "/admin/intelligence"], NavLinks(menu));
     }
 
     [Fact]

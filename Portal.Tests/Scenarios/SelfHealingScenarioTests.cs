@@ -65,6 +65,15 @@ public sealed class SelfHealingScenarioTests : IAsyncLifetime
         _h.Portal.Clock.Advance(TimeSpan.FromMinutes(30));
         await _h.EscalateAsync();
         Assert.Equal(0, await _h.PagesAsync());
+
+        // The heal counts: on /automation's figures and as rows of the week's business review.
+        using var manager = await _h.Portal.SignedInClientAsync(AutomationHarness.Manager.Handle);
+        var figures = await (await manager.GetAsync(HttpExtensions.Url("/api/automation/metrics"), TestContext.Current.CancellationToken)).JsonAsync();
+        Assert.Equal((1, 1, 1), (figures.GetProperty("runs").GetInt32(), figures.GetProperty("heals").GetInt32(), figures.GetProperty("verified").GetInt32()));
+        Assert.Equal(20.0 / 60, figures.GetProperty("toilHoursSaved").GetDouble(), 1);
+        var wbr = await (await manager.GetAsync(HttpExtensions.Url("/api/metrics/wbr?week=2026-W47"), TestContext.Current.CancellationToken)).JsonAsync();
+        var healed = wbr.GetProperty("summary").EnumerateArray().Single(r => r.GetProperty("metric").GetString() == "Healed automatically");
+        Assert.Equal(1, healed.GetProperty("current").GetDouble());
     }
 
     [Fact]

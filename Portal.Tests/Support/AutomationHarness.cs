@@ -60,6 +60,17 @@ public sealed class AutomationHarness : IAsyncDisposable
     /// <summary>Another node on the same PostgreSQL database, as a second server would be (its automation rounds taken by the test too).</summary>
     public PortalFactory SecondNode() => Node(_settings, _postgres ?? throw new InvalidOperationException("A second node needs PostgreSQL."));
 
+    /// <summary>The same portal started again on its database, as after a restart (the first one stopped, its database kept).</summary>
+    public async Task<PortalFactory> RestartAsync()
+    {
+        var again = new PortalFactory(settings: _settings, sameDatabaseAs: Portal, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor))));
+        await Portal.DisposeAsyncKeepingDatabase();
+        _stopped = true;
+        return again;
+    }
+
+    private bool _stopped;
+
     private static PortalFactory Node(Dictionary<string, string?> settings, string? postgres) =>
         new(settings: settings, postgres: postgres, services: s => s.Remove(s.Single(d => d.ImplementationType == typeof(AutomationProcessor))));
 
@@ -89,12 +100,15 @@ public sealed class AutomationHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Portal.DisposeAsync();
+        if (!_stopped)
+        {
+            await Portal.DisposeAsync();
+        }
         await Billing.DisposeAsync();
     }
 
     /// <summary>The renderer's restart: low risk, verified by the alert resolving, undone by the restore.</summary>
-    public object Restart(int maxPerHour = 3, int maxErrors = 3, string cooldown = "00:00:00", string risk = "Low", bool approval = false, int maxConcurrent = 1,
+    public object Restart(int maxPerHour = 3, int maxErrors = 3, int cooldown = 0, string risk = "Low", bool approval = false, int maxConcurrent = 1,
         string verify = "AlertResolves", string? rollback = null, int timeoutSeconds = 5, string? url = null) => new
     {
         name = "Restart the invoice renderer", description = "Restarts the renderer pods of one region.", kind = "Http", risk,
@@ -103,7 +117,7 @@ public sealed class AutomationHarness : IAsyncDisposable
         http = new { method = "POST", url = url ?? Billing.BaseUrl + "/renderer/restart", body = "{\"region\": \"{{region}}\", \"incident\": \"{{incident}}\"}" },
         verify = new { kind = verify, url = Billing.BaseUrl + "/renderer/health", expectStatus = 200, withinMinutes = 5 },
         rollback,
-        limits = new { maxConcurrent, maxErrors, cooldown, maxAutomaticPerHour = maxPerHour, requiresApproval = approval },
+        limits = new { maxConcurrent, maxErrors, cooldownMinutes = cooldown, maxAutomaticPerHour = maxPerHour, requiresApproval = approval },
         timeoutSeconds, minutesSaved = 20,
     };
 

@@ -34,7 +34,7 @@ internal static class WbrScenario
             var audit = new Portal.Infrastructure.Auth.AuditWriter(factory, clock, new Portal.Infrastructure.Web.ClientOrigin());
             var oncall = new OnCallService(factory, clock, audit);
             var metrics = new MetricsService(factory, oncall, new MetricsOptions(), clock);
-            var packs = new ReviewPackService(factory, metrics, new Portal.Features.Metrics.CaseMetricsService(factory, clock), clock);
+            var packs = new ReviewPackService(factory, metrics, new Portal.Features.Metrics.CaseMetricsService(factory, clock), clock, []);
             var week = ReportingCalendar.Shift(ReportingCalendar.WeekOf(clock.GetUtcNow(), metrics.Zone), -1, metrics.Zone).Name;
 
             var first = await packs.WbrAsync(week);

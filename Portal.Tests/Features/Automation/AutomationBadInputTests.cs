@@ -3,14 +3,20 @@ using Portal.Tests.Support;
 
 namespace Portal.Tests.Features.Automation;
 
-/// <summary>Bad definitions and bad inputs are refused with the field named, and nothing is saved or sent.</summary>
-public sealed class AutomationBadInputTests : IAsyncLifetime
+/// <summary>One portal for the class: each test's refusals leave nothing behind for the next.</summary>
+public sealed class AutomationPortalFixture : IAsyncLifetime
 {
-    private AutomationHarness _h = default!;
+    public AutomationHarness Harness { get; private set; } = default!;
 
-    public async ValueTask InitializeAsync() => _h = await AutomationHarness.StartAsync();
+    public async ValueTask InitializeAsync() => Harness = await AutomationHarness.StartAsync();
 
-    public async ValueTask DisposeAsync() => await _h.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Harness.DisposeAsync();
+}
+
+/// <summary>Bad definitions and bad inputs are refused with the field named, and nothing is saved or sent.</summary>
+public sealed class AutomationBadInputTests(AutomationPortalFixture fixture) : IClassFixture<AutomationPortalFixture>
+{
+    private readonly AutomationHarness _h = fixture.Harness;
 
     private async Task<(HttpStatusCode Status, string Text)> SaveAsync(object definition)
     {
@@ -39,7 +45,7 @@ public sealed class AutomationBadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(problem, text, StringComparison.Ordinal);
         await using var db = await _h.Portal.Db.CreateDbContextAsync(TestContext.Current.CancellationToken);
-        Assert.Empty(db.AutomationActions);
+        Assert.DoesNotContain(db.AutomationActions, a => a.Slug == "bad-action");
     }
 
     [Fact]
@@ -69,7 +75,7 @@ public sealed class AutomationBadInputTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains(problem, await response.ProblemTextAsync(), StringComparison.Ordinal);
         }
-        Assert.Empty(await _h.RunsAsync());
+        Assert.DoesNotContain(await _h.RunsAsync(), r => r.ActionSlug == "restart-renderer");
     }
 
     [Fact]
@@ -84,7 +90,7 @@ public sealed class AutomationBadInputTests : IAsyncLifetime
         var (status, run) = await _h.RequestAsync(AutomationHarness.Engineer.Handle, new { action = "call-host", dryRun = false, inputs = new { host = "169.254.169.254" } });
         Assert.Equal(HttpStatusCode.OK, status);
         await _h.ProcessAsync();
-        var failed = Assert.Single(await _h.RunsAsync());
+        var failed = Assert.Single(await _h.RunsAsync(), r => r.ActionSlug == "call-host");
         Assert.Equal(Portal.Shared.Automation.RunState.Failed, failed.State);
         Assert.Contains("link-local", failed.Output, StringComparison.Ordinal);
         Assert.Equal(run.GetProperty("id").GetInt64(), failed.Id);

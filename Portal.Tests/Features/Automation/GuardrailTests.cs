@@ -161,7 +161,7 @@ public sealed class GuardrailTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrencyCooldownAndTheErrorBudgetEachRefuseWithTheirReason()
     {
-        await _h.SaveAsync("restart-renderer", _h.Restart(cooldown: "00:10:00", maxErrors: 2));
+        await _h.SaveAsync("restart-renderer", _h.Restart(cooldown: 10, maxErrors: 2, timeoutSeconds: 2));
         var (_, first) = await RunAsync(AutomationHarness.Engineer.Handle);
         await _h.ProcessAsync();
         Assert.Equal("Succeeded", await StateAsync(first.GetProperty("id").GetInt64()));

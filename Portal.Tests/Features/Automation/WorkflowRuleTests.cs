@@ -39,10 +39,12 @@ public sealed class WorkflowRuleTests : IAsyncLifetime
     [InlineData("incident.sevrity == 'SEV1'", "sevrity")]
     [InlineData("incident.number + 1", "must be true or false")]
     [InlineData("", "Write the condition")]
-    public async Task AConditionThatIsNotCelOrNotTrueOrFalseIsRefusedOnSave(string condition, string problem)
+    [InlineData("incident.severity in ['SEV1', 'SEV2'] && !('alert' in incident.tags)", "")]
+    public async Task ABadConditionOrAStepThatNamesNothingIsRefusedOnSave(string condition, string problem)
     {
-        var (status, text) = await SaveAsync(Rule("Bad", condition, [new { kind = "Comment", value = "x" }]));
+        var (status, text) = await SaveAsync(Rule("Bad", condition, [new { kind = "Comment", value = "x" }, new { kind = "AttachRunbook", value = "no-such-runbook" }]));
         Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("'no-such-runbook' is not a runbook's slug", text, StringComparison.Ordinal);
         Assert.Contains(problem, text, StringComparison.Ordinal);
         await using var db = await _h.Portal.Db.CreateDbContextAsync(Ct);
         Assert.Empty(db.WorkflowRules);
@@ -81,6 +83,8 @@ public sealed class WorkflowRuleTests : IAsyncLifetime
             new { kind = "Comment", value = "Rendering trouble: the renderer restarts first." },
             new { kind = "SetSeverity", value = "SEV1" },
             new { kind = "Assign", value = AutomationHarness.OnCall.Handle },
+            new { kind = "Page", value = AutomationHarness.OnCall.Handle },
+            new { kind = "AttachRunbook", value = "invoice-pdf-rendering-failures" },
             new { kind = "RunAction", value = "restart-renderer", inputs = new { region = "EU" } },
         ]))).Status);
 
@@ -90,7 +94,10 @@ public sealed class WorkflowRuleTests : IAsyncLifetime
         Assert.Equal(Severity.SEV1, incident.Severity);
         var timeline = await _h.TimelineAsync(number);
         var byRule = timeline.Where(t => t.ActorName == "Rule: Invoicing SEV2 goes up and restarts").Select(t => t.Kind).ToList();
-        Assert.Equal([TimelineEventKind.Comment, TimelineEventKind.SeverityChanged, TimelineEventKind.Assigned, TimelineEventKind.Automation], byRule);
+        Assert.Equal([TimelineEventKind.Comment, TimelineEventKind.SeverityChanged, TimelineEventKind.Assigned, TimelineEventKind.Paged, TimelineEventKind.Comment,
+            TimelineEventKind.Automation], byRule);
+        Assert.Contains(timeline, t => t.Text == $"Runbook: [Invoice PDFs fail to render](/runbooks/invoice-pdf-rendering-failures?incident=INC-{number})");
+        Assert.Equal(1, await _h.PagesAsync());
         var run = Assert.Single(await _h.RunsAsync());
         Assert.Equal((RunTrigger.Rule, RunState.Succeeded, number), (run.Trigger, run.State, run.IncidentNumber));
         // The rule's own changes (the severity, the assignment) did not fire it again; the past incident was never touched.

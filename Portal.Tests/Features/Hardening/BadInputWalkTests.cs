@@ -35,7 +35,9 @@ public sealed class BadInputWalkTests : IAsyncDisposable
         var failures = new List<string>();
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
-            if (!path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/api/integrations/", StringComparison.Ordinal))
+            // Monitors and runners sign in with their own keys, not as people: the walker's cookie is refused there (401, audited).
+            if (!path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/api/integrations/", StringComparison.Ordinal)
+                || path.StartsWith("/api/runner/", StringComparison.Ordinal))
             {
                 continue;
             }

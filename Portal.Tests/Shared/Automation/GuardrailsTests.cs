@@ -10,7 +10,7 @@ public sealed class GuardrailsTests
     /// <summary>A promoted low-risk action, nothing under way, nothing failing: it may run.</summary>
     private static GuardrailInput Clear(RunTrigger trigger = RunTrigger.Manual) => new(
         trigger, DryRun: false, GlobalKill: false, ActionKilled: false, Promoted: true, RiskTier.Low,
-        new ActionLimits(MaxConcurrent: 2, MaxErrors: 3, Cooldown: TimeSpan.FromMinutes(10), MaxAutomaticPerHour: 3),
+        new ActionLimits(MaxConcurrent: 2, MaxErrors: 3, CooldownMinutes: 10, MaxAutomaticPerHour: 3),
         ["invoice-renderer"], "invoice-renderer", Approved: false, Freeze: null, RunningNow: 0, ErrorsInARow: 0, LastRunOnTarget: null, AutomaticRunsOnTargetLastHour: 0);
 
     public static TheoryData<string, Func<GuardrailInput, GuardrailInput>, Guardrail> Refusals => new()

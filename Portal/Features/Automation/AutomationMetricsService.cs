@@ -37,3 +37,23 @@ public sealed class AutomationMetricsService(IDbContextFactory<PortalDbContext> 
             Math.Round(done.Where(r => r.State == RunState.Succeeded).Sum(r => saved.GetValueOrDefault((r.ActionId, r.ActionVersion))) / 60.0, 1));
     }
 }
+
+/// <summary>Automation's rows in the WBR and MBR.</summary>
+public sealed class AutomationReviewFigures(AutomationMetricsService metrics) : Metrics.IReviewFigures
+{
+    public async Task<IReadOnlyList<Metrics.ReviewFigure>> ForAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var m = await metrics.ForAsync(from, to, cancellationToken);
+        return
+        [
+            new("Automation runs", "", m.Runs),
+            new("Automation runs verified", "%", m.VerifiedRate * 100),
+            new("Automation rollbacks", "", m.RolledBack),
+            new("Healed automatically", "", m.Heals),
+            new("MTTR healed automatically", "min", m.HealedMttrMinutes),
+            new("MTTR handled by people", "min", m.PeopleMttrMinutes),
+            new("Toil saved by automation", "h", m.ToilHoursSaved),
+            new("Guardrail refusals", "", m.Refusals.Values.Sum()),
+        ];
+    }
+}

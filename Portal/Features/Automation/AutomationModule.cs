@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Portal.Features.Alerts;
 using Portal.Features.Incidents;
+using Portal.Features.Metrics;
 using Portal.Features.Notifications;
 using Portal.Infrastructure.Auth;
 using Portal.Infrastructure.Web;
@@ -35,11 +36,14 @@ public static class AutomationModule
         services.AddSingleton<AutomationSignal>();
         services.AddScoped<RunCanceller>();
         services.AddScoped<ActionCatalogService>();
+        services.AddScoped<ActionFiles>();
         services.AddScoped<RunService>();
         services.AddScoped<RunProcessing>();
         services.AddScoped<HealingRuleService>();
         services.AddScoped<RunnerService>();
         services.AddScoped<AutomationMetricsService>();
+        services.AddScoped<Metrics.IReviewFigures, AutomationReviewFigures>();
+        services.AddMetricsPanel<AutomationMetricsPanel>(10);
         services.AddScoped<WorkflowRuleService>();
         services.AddScoped<WorkflowRuleEngine>();
         services.AddSingleton<RuleWatermark>();
@@ -62,6 +66,11 @@ public static class AutomationModule
         actions.MapPut("/{slug}", (ActionCatalogService catalog, ClaimsPrincipal user, string slug, ActionDefinition definition, CancellationToken ct) =>
                 catalog.SaveAsync(user, slug, definition, ct))
             .WithSummary("Saves a new version (managers and admins). Checked whole (inputs, templates, allowed commands); it runs only as a dry-run until promoted.");
+        actions.MapPost("/import", (ActionFiles files, ClaimsPrincipal user, CancellationToken ct) => files.ImportAsync(user, ct))
+            .WithSummary("Imports the action files (Runbooks:SyncFolder/actions/<slug>.json, admins): a changed file becomes a new version, dry-run only until promoted; "
+                + "a bad one is reported with its reason and not saved.");
+        actions.MapPost("/export", async (ActionFiles files, ClaimsPrincipal user, CancellationToken ct) => Results.Ok(new { exported = await files.ExportAsync(user, ct) }))
+            .WithSummary("Writes each action's newest version to Runbooks:SyncFolder/actions/<slug>.json (admins), to keep them in git beside the runbooks.");
         actions.MapPost("/{slug}/promote/{version:int}", (ActionCatalogService catalog, ClaimsPrincipal user, string slug, int version, CancellationToken ct) =>
                 catalog.PromoteAsync(user, slug, version, ct))
             .WithSummary("Lets a version run for real (admins only).");
@@ -101,7 +110,7 @@ public static class AutomationModule
         settings.MapGet("/rules", (WorkflowRuleService rules, CancellationToken ct) => rules.ListAsync(ct)).WithSummary("The workflow rules.");
         settings.MapPost("/rules", (WorkflowRuleService rules, ClaimsPrincipal user, WorkflowRuleView rule, CancellationToken ct) => rules.SaveAsync(user, rule, ct))
             .WithSummary("Creates (id 0) or changes a workflow rule (managers): when an incident is created or changes and the CEL condition holds, the steps run "
-                + "in order (SetSeverity, Assign, Comment, RunAction). The condition and each step are checked on save, each problem named by field.");
+                + "in order (SetSeverity, Assign, Comment, RunAction, Page, NotifyTeam, AttachRunbook). The condition and each step are checked on save, each problem named by field.");
         settings.MapPost("/rules/test", (WorkflowRuleService rules, WorkflowRuleView rule, string incident, CancellationToken ct) =>
                 rules.TestAsync(rule, IncidentNumber.TryParse(incident, out var n) ? n : throw new ValidationException("incident", $"'{incident}' is not an incident number."), ct))
             .WithSummary("What the rule (saved or not) would have done on a past incident (?incident=INC-n): nothing is changed.");

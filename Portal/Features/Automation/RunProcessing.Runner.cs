@@ -30,22 +30,7 @@ public sealed partial class RunProcessing
             {
                 continue;
             }
-            ActionPlan? plan = null;
-            var claimed = await StepAsync(id, r => r.State == RunState.Queued, async (db, run, now) =>
-            {
-                var action = await db.AutomationActions.AsNoTracking().FirstAsync(a => a.Id == run.ActionId, cancellationToken);
-                if (await GuardrailReader.CheckAsync(db, run, action, definition, now, cancellationToken) is { } refusal)
-                {
-                    return refusal.Guardrail == Guardrail.Concurrency ? null : RunService.Decide(run, refusal, now);
-                }
-                plan = ActionPlans.Render(definition, run.Inputs, run.IncidentNumber, run.TargetService);
-                (run.State, run.DispatchedAt, run.Runner, run.LeaseUntil) = (RunState.Dispatched, now, runner, now + RunnerLease);
-                return $"Dispatched to runner {runner}.";
-            }, cancellationToken);
-            if (claimed is not null && plan is null)
-            {
-                await PageIfHealingAsync(claimed, cancellationToken);
-            }
+            var (claimed, plan) = await ClaimAsync(id, definition, runner, RunnerLease, $"Dispatched to runner {runner}.", cancellationToken);
             if (claimed is not null && plan is not null)
             {
                 return new ClaimedJob(claimed, plan, definition.TimeoutSeconds);

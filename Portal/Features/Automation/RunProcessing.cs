@@ -77,28 +77,11 @@ public sealed partial class RunProcessing(IDbContextFactory<PortalDbContext> fac
 
     private async Task<bool> DispatchOneAsync(long id, ActionDefinition definition, CancellationToken cancellationToken)
     {
-        ActionPlan? plan = null;
-        var claimed = await StepAsync(id, r => r.State == RunState.Queued, async (db, run, now) =>
+        var (claimed, plan) = await ClaimAsync(id, definition, PortalSender, TimeSpan.FromSeconds(definition.TimeoutSeconds) + LeaseMargin,
+            "Dispatched to the portal's HTTP sender.", cancellationToken);
+        if (claimed is null || plan is null)
         {
-            var action = await db.AutomationActions.AsNoTracking().FirstAsync(a => a.Id == run.ActionId, cancellationToken);
-            if (await GuardrailReader.CheckAsync(db, run, action, definition, now, cancellationToken) is { } refusal)
-            {
-                // A full action waits for a slot; any other refusal ends the run here, with its reason.
-                return refusal.Guardrail == Guardrail.Concurrency ? null : RunService.Decide(run, refusal, now);
-            }
-            plan = ActionPlans.Render(definition, run.Inputs, run.IncidentNumber, run.TargetService);
-            (run.State, run.DispatchedAt, run.Runner) = (RunState.Dispatched, now, PortalSender);
-            run.LeaseUntil = now + TimeSpan.FromSeconds(definition.TimeoutSeconds) + LeaseMargin;
-            return "Dispatched to the portal's HTTP sender.";
-        }, cancellationToken);
-        if (claimed is null)
-        {
-            return false;
-        }
-        if (plan is null)
-        {
-            await PageIfHealingAsync(claimed, cancellationToken);
-            return true;
+            return claimed is not null;
         }
         var started = await StepAsync(id, r => r.State == RunState.Dispatched, (_, run, now) =>
         {
@@ -115,6 +98,33 @@ public sealed partial class RunProcessing(IDbContextFactory<PortalDbContext> fac
         var sent = await sender.SendAsync(started, plan, definition.TimeoutSeconds, secret, cancellationToken);
         await FinishAsync(id, sent, definition, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Claims a queued run for <paramref name="holder"/> (the portal's HTTP sender or a runner) after its guardrails once
+    /// more: a full action leaves it queued for a slot; any other refusal ends it there with its reason (and a
+    /// self-healing run then pages). The run, and its plan when it was claimed; (null, null) when someone else took it.
+    /// </summary>
+    private async Task<(ActionRun? Run, ActionPlan? Plan)> ClaimAsync(long id, ActionDefinition definition, string holder, TimeSpan lease, string what,
+        CancellationToken cancellationToken)
+    {
+        ActionPlan? plan = null;
+        var claimed = await StepAsync(id, r => r.State == RunState.Queued, async (db, run, now) =>
+        {
+            var action = await db.AutomationActions.AsNoTracking().FirstAsync(a => a.Id == run.ActionId, cancellationToken);
+            if (await GuardrailReader.CheckAsync(db, run, action, definition, now, cancellationToken) is { } refusal)
+            {
+                return refusal.Guardrail == Guardrail.Concurrency ? null : RunService.Decide(run, refusal, now);
+            }
+            plan = ActionPlans.Render(definition, run.Inputs, run.IncidentNumber, run.TargetService);
+            (run.State, run.DispatchedAt, run.Runner, run.LeaseUntil) = (RunState.Dispatched, now, holder, now + lease);
+            return what;
+        }, cancellationToken);
+        if (claimed is not null && plan is null)
+        {
+            await PageIfHealingAsync(claimed, cancellationToken);
+        }
+        return (claimed, plan);
     }
 
     /// <summary>Records how a sent run ended: its output, its error count, and its verify step (or, failing, the rollback and the page).</summary>

@@ -39,7 +39,7 @@ public sealed record RunnerView(int Id, string Name, DateTimeOffset CreatedAt, D
 public sealed record SignedJob(string Job, string Signature);
 
 /// <summary>A runner's report of how a job ended.</summary>
-public sealed record JobReport(RunState State, string? Output);
+public sealed record JobReport(RunState State, [property: MultiLine, System.ComponentModel.DataAnnotations.MaxLength(RunOutput.MaxChars + 100)] string? Output);
 
 /// <summary>
 /// Runners: their tokens (admins make and revoke them; a bad or revoked token is refused and audited), and the

@@ -20,7 +20,7 @@ public sealed class RuleWatermark
 /// firings on one incident in ten minutes rules stop there (a loop between rules) and say so.
 /// </summary>
 public sealed class WorkflowRuleEngine(IDbContextFactory<PortalDbContext> factory, TimeProvider clock, RuleWatermark watermark,
-    ILiveFeed feed, AutomationSignal signal, ILogger<WorkflowRuleEngine> logger)
+    ILiveFeed feed, AutomationSignal signal, Notifications.NotificationService notifications, ILogger<WorkflowRuleEngine> logger)
 {
     private static readonly TimelineEventKind[] Changes =
     [
@@ -77,6 +77,7 @@ public sealed class WorkflowRuleEngine(IDbContextFactory<PortalDbContext> factor
         var firing = new RuleFiring { RuleId = rule.Id, IncidentNumber = number, TriggerEventId = eventId, At = now, Outcome = "" };
         db.RuleFirings.Add(firing);
         var runs = new List<ActionRun>();
+        var notices = new List<LiveNotice>();
         if (recent >= WorkflowRules.DepthLimit)
         {
             firing.Outcome = $"Stopped: rules fired {recent} times on this incident in {WorkflowRules.LoopWindow.TotalMinutes:0} minutes (a loop between rules?).";
@@ -87,7 +88,7 @@ public sealed class WorkflowRuleEngine(IDbContextFactory<PortalDbContext> factor
             var did = new List<string>();
             foreach (var step in rule.Steps)
             {
-                did.Add(await ApplyAsync(db, incident, step, actor, now, runs, cancellationToken));
+                did.Add(await ApplyAsync(db, incident, step, actor, now, (runs, notices), cancellationToken));
             }
             firing.Outcome = string.Join("; ", did);
         }
@@ -108,6 +109,7 @@ public sealed class WorkflowRuleEngine(IDbContextFactory<PortalDbContext> factor
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await feed.PublishAsync(await IncidentQueries.LiveHintAsync(db, number, TimelineEventKind.Automation, cancellationToken), cancellationToken);
+        await notifications.PublishAsync(notices, cancellationToken);
         if (runs.Any(r => r.State == RunState.Queued))
         {
             signal.Wake();
@@ -115,8 +117,12 @@ public sealed class WorkflowRuleEngine(IDbContextFactory<PortalDbContext> factor
         return true;
     }
 
-    private static async Task<string> ApplyAsync(PortalDbContext db, Incident incident, RuleStep step, IncidentActor actor, DateTimeOffset now, List<ActionRun> runs,
-        CancellationToken cancellationToken)
+    private static Notifications.NoticeDraft Notice(Incident incident, IncidentActor actor) =>
+        new(Shared.OnCall.NotificationKind.Page, $"{incident.Key} {incident.Severity}: {incident.Title}", $"From the workflow rule \"{actor.Name[6..]}\".",
+            $"/incidents/{incident.Key}", incident.Number);
+
+    private static async Task<string> ApplyAsync(PortalDbContext db, Incident incident, RuleStep step, IncidentActor actor, DateTimeOffset now,
+        (List<ActionRun> Runs, List<LiveNotice> Notices) staged, CancellationToken cancellationToken)
     {
         var targets = await IncidentQueries.TargetsAsync(db, incident.Severity, cancellationToken);
         switch (step.Kind)
@@ -152,8 +158,20 @@ public sealed class WorkflowRuleEngine(IDbContextFactory<PortalDbContext> factor
                     RunService.Decide(run, await GuardrailReader.CheckAsync(db, run, action, definition, now, cancellationToken), now);
                 }
                 db.ActionRuns.Add(run);
-                runs.Add(run);
+                staged.Runs.Add(run);
                 return $"{action.Slug} {RunStates.Label(run.State)}";
+            case RuleStepKind.Page when await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Handle == step.Value && p.Active, cancellationToken) is { } paged:
+                staged.Notices.AddRange(await Notifications.NotificationService.StageAsync(db, [paged.Id], [], Notice(incident, actor), now, cancellationToken));
+                db.Timeline.Add(IncidentWorkflow.Entry(incident, TimelineEventKind.Paged, actor, now, $"Paged {paged.Name}."));
+                return $"paged {paged.Name}";
+            case RuleStepKind.NotifyTeam when await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == step.Value, cancellationToken) is { } team:
+                staged.Notices.AddRange(await Notifications.NotificationService.StageAsync(db, [], [team.Id], Notice(incident, actor), now, cancellationToken));
+                db.Timeline.Add(IncidentWorkflow.Entry(incident, TimelineEventKind.Comment, actor, now, $"Told the channels of {team.Name}."));
+                return $"told {team.Name}";
+            case RuleStepKind.AttachRunbook when await db.Runbooks.AsNoTracking().FirstOrDefaultAsync(r => r.Slug == step.Value, cancellationToken) is { } runbook:
+                db.Timeline.Add(IncidentWorkflow.Entry(incident, TimelineEventKind.Comment, actor, now,
+                    $"Runbook: [{runbook.Title}](/runbooks/{runbook.Slug}?incident={incident.Key})"));
+                return $"attached {runbook.Slug}";
             default:
                 return $"{WorkflowRuleService.Describe(step)}: nothing to change";
         }

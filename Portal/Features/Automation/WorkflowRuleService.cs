@@ -10,7 +10,8 @@ using Portal.Shared.Team;
 namespace Portal.Features.Automation;
 
 /// <summary>A workflow rule as the API and the page show and take it.</summary>
-public sealed record WorkflowRuleView(int Id, string Name, RuleEvent Event, string Condition, IReadOnlyList<RuleStep> Steps, bool Enabled);
+public sealed record WorkflowRuleView(int Id, string Name, RuleEvent Event, [property: MultiLine, System.ComponentModel.DataAnnotations.MaxLength(2000)] string Condition, IReadOnlyList<RuleStep> Steps,
+    bool Enabled);
 
 /// <summary>What a rule would have done on a past incident, in words.</summary>
 public sealed record RuleTest(bool Holds, IReadOnlyList<string> WouldDo);
@@ -70,6 +71,9 @@ public sealed class WorkflowRuleService(IDbContextFactory<PortalDbContext> facto
         RuleStepKind.SetSeverity => $"set the severity to {step.Value}",
         RuleStepKind.Assign => $"assign it to {step.Value}",
         RuleStepKind.Comment => $"write on the timeline: \"{step.Value}\"",
+        RuleStepKind.Page => $"page {step.Value}",
+        RuleStepKind.NotifyTeam => $"tell the channels of {step.Value}",
+        RuleStepKind.AttachRunbook => $"attach the runbook {step.Value}",
         _ => $"run {step.Value}{(step.Inputs is { Count: > 0 } i ? " with " + string.Join(", ", i.Select(x => $"{x.Key}={x.Value}")) : "")} (through its guardrails)",
     };
 
@@ -123,8 +127,12 @@ public sealed class WorkflowRuleService(IDbContextFactory<PortalDbContext> facto
                 return "A step is missing.";
             case { Kind: RuleStepKind.SetSeverity } when step.Value is null || !step.Value.StartsWith("SEV", StringComparison.Ordinal) || !Enum.TryParse<Severity>(step.Value, out _):
                 return $"'{step.Value}' is not a severity (SEV1 to SEV5).";
-            case { Kind: RuleStepKind.Assign } when !await db.People.AnyAsync(p => p.Handle == step.Value && p.Active, cancellationToken):
+            case { Kind: RuleStepKind.Assign or RuleStepKind.Page } when !await db.People.AnyAsync(p => p.Handle == step.Value && p.Active, cancellationToken):
                 return $"'{step.Value}' is not an active person's handle.";
+            case { Kind: RuleStepKind.NotifyTeam } when !await db.Teams.AnyAsync(t => t.Slug == step.Value, cancellationToken):
+                return $"'{step.Value}' is not a team's slug.";
+            case { Kind: RuleStepKind.AttachRunbook } when !await db.Runbooks.AnyAsync(r => r.Slug == step.Value, cancellationToken):
+                return $"'{step.Value}' is not a runbook's slug.";
             case { Kind: RuleStepKind.Comment } when string.IsNullOrWhiteSpace(step.Value) || step.Value.Length > 2_000:
                 return "A note of 1 to 2,000 characters.";
             case { Kind: RuleStepKind.RunAction }:
@@ -137,7 +145,7 @@ public sealed class WorkflowRuleService(IDbContextFactory<PortalDbContext> facto
                 var (_, errors) = ActionInputs.Validate(definition.Inputs, HealingService.AsJson(definition.Inputs, step.Inputs ?? []));
                 return errors.Count > 0 ? string.Join(" ", errors.SelectMany(e => e.Value)) : null;
             default:
-                return Enum.IsDefined(step.Kind) ? null : "The step is SetSeverity, Assign, Comment or RunAction.";
+                return Enum.IsDefined(step.Kind) ? null : $"The step is one of {string.Join(", ", Enum.GetNames<RuleStepKind>())}.";
         }
     }
 

@@ -22,6 +22,9 @@ public static class DemoAutomationSeeder
     public const string ProbeName = "Invoice renderer probe";
     public const string RendererClass = "invoice_pdf_errors";
 
+    /// <summary>The renderer incidents the automation history adds to the demo's incident history.</summary>
+    public const int HistoryIncidents = 6;
+
     public static async Task SeedAsync(PortalDbContext db, DemoWorld world, DateTimeOffset now, string billingUrl, CancellationToken cancellationToken)
     {
         if (await db.AutomationActions.AnyAsync(cancellationToken))
@@ -80,7 +83,7 @@ public static class DemoAutomationSeeder
             Kind = ActionKind.Http, Risk = RiskTier.Low, Services = ["invoicing"], Inputs = [region],
             Http = new HttpSpec("POST", billing + "/renderer/restart", Body: "{\"region\": \"{{region}}\", \"incident\": \"{{incident}}\"}"),
             Verify = new VerifySpec(VerifyKind.AlertResolves, WithinMinutes: 5), Rollback = "restore-invoice-renderer",
-            Limits = new ActionLimits(MaxConcurrent: 1, MaxErrors: 3, Cooldown: TimeSpan.FromMinutes(2), MaxAutomaticPerHour: 3), TimeoutSeconds = 30, MinutesSaved = 25,
+            Limits = new ActionLimits(MaxConcurrent: 1, MaxErrors: 3, CooldownMinutes: 2, MaxAutomaticPerHour: 3), TimeoutSeconds = 30, MinutesSaved = 25,
         });
         yield return ("restore-invoice-renderer", new ActionDefinition
         {
@@ -96,14 +99,14 @@ public static class DemoAutomationSeeder
             Inputs = [new ActionInput("batch", InputType.WholeNumber, Min: 1, Max: 999_999), region],
             Http = new HttpSpec("POST", billing + "/settlements/{{batch}}/replay", Body: "{\"region\": \"{{region}}\"}"),
             Verify = new VerifySpec(VerifyKind.HttpCheck, billing + "/settlements/{{batch}}", 200, 10),
-            Limits = new ActionLimits(MaxConcurrent: 1, MaxErrors: 2, Cooldown: TimeSpan.FromMinutes(10), MaxAutomaticPerHour: 0, RequiresApproval: true), TimeoutSeconds = 60, MinutesSaved = 40,
+            Limits = new ActionLimits(MaxConcurrent: 1, MaxErrors: 2, CooldownMinutes: 10, MaxAutomaticPerHour: 0, RequiresApproval: true), TimeoutSeconds = 60, MinutesSaved = 40,
         });
         yield return ("purge-promotion-cache", new ActionDefinition
         {
             Name = "Purge the promotion cache", Description = "Empties the promotion eligibility cache of one region, so new coupon rules apply at once.",
             Kind = ActionKind.Http, Risk = RiskTier.Low, Services = ["promotions"], Inputs = [region],
             Http = new HttpSpec("POST", billing + "/promotions/cache/purge", Body: "{\"region\": \"{{region}}\"}"),
-            Limits = new ActionLimits(MaxConcurrent: 2, MaxErrors: 3, Cooldown: TimeSpan.FromMinutes(5), MaxAutomaticPerHour: 2), TimeoutSeconds = 20, MinutesSaved = 10,
+            Limits = new ActionLimits(MaxConcurrent: 2, MaxErrors: 3, CooldownMinutes: 5, MaxAutomaticPerHour: 2), TimeoutSeconds = 20, MinutesSaved = 10,
         });
     }
 
@@ -114,7 +117,7 @@ public static class DemoAutomationSeeder
         var ids = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Handle, p => p.Id, cancellationToken);
         var onCall = world.People.First(p => p.Role == PortalRole.Engineer && p.Region == RegionCode.JP);
         var probe = await db.Integrations.FirstAsync(i => i.Name == ProbeName, cancellationToken);
-        var rule = await db.HealingRules.Select(r => r.Id).FirstAsync(cancellationToken);
+        var rule = await db.HealingRules.OrderBy(r => r.Id).Select(r => r.Id).FirstAsync(cancellationToken);
         var jpTeam = await db.Teams.Where(t => t.Slug == DemoWorld.TeamSlug(RegionCode.JP)).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken);
         var targets = await Incidents.IncidentQueries.TargetsAsync(db, Severity.SEV3, cancellationToken);
         var tokyo = NodaTime.DateTimeZoneProviders.Tzdb["Asia/Tokyo"];

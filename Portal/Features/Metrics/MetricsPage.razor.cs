@@ -10,6 +10,7 @@ namespace Portal.Features.Metrics;
 public sealed partial class MetricsPage
 {
     [Inject] private MetricsService Metrics { get; set; } = default!;
+    [Inject] private IEnumerable<MetricsPanel> Panels { get; set; } = default!;
     [Inject] private PeopleService People { get; set; } = default!;
     [Inject] private ShellState Shell { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;

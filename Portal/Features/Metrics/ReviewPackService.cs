@@ -27,7 +27,8 @@ public sealed record ReviewPack(string Kind, ReportingPeriod Period, ReportingPe
     IReadOnlyList<Callout> Callouts, IReadOnlyList<Sev1Row> Sev1s, IReadOnlyList<OverdueActionRow> OverdueActions, CaseFigures? Cases = null, CaseFigures? PriorCases = null);
 
 /// <summary>Builds the WBR (a week against the week before, 4- and 13-week trends) and the MBR (a month against the month before, trailing year).</summary>
-public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory, MetricsService metrics, CaseMetricsService caseMetrics, TimeProvider clock)
+public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory, MetricsService metrics, CaseMetricsService caseMetrics, TimeProvider clock,
+    IEnumerable<IReviewFigures> others)
 {
     private const int MaxSev1Callouts = 5;
 
@@ -98,6 +99,12 @@ public sealed class ReviewPackService(IDbContextFactory<PortalDbContext> factory
         var cases = await caseMetrics.FiguresAsync(period.Start, period.End, new CaseFilter(), cancellationToken);
         var priorCases = await caseMetrics.FiguresAsync(previous.Start, previous.End, new CaseFilter(), cancellationToken);
         summary.AddRange(CaseRows(cases, priorCases));
+        foreach (var module in others)
+        {
+            var theirs = await module.ForAsync(period.Start, period.End, cancellationToken);
+            var before = await module.ForAsync(previous.Start, previous.End, cancellationToken);
+            summary.AddRange(theirs.Select(f => Row(f.Metric, f.Unit, f.Value, before.FirstOrDefault(b => b.Metric == f.Metric)?.Value)));
+        }
         var regions = Enum.GetValues<RegionCode>().Select(r =>
         {
             var c = current.ByRegion.FirstOrDefault(x => x.Region == r);
