@@ -9,13 +9,15 @@ namespace Portal.E2E;
 
 /// <summary>
 /// axe-core's WCAG 2.1 A and AA rules on every routable page (found from the portal's routes), signed out and signed in,
-/// in light and in dark mode: no serious or critical violation anywhere.
+/// in light mode; in dark mode the rules that depend on colour (the markup, names and roles are the same in both themes,
+/// and re-checking them doubled the suite's slowest test): no serious or critical violation anywhere.
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private static readonly DemoWorld World = DemoWorld.Generate();
     private static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
     private static readonly string[] Blocking = ["serious", "critical"];
+    private static readonly string[] ColourRules = ["color-contrast", "link-in-text-block"];
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -63,7 +65,8 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     /// <summary>The serious and critical WCAG 2.1 A/AA violations on the page as it is now, one per element.</summary>
     internal static async Task<List<Finding>> SeriousViolationsAsync(IPage page, string theme, string path)
     {
-        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] } });
+        var rules = theme == "dark" ? new RunOnlyOptions { Type = "rule", Values = [.. ColourRules] } : new RunOnlyOptions { Type = "tag", Values = [.. Tags] };
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = rules });
         return [.. result.Violations
             .Where(v => Blocking.Contains(v.Impact))
             .SelectMany(v => v.Nodes.Select(n => new Finding(theme, path, v.Id, v.Impact, n.Target?.ToString() ?? "", n.Html ?? "", string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message)))))];

@@ -45,10 +45,7 @@ public sealed class AutomationHarness : IAsyncDisposable
         if (kestrel)
         {
             // A real port, for a runner in another process; the fake clock starts at the real time, as the runner's clock does.
-            portal.UseKestrel(0);
-            portal.StartServer();
-            portal.RealServer = new Uri(portal.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+            portal.StartKestrel();
             portal.Clock.SetUtcNow(DateTimeOffset.UtcNow);
         }
         return new AutomationHarness(portal, billing) { _settings = all, _postgres = postgres };

@@ -176,8 +176,18 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server }
         : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    /// <summary>The address of the real (Kestrel) server when a test started one (<c>UseKestrel</c>); clients then go over TCP.</summary>
-    public Uri? RealServer { get; set; }
+    /// <summary>The address of the real (Kestrel) server when a test started one (<see cref="StartKestrel"/>); clients then go over TCP.</summary>
+    public Uri? RealServer { get; private set; }
+
+    /// <summary>Serves on a free loopback port over real sockets (for other processes, or clients that need TCP's back-pressure).</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        RealServer = new Uri(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+        return RealServer;
+    }
 
     /// <summary>Stops the host but leaves the database, for restart tests (<c>sameDatabaseAs</c>).</summary>
     public ValueTask DisposeAsyncKeepingDatabase()

@@ -86,7 +86,7 @@ internal static class CaseScenario
             worst = p95 > worst ? p95 : worst;
             Console.WriteLine($"{name,-24} rows {rows,3}   p50 {times[times.Count / 2],6:0.00} ms   p95 {p95.TotalMilliseconds,6:0.00} ms   max {times[^1],6:0.00} ms");
         }
-        Console.WriteLine($"budget: p95 under {budget.TotalMilliseconds:0} ms -> {(worst < budget ? "within" : "OVER")} (worst p95 {worst.TotalMilliseconds:0.00} ms)");
+        Verdicts.Under($"case queue p95, worst filter, {count:N0} cases", worst.TotalMilliseconds, budget.TotalMilliseconds, "ms");
         return 0;
     }
 
@@ -111,7 +111,7 @@ internal static class CaseScenario
         Console.WriteLine($"case-kpis: {count:N0} cases, the last 30 days ({figures!.Opened:N0} opened, CSAT {figures.Csat.Percent}%, one-touch {figures.OneTouch.Percent}%)");
         Console.WriteLine($"whole month       p50 {times[times.Count / 2],7:0.0} ms   max {times[^1],7:0.0} ms");
         Console.WriteLine($"JP, P3            {filtered.Elapsed.TotalMilliseconds,7:0.0} ms");
-        Console.WriteLine($"budget: under {budget.TotalMilliseconds:0} ms -> {(times[^1] < budget.TotalMilliseconds ? "within" : "OVER")}");
+        Verdicts.Under($"case KPIs for a month, slowest of 10, {count:N0} cases", times[^1], budget.TotalMilliseconds, "ms");
         return 0;
     }
 

@@ -72,7 +72,7 @@ internal static class CircuitsScenario
         var perCircuitMb = (after - before) / (double)pages / (1024 * 1024);
         Console.WriteLine($"managed heap after full GC: {before / (1024.0 * 1024):0.0} MB before, {after / (1024.0 * 1024):0.0} MB with {pages} pages open");
         Console.WriteLine($"per circuit: {perCircuitMb * 1024:0} KB");
-        Console.WriteLine($"budget: under {BudgetMb:0} MB of managed memory per circuit -> {(perCircuitMb < BudgetMb ? "within" : "OVER")}");
+        Verdicts.Under($"managed memory per open {url} page", perCircuitMb, BudgetMb, "MB");
         return 0;
     }
 

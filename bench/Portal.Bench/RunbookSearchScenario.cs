@@ -47,7 +47,7 @@ internal static class RunbookSearchScenario
             var list = await MeasureAsync(async q => (await service.ListAsync(q, limit: 50)).Count);
             Report("GET /api/runbooks?q= (top 50)", list);
             var p95 = list[(int)(list.Count * 0.95)];
-            Console.WriteLine($"budget: p95 under {Budget.TotalMilliseconds:0} ms -> {(p95 < Budget.TotalMilliseconds ? "within" : "OVER")} (API p95 {p95:0.00} ms)");
+            Verdicts.Under($"runbook search p95, {count:N0} runbooks", p95, Budget.TotalMilliseconds, "ms");
             return 0;
         }
         finally

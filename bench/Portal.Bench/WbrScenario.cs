@@ -52,7 +52,8 @@ internal static class WbrScenario
             var mbr = await packs.MbrAsync(null);
             var monthMs = monthWatch.Elapsed.TotalMilliseconds;
             Console.WriteLine($"WBR over {count:N0} incidents: p50 {times[times.Count / 2]:0} ms   max {times[^1]:0} ms   (MBR {mbr.Period.Name}, 12-month trend: {monthMs:0} ms)");
-            Console.WriteLine($"budget: under {Budget.TotalMilliseconds:0} ms -> {(times[times.Count / 2] < Budget.TotalMilliseconds ? "within" : "OVER")}");
+            Verdicts.Under($"WBR, {count:N0} incidents (p50)", times[times.Count / 2], Budget.TotalMilliseconds, "ms");
+            Verdicts.Under($"MBR with its 12-month trend, {count:N0} incidents", monthMs, Budget.TotalMilliseconds, "ms");
             return 0;
         }
         finally

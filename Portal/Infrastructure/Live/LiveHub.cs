@@ -105,38 +105,51 @@ public sealed class LiveSubscriptions
         {
             if (_byTopic.TryGetValue(topic, out var connections))
             {
-                result.UnionWith(connections.Keys);
+                // Enumerating takes no lock (Keys would take them all, on every change).
+                foreach (var connection in connections)
+                {
+                    result.Add(connection.Key);
+                }
             }
         }
         return [.. result];
     }
 }
 
-/// <summary>Forwards this node's live feed to its hub connections.</summary>
-public sealed class LiveHubBridge(ILiveFeed feed, IHubContext<LiveHub> hub, LiveSubscriptions subscriptions) : IHostedService
+/// <summary>
+/// Forwards this node's live feed to its hub connections: each change serialised once, then offered to the outbox of
+/// each connection that listens (<see cref="LiveOutboxes"/>), so no client's pace holds up the feed or another client.
+/// </summary>
+public sealed class LiveHubBridge(ILiveFeed feed, LiveSubscriptions subscriptions, LiveOutboxes outboxes) : IHostedService
 {
     private IDisposable? _subscription;
     private IDisposable? _cases;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = feed.Subscribe(async change =>
+        _subscription = feed.Subscribe(change =>
         {
             var connections = subscriptions.ConnectionsFor(LiveTopics.For(change));
             if (connections.Count > 0)
             {
-                await hub.Clients.Clients(connections).SendAsync(LiveHub.ChangedMethod, IncidentChangedMessage.From(change));
+                outboxes.Send(connections, LiveOutboxes.Message(LiveHub.ChangedMethod, IncidentChangedMessage.From(change)));
             }
+            return ValueTask.CompletedTask;
         },
         // Events may have been missed (a slow bridge, or Redis back after an outage): clients should re-read.
-        () => new ValueTask(hub.Clients.All.SendAsync(LiveHub.ResyncMethod)));
-        _cases = feed.SubscribeCases(async change =>
+        () =>
+        {
+            outboxes.ResyncAll();
+            return ValueTask.CompletedTask;
+        });
+        _cases = feed.SubscribeCases(change =>
         {
             var connections = subscriptions.ConnectionsFor(LiveTopics.For(change));
             if (connections.Count > 0)
             {
-                await hub.Clients.Clients(connections).SendAsync(LiveHub.CaseChangedMethod, CaseChangedMessage.From(change));
+                outboxes.Send(connections, LiveOutboxes.Message(LiveHub.CaseChangedMethod, CaseChangedMessage.From(change)));
             }
+            return ValueTask.CompletedTask;
         });
         return Task.CompletedTask;
     }

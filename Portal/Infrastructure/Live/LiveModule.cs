@@ -39,11 +39,14 @@ public static class LiveModule
             builder.Services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: ["ready"]);
         }
         builder.Services.AddSingleton<LiveSubscriptions>();
+        builder.Services.AddSingleton<LiveOutboxes>();
         builder.Services.AddHostedService<LiveHubBridge>();
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddSignalR(o => o.AddFilter<HubErrorFilter>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .AddMessagePackProtocol();
+        // After AddSignalR: the live hub's connections get outboxes; Blazor's own hub keeps the default manager.
+        builder.Services.AddSingleton<HubLifetimeManager<LiveHub>, LiveHubLifetimeManager>();
     }
 
     public static void MapPortalLive(this WebApplication app) => app.MapHub<LiveHub>("/hubs/live");
