@@ -17,8 +17,15 @@ internal static class StartupScenario
         Console.WriteLine($"startup: {runs} runs");
         var empty = await MeasureAsync(runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "false" });
         var seeded = await MeasureAsync(runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "true" });
+        // The embedding model's share: the same empty start with intelligence off.
+        var noModel = await MeasureAsync(runs, new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "false", ["AI__Enabled"] = "false" });
         Report("empty SQLite", empty);
         Report("demo world seeded", seeded);
+        Report("empty, intelligence off", noModel);
+        Verdicts.Measured("the embedding model's share of an empty start (median with − without)", (Median(empty) - Median(noModel)).TotalSeconds, "s");
+        var (withModel, withoutModel) = (await ResidentAsync(true), await ResidentAsync(false));
+        Verdicts.Measured("resident memory, idle after start, intelligence on", withModel, "MB");
+        Verdicts.Measured("resident memory, idle after start, intelligence off", withoutModel, "MB");
         Verdicts.Under("cold start to ready, empty SQLite (median)", Median(empty).TotalSeconds, Budget.TotalSeconds, "s");
         Verdicts.Under("cold start to ready, demo world seeded (median)", Median(seeded).TotalSeconds, SeededBudget.TotalSeconds, "s");
         return 0;
@@ -34,6 +41,20 @@ internal static class StartupScenario
             results.Add(await host.WaitUntilReadyAsync(clock));
         }
         return results;
+    }
+
+    /// <summary>A demo portal's resident set once ready and idle for five seconds (the model, when on, loads meanwhile).</summary>
+    private static async Task<double> ResidentAsync(bool intelligence)
+    {
+        await using var host = PortalHost.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__Mode"] = "Demo", ["Demo__Seed"] = "true", ["AI__Enabled"] = intelligence ? "true" : "false",
+        });
+        await host.WaitUntilReadyAsync(Stopwatch.StartNew());
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var status = await File.ReadAllLinesAsync($"/proc/{host.ProcessId}/status");
+        var kb = long.Parse(status.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return kb / 1024.0;
     }
 
     private static void Report(string name, List<TimeSpan> times)
