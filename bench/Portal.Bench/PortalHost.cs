@@ -72,8 +72,9 @@ internal sealed class PortalHost : IAsyncDisposable
                     return since.Elapsed;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or listening but not answering within the client's timeout while it starts.
             }
             await Task.Delay(10);
         }

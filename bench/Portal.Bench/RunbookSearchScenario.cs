@@ -86,7 +86,7 @@ internal static class RunbookSearchScenario
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
-        var folder = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Demo", "Runbooks");
+        var folder = Path.Combine(AppContext.BaseDirectory, "Features", "Demo", "Runbooks");
         var sources = Directory.GetFiles(folder, "*.md").Select(f => RunbookFiles.Parse(File.ReadAllText(f)).File!).ToList();
         var words = new[] { "ledger", "queue", "timeout", "worker", "region", "dashboard", "retry", "batch", "partner", "cache", "deploy", "rollback" };
         var random = new Random(7);
