@@ -65,8 +65,7 @@ public sealed partial class PhoneTests(BrowserFixture browser) : IClassFixture<B
         });
         Assert.Empty(unreached);
         Assert.Equal(PageWalker.Routes.Count, visited.Count);
-        Assert.True(problems.Count == 0, string.Join('
-', problems));
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
     /// <summary>What sticks out furthest to the right, to name in a failure.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Shared.Automation;
 using Portal.Shared.Incidents;
 using Portal.Shared.OnCall;
@@ -71,9 +72,16 @@ public sealed class SelfHealingScenarioTests : IAsyncLifetime
         var figures = await (await manager.GetAsync(HttpExtensions.Url("/api/automation/metrics"), TestContext.Current.CancellationToken)).JsonAsync();
         Assert.Equal((1, 1, 1), (figures.GetProperty("runs").GetInt32(), figures.GetProperty("heals").GetInt32(), figures.GetProperty("verified").GetInt32()));
         Assert.Equal(20.0 / 60, figures.GetProperty("toilHoursSaved").GetDouble(), 1);
+        // MTTR healed is this incident's trigger → resolve; nothing else resolved, so there is no MTTR for people.
+        await using (var db = _h.Portal.OpenContext())
+        {
+            var healed = await db.Incidents.SingleAsync(i => i.Number == number, TestContext.Current.CancellationToken);
+            Assert.Equal((healed.ResolvedAt!.Value - healed.TriggeredAt).TotalMinutes, figures.GetProperty("healedMttrMinutes").GetDouble(), 3);
+        }
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, figures.GetProperty("peopleMttrMinutes").ValueKind);
         var wbr = await (await manager.GetAsync(HttpExtensions.Url("/api/metrics/wbr?week=2026-W47"), TestContext.Current.CancellationToken)).JsonAsync();
-        var healed = wbr.GetProperty("summary").EnumerateArray().Single(r => r.GetProperty("metric").GetString() == "Healed automatically");
-        Assert.Equal(1, healed.GetProperty("current").GetDouble());
+        var healedRow = wbr.GetProperty("summary").EnumerateArray().Single(r => r.GetProperty("metric").GetString() == "Healed automatically");
+        Assert.Equal(1, healedRow.GetProperty("current").GetDouble());
     }
 
     [Fact]

@@ -25,15 +25,25 @@ public sealed class AutomationMetricsService(IDbContextFactory<PortalDbContext> 
         var done = runs.Where(r => r.State is RunState.Succeeded or RunState.RolledBack).ToList();
         var healed = runs.Where(r => r.Trigger == RunTrigger.SelfHealing && r.Verification == Verification.Verified && r.IncidentNumber is not null)
             .Select(r => r.IncidentNumber!.Value).ToHashSet();
-        var resolved = await db.Incidents.AsNoTracking().Where(i => i.ResolvedAt != null && i.TriggeredAt >= start && i.TriggeredAt < end)
-            .Select(i => new { i.Number, i.TriggeredAt, i.ResolvedAt }).ToListAsync(cancellationToken);
-        double? Mttr(IEnumerable<double> minutes) => minutes.DefaultIfEmpty(double.NaN).Average() is var m && double.IsNaN(m) ? null : m;
-        var minutes = resolved.ToDictionary(i => i.Number, i => (i.ResolvedAt!.Value - i.TriggeredAt).TotalMinutes);
+        // Every resolved incident of the window as one count and one sum, in the database, and the few healed ones read
+        // one by one: the window may hold a million incidents.
+        var sql = new Metrics.MetricsSql(db);
+        var minutes = Metrics.MetricsSql.Real($"COALESCE(SUM({sql.Minutes("\"ResolvedAt\"", "\"TriggeredAt\"")}), 0)");
+        var all = await sql.Query<Durations>($"""
+            SELECT COUNT(*) AS "Count", {minutes} AS "Minutes"
+            FROM "Incidents" WHERE "ResolvedAt" IS NOT NULL AND "TriggeredAt" >= {sql.At(start)} AND "TriggeredAt" < {sql.At(end)}
+            """).SingleAsync(cancellationToken);
+        var healedNumbers = healed.ToList();
+        var healedTimes = await db.Incidents.AsNoTracking()
+            .Where(i => healedNumbers.Contains(i.Number) && i.ResolvedAt != null && i.TriggeredAt >= start && i.TriggeredAt < end)
+            .Select(i => new { i.TriggeredAt, i.ResolvedAt }).ToListAsync(cancellationToken);
+        var healedMinutes = healedTimes.Sum(i => (i.ResolvedAt!.Value - i.TriggeredAt).TotalMinutes);
+        static double? Mttr(long count, double minutes) => count == 0 ? null : minutes / count;
         return new AutomationMetrics(start, end, runs.Count(r => r.State != RunState.Refused), done.Count,
             runs.Count(r => r.Verification == Verification.Verified), runs.Count(r => r.Verification is Verification.Verified or Verification.NotVerified),
             runs.Count(r => r.State == RunState.RolledBack),
             runs.Where(r => r.RefusedBy is not null).GroupBy(r => r.RefusedBy!.Value).ToDictionary(g => g.Key, g => g.Count()),
-            healed.Count, Mttr(minutes.Where(m => healed.Contains(m.Key)).Select(m => m.Value)), Mttr(minutes.Where(m => !healed.Contains(m.Key)).Select(m => m.Value)),
+            healed.Count, Mttr(healedTimes.Count, healedMinutes), Mttr(all.Count - healedTimes.Count, all.Minutes - healedMinutes),
             Math.Round(done.Where(r => r.State == RunState.Succeeded).Sum(r => saved.GetValueOrDefault((r.ActionId, r.ActionVersion))) / 60.0, 1));
     }
 }
@@ -57,3 +67,6 @@ public sealed class AutomationReviewFigures(AutomationMetricsService metrics) : 
         ];
     }
 }
+
+/// <summary>How many resolved incidents, and their trigger → resolve times summed in minutes.</summary>
+internal sealed record Durations(long Count, double Minutes);

@@ -4,6 +4,7 @@ using Portal.Infrastructure.Data;
 using Portal.Shared.Incidents;
 using Portal.Shared.Live;
 using Portal.Shared.OnCall;
+using Portal.Shared.Team;
 using Portal.Features.Notifications;
 
 namespace Portal.Features.OnCall;
@@ -75,11 +76,15 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
                 .OrderBy(e => e.NextAt).Select(e => e.IncidentNumber).Take(200).ToListAsync(cancellationToken);
         }
         var taken = 0;
+        // Who can be paged is read once for the round, when the first step pages, not again by every step while it holds
+        // the write lock: in an alert storm a round pages hundreds of incidents.
+        Task<PagingBook>? book = null;
+        Task<PagingBook> Book() => book ??= PagingBook.ReadAsync(factory, now);
         foreach (var number in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A step, once begun, runs to its end: it is short, and stopping a node must not abandon a claimed step halfway.
-            if (await StepAsync(number, now, CancellationToken.None))
+            if (await StepAsync(number, now, Book, CancellationToken.None))
             {
                 taken++;
             }
@@ -87,7 +92,7 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         return taken;
     }
 
-    private async Task<bool> StepAsync(long number, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> StepAsync(long number, DateTimeOffset now, Func<Task<PagingBook>> book, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -133,7 +138,7 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
             else
             {
                 var level = step.NotifyLevel!.Value;
-                var paged = await PageAsync(db, policy.Levels[level].Targets, now, cancellationToken);
+                var paged = Page(await book(), policy.Levels[level].Targets);
                 var wait = paged.People.Count == 0 ? TimeSpan.Zero : step.Wait;
                 db.Timeline.Add(Entry(incident, TimelineEventKind.Paged, now, PagedText(level, paged, wait)));
                 written = TimelineEventKind.Paged;
@@ -156,14 +161,26 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
     /// <summary>The people a level pages (each named with what put them there), the teams whose channels hear of it, and what reached nobody.</summary>
     private sealed record Paging(Dictionary<int, string> People, HashSet<int> Teams, List<string> Nobody);
 
-    private static async Task<Paging> PageAsync(PortalDbContext db, List<EscalationTarget> targets, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Who can be paged at one moment: active people, schedules and who is on call on each, policies, team names.</summary>
+    private sealed record PagingBook(Dictionary<int, Person> People, List<Schedule> Schedules, Dictionary<int, EscalationPolicy> Policies,
+        Dictionary<int, int> OnCall, Dictionary<int, string> Teams)
+    {
+        public static async Task<PagingBook> ReadAsync(IDbContextFactory<PortalDbContext> factory, DateTimeOffset now)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var people = await db.People.AsNoTracking().Where(p => p.Active).ToDictionaryAsync(p => p.Id);
+            var schedules = await db.Schedules.AsNoTracking().ToListAsync();
+            var policies = await db.EscalationPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id);
+            var onCall = await OnCallService.OnCallAtAsync(db, schedules, now, CancellationToken.None);
+            var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name);
+            return new PagingBook(people, schedules, policies, onCall, teams);
+        }
+    }
+
+    private static Paging Page(PagingBook book, List<EscalationTarget> targets)
     {
         var paging = new Paging([], [], []);
-        var people = await db.People.AsNoTracking().Where(p => p.Active).ToDictionaryAsync(p => p.Id, cancellationToken);
-        var schedules = await db.Schedules.AsNoTracking().ToListAsync(cancellationToken);
-        var policies = await db.EscalationPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
-        var onCall = await OnCallService.OnCallAtAsync(db, schedules, now, cancellationToken);
-        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        var (people, schedules, policies, onCall, teams) = (book.People, book.Schedules, book.Policies, book.OnCall, book.Teams);
         var seen = new HashSet<int>();
         Expand(targets);
         return paging;
