@@ -93,7 +93,8 @@ public sealed class EarlyWarningService(IDbContextFactory<PortalDbContext> facto
         await db.SaveChangesAsync(cancellationToken);
         if (exclusive is not null)
         {
-            await exclusive.CommitAsync(cancellationToken);
+            // Saved, so committed to the end even while the node stops: a commit cut off by shutdown is logged as an error.
+            await exclusive.CommitAsync(CancellationToken.None);
         }
         if (began.Count > 0 || ended.Count > 0)
         {

@@ -132,7 +132,8 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         await db.SaveChangesAsync(cancellationToken);
         if (exclusive is not null)
         {
-            await exclusive.CommitAsync(cancellationToken);
+            // Saved, so committed to the end even while the node stops: a commit cut off by shutdown is logged as an error.
+            await exclusive.CommitAsync(CancellationToken.None);
         }
         return pending.Count;
     }
@@ -178,7 +179,8 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         await db.SaveChangesAsync(cancellationToken);
         if (exclusive is not null)
         {
-            await exclusive.CommitAsync(cancellationToken);
+            // Saved, so committed to the end even while the node stops: a commit cut off by shutdown is logged as an error.
+            await exclusive.CommitAsync(CancellationToken.None);
         }
         return runbooks.Count;
     }
