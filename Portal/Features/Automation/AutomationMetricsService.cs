@@ -24,7 +24,7 @@ public sealed class AutomationMetricsService(IDbContextFactory<PortalDbContext> 
         var saved = await db.ActionVersions.AsNoTracking().ToDictionaryAsync(v => (v.ActionId, v.Number), v => v.Definition.MinutesSaved, cancellationToken);
         var done = runs.Where(r => r.State is RunState.Succeeded or RunState.RolledBack).ToList();
         var healed = runs.Where(r => r.Trigger == RunTrigger.SelfHealing && r.Verification == Verification.Verified && r.IncidentNumber is not null)
-            .Select(r => r.IncidentNumber!.Value).ToHashSet();
+            .Select(r => r.IncidentNumber!.Value).Distinct().ToList();
         // Every resolved incident of the window as one count and one sum, in the database, and the few healed ones read
         // one by one: the window may hold a million incidents.
         var sql = new Metrics.MetricsSql(db);
@@ -33,9 +33,8 @@ public sealed class AutomationMetricsService(IDbContextFactory<PortalDbContext> 
             SELECT COUNT(*) AS "Count", {minutes} AS "Minutes"
             FROM "Incidents" WHERE "ResolvedAt" IS NOT NULL AND "TriggeredAt" >= {sql.At(start)} AND "TriggeredAt" < {sql.At(end)}
             """).SingleAsync(cancellationToken);
-        var healedNumbers = healed.ToList();
         var healedTimes = await db.Incidents.AsNoTracking()
-            .Where(i => healedNumbers.Contains(i.Number) && i.ResolvedAt != null && i.TriggeredAt >= start && i.TriggeredAt < end)
+            .Where(i => healed.Contains(i.Number) && i.ResolvedAt != null && i.TriggeredAt >= start && i.TriggeredAt < end)
             .Select(i => new { i.TriggeredAt, i.ResolvedAt }).ToListAsync(cancellationToken);
         var healedMinutes = healedTimes.Sum(i => (i.ResolvedAt!.Value - i.TriggeredAt).TotalMinutes);
         static double? Mttr(long count, double minutes) => count == 0 ? null : minutes / count;
