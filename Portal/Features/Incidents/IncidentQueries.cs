@@ -150,16 +150,7 @@ public sealed class IncidentQueries(IDbContextFactory<PortalDbContext> factory, 
         }
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var search = query.Search.Trim();
-            if (IncidentNumber.TryParse(search, out var number))
-            {
-                rows = rows.Where(i => i.Number == number || i.Title.Contains(search));
-            }
-            else
-            {
-                var lower = search.ToLower(CultureInfo.InvariantCulture);
-                rows = rows.Where(i => i.Title.ToLower().Contains(lower));
-            }
+            rows = await IncidentTitleSearch.FilterAsync(rows, db, query.Search, cancellationToken);
         }
         if (cursor is { } after)
         {
