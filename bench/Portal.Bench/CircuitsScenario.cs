@@ -59,6 +59,7 @@ internal static class CircuitsScenario
         await Task.Delay(2000);
 
         var before = await ManagedHeapAfterFullGcAsync(host.ProcessId);
+        await HoldAsync("before the pages open", host.ProcessId);
         var opening = Stopwatch.StartNew();
         var open = new List<IPage>();
         for (var i = 0; i < pages; i++)
@@ -73,7 +74,21 @@ internal static class CircuitsScenario
         Console.WriteLine($"managed heap after full GC: {before / (1024.0 * 1024):0.0} MB before, {after / (1024.0 * 1024):0.0} MB with {pages} pages open");
         Console.WriteLine($"per circuit: {perCircuitMb * 1024:0} KB");
         Verdicts.Under($"managed memory per open {url} page", perCircuitMb, BudgetMb, "MB");
+        await HoldAsync($"with {pages} pages open", host.ProcessId);
         return 0;
+    }
+
+    /// <summary>
+    /// BENCH_HOLD_SECONDS=N waits N seconds at this point, so that a heap snapshot can be taken of the portal
+    /// (dotnet-gcdump collect -p PID) to see what a circuit keeps.
+    /// </summary>
+    private static async Task HoldAsync(string moment, int processId)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_HOLD_SECONDS"), out var seconds) && seconds > 0)
+        {
+            Console.WriteLine($"holding {seconds} s {moment}: portal pid {processId}");
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+        }
     }
 
     private static async Task SignInAsync(IBrowserContext context)
