@@ -91,6 +91,11 @@ internal sealed class PortalHost : IAsyncDisposable
 
     private static string PortalDll()
     {
+        // BENCH_PORTAL_DLL: another build of the portal, for example a ReadyToRun publish (dotnet publish Portal -c Release -r linux-x64).
+        if (Environment.GetEnvironmentVariable("BENCH_PORTAL_DLL") is { Length: > 0 } given)
+        {
+            return given;
+        }
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
         {
