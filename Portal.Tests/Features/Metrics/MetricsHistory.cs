@@ -261,6 +261,27 @@ internal static class MetricsHistory
                 AssertSame(expected, comparable, $"{name}, {from:yyyy-MM-dd}–{to:yyyy-MM-dd}");
             }
         }
+        // The trend (its own query: one aggregate per period) against each period's figures, checked above; with two
+        // empty weeks before the history begins.
+        var weeks = ReportingCalendar.WeeksEndingWith(ReportingCalendar.WeekOf(Start, DateTimeZone.Utc), 3, DateTimeZone.Utc)
+            .Concat(ReportingCalendar.WeeksEndingWith(week, 6, DateTimeZone.Utc)).ToList();
+        foreach (var (name, filter) in Filters)
+        {
+            var trend = await metrics.TrendAsync(weeks, filter, Ct);
+            Assert.Equal(weeks.Select(w => w.Name), trend.Select(t => t.Name));
+            foreach (var (period, point) in weeks.Zip(trend))
+            {
+                var f = await metrics.FiguresAsync(period.Start, period.End, filter, Ct);
+                var what = $"{name}, trend {period.Name}";
+                Assert.True(f.Incidents == point.Incidents, $"{what}: {point.Incidents} incidents, the figures say {f.Incidents}");
+                Assert.Equal(f.BySeverity, point.BySeverity);
+                Assert.Equal(f.ByRegion.ToDictionary(r => r.Region, r => r.Incidents), point.ByRegion);
+                Assert.Equal((f.Mtta.Mean, f.Mttr.Mean, f.Acknowledge, f.Mitigate, f.AcknowledgeBreaches + f.MitigateBreaches, f.Advertisers),
+                    (point.MttaMean, point.MttrMean, point.Acknowledge, point.Mitigate, point.Breaches, point.Advertisers));
+                Assert.True(Math.Abs(Math.Round(f.RevenueUsd, 2) - point.RevenueUsd) < 0.02, $"{what}: revenue {point.RevenueUsd}, the figures say {f.RevenueUsd}");
+            }
+            Assert.Equal(0, trend[0].Incidents);
+        }
     }
 
     private static readonly Dictionary<Severity, int> NoSeverities = [];
