@@ -22,6 +22,8 @@ internal static class CircuitsScenario
         var pages = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 50;
         // The default queue (open incidents, a dozen in the demo world); "/incidents?status=all" shows a full page of 50.
         var url = args.Length > 1 ? args[1] : "/incidents";
+        // What shows the page has rendered its data: a test id (for example incident-title on /incidents/INC-1, metrics-filters on /metrics).
+        var ready = args.Length > 2 ? args[2] : "incident-link";
         if (!File.Exists(Chromium))
         {
             Console.Error.WriteLine($"circuits needs Debian's Chromium at {Chromium}: apt-get install -y chromium");
@@ -50,7 +52,7 @@ internal static class CircuitsScenario
         var warm = new List<IPage>();
         for (var i = 0; i < 5; i++)
         {
-            warm.Add(await OpenQueueAsync(context, url));
+            warm.Add(await OpenPageAsync(context, url, ready));
         }
         foreach (var page in warm)
         {
@@ -64,7 +66,7 @@ internal static class CircuitsScenario
         var open = new List<IPage>();
         for (var i = 0; i < pages; i++)
         {
-            open.Add(await OpenQueueAsync(context, url));
+            open.Add(await OpenPageAsync(context, url, ready));
         }
         Console.WriteLine($"circuits: {pages} pages of {url} open, each with its circuit, in {opening.Elapsed.TotalSeconds:0.0} s");
         await Task.Delay(3000);
@@ -100,14 +102,14 @@ internal static class CircuitsScenario
         await page.CloseAsync();
     }
 
-    /// <summary>A queue page with its circuit up and its rows rendered.</summary>
-    private static async Task<IPage> OpenQueueAsync(IBrowserContext context, string url)
+    /// <summary>A page with its circuit up and the element of <paramref name="ready"/> rendered.</summary>
+    private static async Task<IPage> OpenPageAsync(IBrowserContext context, string url, string ready)
     {
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         await page.GotoAsync(url);
         await page.Locator("[data-circuit=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await page.GetByTestId("incident-link").First.WaitForAsync();
+        await page.GetByTestId(ready).First.WaitForAsync();
         return page;
     }
 
