@@ -209,7 +209,8 @@ public sealed class IncidentApiTests : IAsyncDisposable
     private static IEnumerable<long> Numbers(JsonElement page) =>
         page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetInt64());
 
-    private static async Task<List<long>> NumbersAsync(HttpClient client, string path)
+    /// <summary>The incident numbers of a list request that answered 200 (also used by the title search tests).</summary>
+    internal static async Task<List<long>> NumbersAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(Url(path), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -7,7 +7,7 @@ using Portal.Shared.Demo;
 using Portal.Shared.Incidents;
 using Portal.Shared.Team;
 using Portal.Tests.Support;
-using static Portal.Tests.Support.HttpExtensions;
+using static Portal.Tests.Features.Incidents.IncidentApiTests;
 
 namespace Portal.Tests.Features.Incidents;
 
@@ -93,13 +93,6 @@ public sealed class IncidentTitleSearchTests : IAsyncDisposable
         var response = await client.PostJsonAsync("/api/incidents", new { title, severity = "SEV3", service = "invoicing" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.JsonAsync()).GetProperty("number").GetInt64();
-    }
-
-    private static async Task<List<long>> NumbersAsync(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(Url(path), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return [.. (await response.JsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetInt64())];
     }
 
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
