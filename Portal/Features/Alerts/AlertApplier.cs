@@ -17,6 +17,9 @@ namespace Portal.Features.Alerts;
 internal sealed class AlertApplier(PortalDbContext db, DateTimeOffset now, IReadOnlyList<IPagingHold>? holds = null)
 {
     private const int MaxFrom = 120;
+
+    /// <summary>The rows a batch adds, principals first, for <see cref="SetInsert"/>.</summary>
+    public static readonly IReadOnlyList<Type> NewRows = [typeof(Incident), typeof(Alert), typeof(TimelineEvent), typeof(Shared.OnCall.IncidentEscalation)];
     private readonly Dictionary<(int, string), Alert?> _open = [];
     private readonly Dictionary<long, Incident> _incidents = [];
     private readonly List<(AlertOutcome Outcome, string DedupKey, Incident? Incident)> _results = [];

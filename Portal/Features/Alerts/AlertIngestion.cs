@@ -160,7 +160,7 @@ public sealed class AlertIngestion(
         {
             await applier.ApplyAsync(pending.Integration, pending.Event, cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SetInsert.SaveAsync(db, AlertApplier.NewRows, cancellationToken);
         var hints = await applier.HintsAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (applier.Escalating)
