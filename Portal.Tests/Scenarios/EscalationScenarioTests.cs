@@ -160,6 +160,37 @@ public sealed class EscalationScenarioTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task OneRoundTakesEveryDueStepAndStopsJustTheOneAcknowledgedMeanwhile()
+    {
+        await PolicyAsync(0, (10, First.Handle), (10, Second.Handle));
+        var numbers = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            numbers.Add(await TriggerAsync());
+        }
+        await Eventually.TrueAsync(() => PagesAsync(First).Result == 4);
+        using (var first = await _portal.SignedInClientAsync(First.Handle))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await first.PostJsonAsync($"/api/incidents/INC-{numbers[1]}/acknowledge", new { })).StatusCode);
+        }
+
+        _portal.Clock.Advance(TimeSpan.FromMinutes(10));
+        // One call, one round: all four due steps are claimed together; the acknowledged incident's is stopped.
+        var taken = await Service<EscalationService>().ProcessDueAsync(Ct);
+        await Eventually.TrueAsync(() => PagesAsync(Second).Result == 3);
+        Assert.True(taken <= 4, $"{taken} steps were taken for four due escalations");
+        Assert.Equal(EscalationState.Stopped, (await StateAsync(numbers[1])).State);
+        Assert.Equal([TimelineEventKind.Paged], (await EscalationEntriesAsync(numbers[1])).Select(e => e.Kind));
+        foreach (var number in numbers.Where(n => n != numbers[1]))
+        {
+            Assert.Equal([TimelineEventKind.Paged, TimelineEventKind.Escalated, TimelineEventKind.Paged], (await EscalationEntriesAsync(number)).Select(e => e.Kind));
+            var state = await StateAsync(number);
+            Assert.Equal((EscalationState.Active, 2), (state.State, state.Level));
+        }
+        Assert.Equal(4, await PagesAsync(First));
+    }
+
+    [Fact]
     public async Task AFailingWebhookIsRetriedThenMarkedFailedAndTheNextLevelStillEscalatesOnTime()
     {
         _hook.Answer = _ => (500, TimeSpan.Zero);

@@ -35,6 +35,25 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
     public static async Task<List<LiveNotice>> StageAsync(PortalDbContext db, IReadOnlyCollection<int> people, IReadOnlyCollection<int> teams, NoticeDraft draft,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var personIds = people.Distinct().ToList();
+        var teamIds = teams.Distinct().ToList();
+        var channels = personIds.Count == 0 && teamIds.Count == 0 ? [] : await db.Channels.AsNoTracking()
+            .Where(c => c.Enabled && ((c.PersonId != null && personIds.Contains(c.PersonId.Value)) || (c.TeamId != null && teamIds.Contains(c.TeamId.Value))))
+            .ToListAsync(cancellationToken);
+        return Stage(db, channels, personIds, teamIds, draft, now);
+    }
+
+    /// <summary>Every enabled channel, for <see cref="Stage"/> when one unit of work stages many notices (an escalation round).</summary>
+    public static Task<List<NotificationChannel>> ChannelsAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        db.Channels.AsNoTracking().Where(c => c.Enabled).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// <see cref="StageAsync"/> with the channels already read (any superset of the enabled channels of these people and
+    /// teams): a notification per person, a delivery per channel of theirs or of the teams.
+    /// </summary>
+    public static List<LiveNotice> Stage(PortalDbContext db, IReadOnlyList<NotificationChannel> channels, IReadOnlyCollection<int> people,
+        IReadOnlyCollection<int> teams, NoticeDraft draft, DateTimeOffset now)
+    {
         var notices = new List<LiveNotice>();
         var notifications = new Dictionary<int, Notification>();
         foreach (var person in people.Distinct())
@@ -48,16 +67,8 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> facto
             notifications[person] = notification;
             notices.Add(new LiveNotice(LiveNotice.ForPerson(person), draft.Kind.ToString().ToLowerInvariant(), draft.Title, draft.Link));
         }
-        var personIds = notifications.Keys.ToList();
-        var teamIds = teams.Distinct().ToList();
-        if (personIds.Count == 0 && teamIds.Count == 0)
-        {
-            return notices;
-        }
-        var channels = await db.Channels.AsNoTracking()
-            .Where(c => c.Enabled && ((c.PersonId != null && personIds.Contains(c.PersonId.Value)) || (c.TeamId != null && teamIds.Contains(c.TeamId.Value))))
-            .ToListAsync(cancellationToken);
-        foreach (var channel in channels)
+        var teamIds = teams.ToHashSet();
+        foreach (var channel in channels.Where(c => c.Enabled && ((c.PersonId is { } p && notifications.ContainsKey(p)) || (c.TeamId is { } t && teamIds.Contains(t)))))
         {
             db.Deliveries.Add(new Delivery
             {

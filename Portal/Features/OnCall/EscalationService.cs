@@ -73,89 +73,108 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         await using (var scan = await factory.CreateDbContextAsync(cancellationToken))
         {
             due = await scan.Escalations.AsNoTracking().Where(e => e.State == EscalationState.Active && e.NextAt <= now)
-                .OrderBy(e => e.NextAt).Select(e => e.IncidentNumber).Take(200).ToListAsync(cancellationToken);
+                .OrderBy(e => e.NextAt).Select(e => e.IncidentNumber).Take(RoundSize).ToListAsync(cancellationToken);
         }
-        var taken = 0;
-        // Who can be paged is read once for the round, when the first step pages, not again by every step while it holds
-        // the write lock: in an alert storm a round pages hundreds of incidents.
+        cancellationToken.ThrowIfCancellationRequested();
+        // Who can be paged is read once for the round, not again by every step while it holds the write lock.
         Task<PagingBook>? book = null;
         Task<PagingBook> Book() => book ??= PagingBook.ReadAsync(factory, now);
+        // A round, once begun, runs to its end: stopping a node must not abandon claimed steps halfway.
+        if (await RoundAsync(due, now, Book, CancellationToken.None) is { } taken)
+        {
+            return taken;
+        }
+        // Another node claimed some of these meanwhile: take them one at a time, so that each claim says who has which.
+        taken = 0;
         foreach (var number in due)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // A step, once begun, runs to its end: it is short, and stopping a node must not abandon a claimed step halfway.
-            if (await StepAsync(number, now, Book, CancellationToken.None))
-            {
-                taken++;
-            }
+            taken += await RoundAsync([number], now, Book, CancellationToken.None) ?? 0;
         }
         return taken;
     }
 
-    private async Task<bool> StepAsync(long number, DateTimeOffset now, Func<Task<PagingBook>> book, CancellationToken cancellationToken)
+    /// <summary>The most steps one round takes in one transaction (an alert storm pages hundreds of incidents at once).</summary>
+    private const int RoundSize = 200;
+
+    /// <summary>
+    /// Takes the due steps of these incidents in one transaction: one claim, one read of the incidents, policies and
+    /// channels, one save. Returns how many it took, or null when another node claimed one first (nothing is written).
+    /// </summary>
+    private async Task<int?> RoundAsync(List<long> numbers, DateTimeOffset now, Func<Task<PagingBook>> book, CancellationToken cancellationToken)
     {
+        if (numbers.Count == 0)
+        {
+            return 0;
+        }
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var escalation = await db.Escalations.FirstOrDefaultAsync(e => e.IncidentNumber == number, cancellationToken);
-        if (escalation is not { State: EscalationState.Active } || escalation.NextAt > now)
+        var escalations = await db.Escalations.Where(e => numbers.Contains(e.IncidentNumber) && e.State == EscalationState.Active && e.NextAt <= now)
+            .ToListAsync(cancellationToken);
+        if (escalations.Count == 0)
         {
-            return false;
+            return 0;
         }
-        // Claim the step first. The incident is read after the claim, inside the same transaction, so an acknowledgement
-        // that commits meanwhile is seen here (on SQLite the transaction holds the write lock; on PostgreSQL the window is
-        // one statement) and nobody is paged for an incident someone already owns.
-        escalation.Version++;
+        // Claim the steps first. The incidents are read after the claim, inside the same transaction, so an
+        // acknowledgement that commits meanwhile is seen here (on SQLite the transaction holds the write lock; on
+        // PostgreSQL the window is one statement) and nobody is paged for an incident someone already owns.
+        escalations.ForEach(e => e.Version++);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return false;
+            return null;
         }
-        escalation.Version++;
-        var incident = await db.Incidents.AsNoTracking().FirstAsync(i => i.Number == number, cancellationToken);
-        var policy = await db.EscalationPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Id == escalation.PolicyId, cancellationToken);
+        var claimed = escalations.Select(e => e.IncidentNumber).ToList();
+        var policyIds = escalations.Select(e => e.PolicyId).Distinct().ToList();
+        var incidents = await db.Incidents.AsNoTracking().Where(i => claimed.Contains(i.Number)).ToDictionaryAsync(i => i.Number, cancellationToken);
+        var policies = await db.EscalationPolicies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var channels = await NotificationService.ChannelsAsync(db, cancellationToken);
         var notices = new List<LiveNotice>();
-        TimelineEventKind? written = null;
-        if (incident.Status != IncidentStatus.Triggered || policy is null)
+        var written = new List<(long Number, TimelineEventKind Kind)>();
+        foreach (var escalation in escalations)
         {
-            // Acknowledged, mitigated or resolved since the last step (the timeline already says by whom): stop quietly.
-            (escalation.State, escalation.NextAt) = (EscalationState.Stopped, null);
-        }
-        else
-        {
+            escalation.Version++;
+            var incident = incidents[escalation.IncidentNumber];
+            if (incident.Status != IncidentStatus.Triggered || policies.GetValueOrDefault(escalation.PolicyId) is not { } policy)
+            {
+                // Acknowledged, mitigated or resolved since the last step (the timeline already says by whom): stop quietly.
+                (escalation.State, escalation.NextAt) = (EscalationState.Stopped, null);
+                continue;
+            }
             var step = EscalationRules.Step(policy, escalation.Level, escalation.Round);
             if (escalation.Level > 0 || escalation.Round > 0)
             {
                 db.Timeline.Add(Entry(incident, TimelineEventKind.Escalated, now, EscalatedText(policy, escalation, step)));
-                written = TimelineEventKind.Escalated;
+                if (step.Finishes)
+                {
+                    written.Add((incident.Number, TimelineEventKind.Escalated));
+                }
             }
             if (step.Finishes)
             {
                 (escalation.State, escalation.NextAt) = (EscalationState.Exhausted, null);
+                continue;
             }
-            else
-            {
-                var level = step.NotifyLevel!.Value;
-                var paged = Page(await book(), policy.Levels[level].Targets);
-                var wait = paged.People.Count == 0 ? TimeSpan.Zero : step.Wait;
-                db.Timeline.Add(Entry(incident, TimelineEventKind.Paged, now, PagedText(level, paged, wait)));
-                written = TimelineEventKind.Paged;
-                var draft = new NoticeDraft(NotificationKind.Page, $"{incident.Key} {incident.Severity}: {incident.Title}",
-                    $"Level {level + 1} of \"{policy.Name}\". Acknowledge within {Minutes(step.Wait)} or it escalates.", $"/incidents/{incident.Key}", incident.Number);
-                notices = await NotificationService.StageAsync(db, [.. paged.People.Keys], paged.Teams, draft, now, cancellationToken);
-                (escalation.Level, escalation.Round, escalation.NextAt) = (step.NextLevel, step.NextRound, now + wait);
-            }
+            var level = step.NotifyLevel!.Value;
+            var paged = Page(await book(), policy.Levels[level].Targets);
+            var wait = paged.People.Count == 0 ? TimeSpan.Zero : step.Wait;
+            db.Timeline.Add(Entry(incident, TimelineEventKind.Paged, now, PagedText(level, paged, wait)));
+            written.Add((incident.Number, TimelineEventKind.Paged));
+            var draft = new NoticeDraft(NotificationKind.Page, $"{incident.Key} {incident.Severity}: {incident.Title}",
+                $"Level {level + 1} of \"{policy.Name}\". Acknowledge within {Minutes(step.Wait)} or it escalates.", $"/incidents/{incident.Key}", incident.Number);
+            notices.AddRange(NotificationService.Stage(db, channels, [.. paged.People.Keys], paged.Teams, draft, now));
+            (escalation.Level, escalation.Round, escalation.NextAt) = (step.NextLevel, step.NextRound, now + wait);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (written is { } kind)
+        foreach (var (number, kind) in written)
         {
             await feed.PublishAsync(await IncidentQueries.LiveHintAsync(db, number, kind, cancellationToken), cancellationToken);
         }
         await notifications.PublishAsync(notices, cancellationToken);
-        return true;
+        return escalations.Count;
     }
 
     /// <summary>The people a level pages (each named with what put them there), the teams whose channels hear of it, and what reached nobody.</summary>
