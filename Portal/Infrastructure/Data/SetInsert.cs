@@ -78,6 +78,9 @@ public static class SetInsert
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Whether every one of these types takes the set path (else their saves fall back to SaveChanges, correct but slower).</summary>
+    public static bool Covers(IModel model, IReadOnlyList<Type> types) => types.All(t => model.FindEntityType(t) is { } type && IsPlain(type));
+
     /// <summary>One table, scalar columns only, no owned, complex or JSON-mapped parts, no computed or defaulted columns.</summary>
     private static bool IsPlain(IEntityType type) =>
         type.GetTableName() is not null && type.GetTableMappings().Count() == 1 && !type.GetComplexProperties().Any() && !type.IsOwned()
