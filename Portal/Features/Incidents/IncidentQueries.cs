@@ -184,13 +184,22 @@ public sealed class IncidentQueries(IDbContextFactory<PortalDbContext> factory, 
         ?? SlaTargets.DefaultFor(severity);
 
     /// <summary>The live hint for an incident as committed: read back, so every subscriber sees the stored state.</summary>
-    public static async Task<IncidentChanged> LiveHintAsync(PortalDbContext db, long number, TimelineEventKind kind, CancellationToken cancellationToken)
+    public static async Task<IncidentChanged> LiveHintAsync(PortalDbContext db, long number, TimelineEventKind kind, CancellationToken cancellationToken) =>
+        (await LiveHintsAsync(db, [(number, kind)], cancellationToken)).Single();
+
+    /// <summary>The hints of many committed changes in one read (an escalation round pages hundreds of incidents); a deleted incident has none.</summary>
+    public static async Task<List<IncidentChanged>> LiveHintsAsync(PortalDbContext db, IReadOnlyList<(long Number, TimelineEventKind Kind)> changes, CancellationToken cancellationToken)
     {
-        var row = await db.Incidents.AsNoTracking()
-            .Where(i => i.Number == number)
+        var numbers = changes.Select(c => c.Number).Distinct().ToList();
+        var rows = await db.Incidents.AsNoTracking()
+            .Where(i => numbers.Contains(i.Number))
             .Select(i => new { Incident = i, Service = i.Service == null ? null : i.Service.Slug, Team = i.Team == null ? null : i.Team.Slug, Assignee = i.Assignee == null ? null : i.Assignee.Handle })
-            .FirstAsync(cancellationToken);
-        return IncidentWorkflow.Hint(row.Incident, kind, row.Service, row.Team, row.Assignee);
+            .ToDictionaryAsync(r => r.Incident.Number, cancellationToken);
+        return [.. changes.Where(c => rows.ContainsKey(c.Number)).Select(c =>
+        {
+            var row = rows[c.Number];
+            return IncidentWorkflow.Hint(row.Incident, c.Kind, row.Service, row.Team, row.Assignee);
+        })];
     }
 
     /// <summary>The keyset position after the last row of a page.</summary>

@@ -169,9 +169,9 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (number, kind) in written)
+        foreach (var hint in written.Count == 0 ? [] : await IncidentQueries.LiveHintsAsync(db, written, cancellationToken))
         {
-            await feed.PublishAsync(await IncidentQueries.LiveHintAsync(db, number, kind, cancellationToken), cancellationToken);
+            await feed.PublishAsync(hint, cancellationToken);
         }
         await notifications.PublishAsync(notices, cancellationToken);
         return escalations.Count;
