@@ -78,12 +78,13 @@ public sealed class SetInsertTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task EveryRowTheAlertWriterAddsTakesTheSetPath()
+    public async Task EveryRowTheAlertWriterAndTheEscalationRoundsAddTakesTheSetPath()
     {
         // A default or computed column on one of these tables would send every batch back to SaveChanges: still right,
         // but several times slower per event.
         await using var db = await _portal.Db.CreateDbContextAsync(Ct);
         Assert.True(SetInsert.Covers(db.Model, AlertApplier.NewRows));
+        Assert.True(SetInsert.Covers(db.Model, Portal.Features.OnCall.EscalationService.NewRows));
     }
 
     [Fact]

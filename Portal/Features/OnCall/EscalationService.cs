@@ -93,6 +93,9 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
         return taken;
     }
 
+    /// <summary>The rows a round adds, principals first, for <see cref="SetInsert"/>.</summary>
+    public static readonly IReadOnlyList<Type> NewRows = [typeof(TimelineEvent), typeof(Notification), typeof(Delivery)];
+
     /// <summary>The most steps one round takes in one transaction (an alert storm pages hundreds of incidents at once).</summary>
     private const int RoundSize = 200;
 
@@ -167,7 +170,7 @@ public sealed class EscalationService(IDbContextFactory<PortalDbContext> factory
             notices.AddRange(NotificationService.Stage(db, channels, [.. paged.People.Keys], paged.Teams, draft, now));
             (escalation.Level, escalation.Round, escalation.NextAt) = (step.NextLevel, step.NextRound, now + wait);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SetInsert.SaveAsync(db, NewRows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var hint in written.Count == 0 ? [] : await IncidentQueries.LiveHintsAsync(db, written, cancellationToken))
         {
