@@ -79,7 +79,9 @@ internal static class IngestScenario
 
     /// <summary>
     /// From each 202 to the new incident's hint reaching a hub client subscribed to every incident: 200 unique events,
-    /// 20 a second. The p99 in ms (the hint may come first: the 202 waits for the commit and the hint follows it).
+    /// 20 a second. The p99 in ms (the hint may come first: the 202 waits for the commit and the hint follows it). A resync
+    /// (the connection's outbox overflowed) is followed as a page follows it: the queue is read again, and what it shows
+    /// counts as seen when that read returns.
     /// </summary>
     private static async Task<double> VisibleAsync(Uri portal)
     {
@@ -93,6 +95,21 @@ internal static class IngestScenario
             })
             .Build();
         hub.On<IncidentChangedMessage>(LiveHub.ChangedMethod, m => seen.TryAdd(m.Title, Stopwatch.GetTimestamp()));
+        // A page whose outbox overflowed is sent a resync and re-reads its queue: what that read returns is visible then.
+        using var reader = new HttpClient();
+        reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HubToken);
+        var resyncs = 0;
+        hub.On(LiveHub.ResyncMethod, async () =>
+        {
+            Interlocked.Increment(ref resyncs);
+            using var page = await reader.GetAsync(new Uri(portal, "api/incidents?q=visible-&limit=200"));
+            using var json = System.Text.Json.JsonDocument.Parse(await page.Content.ReadAsStringAsync());
+            var at = Stopwatch.GetTimestamp();
+            foreach (var item in json.RootElement.GetProperty("items").EnumerateArray())
+            {
+                seen.TryAdd(item.GetProperty("title").GetString()!, at);
+            }
+        });
         await hub.StartAsync();
         await hub.InvokeAsync("Subscribe", "incidents");
         using var http = new HttpClient();
@@ -114,7 +131,7 @@ internal static class IngestScenario
         }
         var delays = acknowledged.Select(a => seen.TryGetValue(a.Key, out var at) ? Math.Max(0, Stopwatch.GetElapsedTime(a.Value, at).TotalMilliseconds) : double.PositiveInfinity)
             .Order().ToArray();
-        Console.WriteLine($"202 → hub client: {delays.Count(double.IsFinite)}/{delays.Length} seen   p50 {delays[delays.Length / 2]:0.0} ms   p99 {delays[(int)(delays.Length * 0.99)]:0.0} ms");
+        Console.WriteLine($"202 → hub client: {delays.Count(double.IsFinite)}/{delays.Length} seen ({resyncs} resyncs re-read)   p50 {delays[delays.Length / 2]:0.0} ms   p99 {delays[(int)(delays.Length * 0.99)]:0.0} ms");
         return delays[(int)(delays.Length * 0.99)];
     }
 
