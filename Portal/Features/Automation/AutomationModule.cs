@@ -100,7 +100,7 @@ public static class AutomationModule
         settings.MapPut("/switches/freezes", (ActionCatalogService catalog, ClaimsPrincipal user, List<FreezeWindow> freezes, CancellationToken ct) =>
                 catalog.SetFreezesAsync(user, freezes, ct))
             .WithSummary("Replaces the freeze windows (admins): a span, or the last days of each month in a zone, for a region or all.");
-        settings.MapGet("/signing-secret", async (ActionCatalogService catalog, ClaimsPrincipal user, CancellationToken ct) => new { secret = await catalog.SigningSecretAsync(user, ct) })
+        settings.MapGet("/signing-secret", async (ActionCatalogService catalog, ClaimsPrincipal user, CancellationToken ct) => new SigningSecret(await catalog.SigningSecretAsync(user, ct)))
             .WithSummary("The secret HTTP actions are signed with (admins), for receivers to check X-Portal-Signature.");
         settings.MapGet("/metrics", (AutomationMetricsService metrics, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) => metrics.ForAsync(from, to, ct))
             .WithSummary("Runs, verified success rate, rollbacks, refusals by guardrail, automatic heals, MTTR healed versus handled by people, toil hours saved (default: the last 28 days).");
@@ -120,6 +120,9 @@ public static class AutomationModule
 
 /// <summary>Where HTTP actions may call (Automation:AllowedOutboundRanges), apart from the notification channels' own rules.</summary>
 public sealed record AutomationOutbound(OutboundAddresses Rules);
+
+/// <summary>The signing secret as the API answers it (a named record: the build-time request delegates cannot name an anonymous type).</summary>
+public sealed record SigningSecret(string Secret);
 
 /// <summary>The body of the global kill switch.</summary>
 public sealed record KillSwitch(bool Killed);

@@ -67,7 +67,7 @@ public static partial class CasesModule
         incidents.MapGet("/{number}/cases", (CaseIncidentService links, string number, CancellationToken ct) => links.ForIncidentAsync(ParseIncident(number), ct))
             .WithSummary("The advertiser cases linked to an incident, the distinct advertisers and their monthly spend, and the update if sent.");
         incidents.MapPost("/{number}/case-update", async (ClaimsPrincipal user, CaseIncidentService links, string number, CaseNoteRequest request, CancellationToken ct) =>
-            new { sent = await links.SendUpdateAsync(user, ParseIncident(number), request.Body, ct) })
+            new CaseUpdateSent(await links.SendUpdateAsync(user, ParseIncident(number), request.Body, ct)))
             .WithSummary("Once the incident is mitigated or resolved, its commander (or a manager) sends one reply to every linked case, once.");
         incidents.MapGet("/{number}/notice", (ProactiveNoticeService notices, string number, string? tier, CancellationToken ct) =>
             notices.StateAsync(ParseIncident(number), ParseTier(tier), ct))
@@ -84,7 +84,7 @@ public static partial class CasesModule
         api.MapGet("/{number}/incidents", async (CaseIncidentService links, string number, CancellationToken ct) =>
         {
             var (linked, suggested) = await links.ForCaseAsync(ParseNumber(number), ct);
-            return new { linked, suggested };
+            return new CaseIncidentLinks(linked, suggested);
         }).WithSummary("The incidents a case is linked to, and open incidents it may belong to (its region, its category's services).");
         api.MapPut("/{number}/incidents/{incident}", async (ClaimsPrincipal user, CaseIncidentService links, string number, string incident, CancellationToken ct) =>
         {
@@ -165,3 +165,9 @@ public static partial class CasesModule
         return result;
     }
 }
+
+/// <summary>How many linked cases an incident's update went to. (Named records here: the build-time request delegates cannot name an anonymous type.)</summary>
+public sealed record CaseUpdateSent(int Sent);
+
+/// <summary>A case's linked incidents and the ones suggested for it.</summary>
+public sealed record CaseIncidentLinks(IReadOnlyList<LinkedIncident> Linked, IReadOnlyList<LinkedIncident> Suggested);

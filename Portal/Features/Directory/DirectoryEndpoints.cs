@@ -30,7 +30,7 @@ public static partial class DirectoryModule
                 : Results.Problem(statusCode: 404, title: "Not found.", detail: $"There is no one with the handle '{handle}'."));
         api.MapGet("/teams", (PeopleService people, CancellationToken ct) => people.TeamsAsync(ct));
         api.MapGet("/services", (PeopleService people, CancellationToken ct) => people.ServicesAsync(ct));
-        api.MapGet("/regions", () => Regions.All.Select(r => new { code = r.Code, r.Name, timeZone = r.DefaultTimeZone }));
+        api.MapGet("/regions", () => Regions.All.Select(r => new RegionView(r.Code, r.Name, r.DefaultTimeZone)));
         MapAdvertisers(app);
     }
 }
@@ -66,3 +66,6 @@ public sealed record PublicPerson(string Handle, string Name, string Email, Shar
     public static PublicPerson From(PersonView p) =>
         new(p.Handle, p.Name, p.Email, p.Role, p.Level, p.TeamSlug, p.Region, p.TimeZone, p.ManagerHandle);
 }
+
+/// <summary>A region as the API lists it. (A named record: the build-time request delegates cannot name an anonymous type.)</summary>
+public sealed record RegionView(RegionCode Code, string Name, string TimeZone);

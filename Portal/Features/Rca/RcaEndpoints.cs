@@ -69,7 +69,10 @@ public static partial class RcaModule
         }).WithSummary("Deletes an action item.");
 
         root.MapGet("/recurrence-families", async (RecurrenceService recurrence, CancellationToken ct) =>
-            (await recurrence.FamiliesAsync(ct)).Select(f => new { f.Family.Id, f.Family.Key, f.Family.Title, incidents = f.Incidents }))
+            (await recurrence.FamiliesAsync(ct)).Select(f => new FamilyView(f.Family.Id, f.Family.Key, f.Family.Title, f.Incidents)))
             .WithSummary("Families of incidents that are the same problem again (with more than one incident), and which came after the fix.");
     }
 }
+
+/// <summary>A recurrence family as the API lists it. (A named record: the build-time request delegates cannot name an anonymous type.)</summary>
+public sealed record FamilyView(int Id, string Key, string Title, IReadOnlyList<FamilyIncident> Incidents);

@@ -58,6 +58,13 @@ public static class WebModule
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // A form post whose anti-forgery token did not validate is a 400 before any endpoint reads the form. The
+        // build-time request delegates read a [FromForm] parameter without looking at the validation first, and the form
+        // then throws an InvalidOperationException: a 500 where the runtime-built ones answered 400.
+        app.Use((context, next) => context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } failed
+            ? throw new BadHttpRequestException("The form's anti-forgery token is missing or not valid; reload the page and try again.", StatusCodes.Status400BadRequest,
+                failed.Error ?? new InvalidOperationException("Anti-forgery validation failed."))
+            : next(context));
     }
 
     public static void MapPortalPages(this WebApplication app)
