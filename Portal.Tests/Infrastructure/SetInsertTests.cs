@@ -85,6 +85,32 @@ public sealed class SetInsertTests : IAsyncDisposable
         await using var db = await _portal.Db.CreateDbContextAsync(Ct);
         Assert.True(SetInsert.Covers(db.Model, AlertApplier.NewRows));
         Assert.True(SetInsert.Covers(db.Model, Portal.Features.OnCall.EscalationService.NewRows));
+        // The demo world's history is written through it too (a seeded start, and every test portal's seeded copy).
+        Assert.True(SetInsert.Covers(db.Model, [typeof(Portal.Shared.Cases.SupportCase), typeof(Portal.Shared.Cases.CaseEvent), typeof(Portal.Shared.Cases.CaseMessage),
+            typeof(Portal.Shared.Cases.CaseSurvey), typeof(Portal.Shared.Alerts.Alert), typeof(Portal.Shared.OnCall.Notification)]));
+    }
+
+    [Fact]
+    public async Task WithKeysBackRowsNobodyRefersToComeBackWithTheirNumbersAndAStatementIsReusedForTheNextBatch()
+    {
+        var first = Enumerable.Range(0, 3).Select(i => NewIncident($"Keys back {i}", i)).ToList();
+        var second = NewIncident("Keys back, next batch");
+        await using (var db = await _portal.Db.CreateDbContextAsync(Ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            db.Incidents.AddRange(first);
+            await SetInsert.SaveAsync(db, [typeof(Incident)], Ct, keysBack: true);
+            db.Incidents.Add(second);
+            await SetInsert.SaveAsync(db, [typeof(Incident)], Ct, keysBack: true);
+            await transaction.CommitAsync(Ct);
+        }
+        Assert.All(first, i => Assert.True(i.Number > 0));
+        Assert.Equal(first.Max(i => i.Number) + 1, second.Number);
+        await using (var db = await _portal.Db.CreateDbContextAsync(Ct))
+        {
+            var stored = await db.Incidents.AsNoTracking().Where(i => i.Title.StartsWith("Keys back")).ToDictionaryAsync(i => i.Number, i => i.Title, Ct);
+            Assert.Equal(first.Append(second).ToDictionary(i => i.Number, i => i.Title), stored);
+        }
     }
 
     [Fact]

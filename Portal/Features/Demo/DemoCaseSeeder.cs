@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Infrastructure.Data;
+using Portal.Shared.Cases;
 using Portal.Shared.Demo;
 using Portal.Shared.Directory;
 using Portal.Shared.Team;
@@ -65,7 +66,8 @@ internal static class DemoCaseSeeder
                 db.CaseSurveys.Add(survey);
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        // About 19,000 rows: in sets (SetInsert), not through SaveChanges' per-row work; the cases come back with their numbers.
+        await SetInsert.SaveAsync(db, [typeof(SupportCase), typeof(CaseEvent), typeof(CaseMessage), typeof(CaseSurvey)], cancellationToken, keysBack: true);
         db.ChangeTracker.Clear();
         await LinkToIncidentsAsync(db, now, cancellationToken);
         await SeedNoticesAsync(db, cancellationToken);

@@ -77,7 +77,7 @@ internal static class DemoHistorySeeder
                 NextAt = answered is null ? (escalated ? escalatesAt.AddMinutes(second.DelayMinutes) : escalatesAt) : null,
             });
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SetInsert.SaveAsync(db, [typeof(TimelineEvent), typeof(Notification), typeof(IncidentEscalation)], cancellationToken);
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ internal static class DemoHistorySeeder
                 });
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SetInsert.SaveAsync(db, [typeof(Alert), typeof(TimelineEvent)], cancellationToken);
     }
 
     /// <summary>The incident history, once: only into an empty incidents table; with its alerts, pages and RCAs. Returns how many incidents.</summary>
@@ -149,7 +149,6 @@ internal static class DemoHistorySeeder
             ResolutionNote = d.ResolutionNote,
         }).ToList();
         db.Incidents.AddRange(rows);
-        await db.SaveChangesAsync(cancellationToken);
 
         // Incidents nobody was assigned are opened, in the story, by a team manager.
         var fallbackOwner = world.People.First(p => p.Role == PortalRole.Manager);
@@ -161,7 +160,7 @@ internal static class DemoHistorySeeder
             void Add(TimelineEventKind kind, DateTimeOffset at, Person? actor, string? text = null, string? from = null, string? to = null) =>
                 db.Timeline.Add(new TimelineEvent
                 {
-                    IncidentNumber = incident.Number, IncidentVersion = version, Kind = kind, ActorId = actor?.Id,
+                    Incident = incident, IncidentVersion = version, Kind = kind, ActorId = actor?.Id,
                     ActorName = actor?.Name ?? SlaClocks.MonitorName, At = at, Text = text, From = from, To = to,
                 });
             Add(TimelineEventKind.Created, d.TriggeredAt, owner, d.Title, to: d.Severity.ToString());
@@ -197,7 +196,8 @@ internal static class DemoHistorySeeder
             }
             incident.Version = version;
         }
-        await db.SaveChangesAsync(cancellationToken);
+        // Thousands of rows: in sets, not through SaveChanges' per-row work (SetInsert); the incidents come back with their numbers.
+        await SetInsert.SaveAsync(db, [typeof(Incident), typeof(TimelineEvent)], cancellationToken, keysBack: true);
         await SeedAlertsAsync(db, rows, history, now, cancellationToken);
         await SeedPagesAsync(db, [.. rows.Select(r => (r, r.Version))], now, cancellationToken);
         await DemoRcaSeeder.SeedAsync(db, world, rows, now, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -26,8 +27,10 @@ public static class SetInsert
     /// rest. Needs an open transaction, so that the keys taken stay free and the whole batch commits or none of it. When
     /// an Added entry's type is not in the order, or not a plain one-table type, SaveChanges does everything as before.
     /// A database error comes out as a <see cref="DbUpdateException"/>, as from SaveChanges.
+    /// With <c>keysBack</c>, every store-generated key is taken first (not only those other new rows refer to), so that
+    /// the caller's entities hold their keys afterwards, as after SaveChanges.
     /// </summary>
-    public static async Task SaveAsync(PortalDbContext db, IReadOnlyList<Type> order, CancellationToken cancellationToken)
+    public static async Task SaveAsync(PortalDbContext db, IReadOnlyList<Type> order, CancellationToken cancellationToken, bool keysBack = false)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
         {
@@ -47,7 +50,7 @@ public static class SetInsert
             foreach (var type in types.Where(added.ContainsKey))
             {
                 var rows = added[type];
-                if (ReferencedKey(type, added.Keys) is { } key)
+                if (GeneratedKey(type, added.Keys, keysBack) is { } key)
                 {
                     var next = await NextKeysAsync(db, type, key, rows.Count, cancellationToken);
                     for (var i = 0; i < rows.Count; i++)
@@ -81,22 +84,24 @@ public static class SetInsert
     /// <summary>Whether every one of these types takes the set path (else their saves fall back to SaveChanges, correct but slower).</summary>
     public static bool Covers(IModel model, IReadOnlyList<Type> types) => types.All(t => model.FindEntityType(t) is { } type && IsPlain(type));
 
-    /// <summary>One table, scalar columns only, no owned, complex or JSON-mapped parts, no computed or defaulted columns.</summary>
-    private static bool IsPlain(IEntityType type) =>
+    /// <summary>One table, scalar columns only, no owned, complex or JSON-mapped parts, no computed or defaulted columns (worked out once a type).</summary>
+    private static bool IsPlain(IEntityType type) => Plain.GetOrAdd(type, IsPlainType);
+
+    private static bool IsPlainType(IEntityType type) =>
         type.GetTableName() is not null && type.GetTableMappings().Count() == 1 && !type.GetComplexProperties().Any() && !type.IsOwned()
         && !type.GetNavigations().Any(n => n.TargetEntityType.IsOwned())
         && type.GetProperties().All(p => p.GetComputedColumnSql() is null && p.GetDefaultValueSql() is null && !p.TryGetDefaultValue(out _)
             && p.ValueGenerated is ValueGenerated.Never or ValueGenerated.OnAdd);
 
-    /// <summary>The store-generated key of <paramref name="type"/> when another new row's foreign key points at it.</summary>
-    private static IProperty? ReferencedKey(IEntityType type, IEnumerable<IEntityType> added)
+    /// <summary>The store-generated key of <paramref name="type"/> when another new row's foreign key points at it, or when the caller wants every key back.</summary>
+    private static IProperty? GeneratedKey(IEntityType type, IEnumerable<IEntityType> added, bool keysBack)
     {
         var key = type.FindPrimaryKey();
         if (key is not { Properties: [{ ValueGenerated: ValueGenerated.OnAdd } property] })
         {
             return null;
         }
-        return added.Any(t => t != type && t.GetForeignKeys().Any(f => f.PrincipalEntityType == type)) ? property : null;
+        return keysBack || added.Any(t => t != type && t.GetForeignKeys().Any(f => f.PrincipalEntityType == type)) ? property : null;
     }
 
     private static async Task<List<long>> NextKeysAsync(PortalDbContext db, IEntityType type, IProperty key, int count, CancellationToken cancellationToken)
@@ -126,16 +131,89 @@ public static class SetInsert
         return [.. Enumerable.Range(1, count).Select(i => last + i)];
     }
 
+    /// <summary>
+    /// A table's insert, worked out once per model type and set of generated columns left to the database: the columns,
+    /// their mappings and the statement's head; and the statement text for the (small) row counts met.
+    /// </summary>
+    private sealed record Plan(List<(IProperty Property, RelationalTypeMapping Mapping)> Columns, string Head)
+    {
+        public const int MaxCachedRows = 64;
+        public readonly ConcurrentDictionary<int, string> Texts = new();
+    }
+
+    private static string[] _names = [];
+
+    /// <summary>The parameter name p<paramref name="index"/>, made once.</summary>
+    private static string Name(int index)
+    {
+        var names = _names;
+        if (index >= names.Length)
+        {
+            // Grown to the largest statement met (a few dozen on SQLite, thousands on PostgreSQL); a race only builds it twice.
+            names = [.. Enumerable.Range(0, Math.Max(index + 1, names.Length * 2)).Select(i => $"p{i}")];
+            _names = names;
+        }
+        return names[index];
+    }
+
+    private static readonly ConcurrentDictionary<(IEntityType Type, long LeftOut), Plan> Plans = new();
+
+    private static readonly ConcurrentDictionary<IEntityType, bool> Plain = new();
+
+    /// <summary>
+    /// The plan for these rows. A generated key nobody refers to (still temporary) is left to the database; every other
+    /// column is written as EF Core would. <c>LeftOut</c> has a bit for each generated property left out, counting the
+    /// type's generated properties (a key or two) in model order.
+    /// </summary>
+    private static Plan PlanFor(PortalDbContext db, IEntityType type, EntityEntry first)
+    {
+        var leftOut = 0L;
+        var generated = 0;
+        foreach (var property in type.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.OnAdd))
+        {
+            leftOut |= first.Property(property.Name).IsTemporary ? 1L << generated : 0;
+            generated++;
+        }
+        return Plans.GetOrAdd((type, leftOut), key =>
+        {
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var table = StoreObjectIdentifier.Table(key.Type.GetTableName()!, key.Type.GetSchema());
+            var onAdd = key.Type.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.OnAdd).ToList();
+            var columns = key.Type.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd || (key.LeftOut & (1L << onAdd.IndexOf(p))) == 0).ToList();
+            var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)))}) VALUES ";
+            return new Plan([.. columns.Select(c => ((IProperty)c, (RelationalTypeMapping)c.GetRelationalTypeMapping()))], head);
+        });
+    }
+
+    private static string Text(PortalDbContext db, Plan plan, int rowCount)
+    {
+        if (rowCount <= Plan.MaxCachedRows && plan.Texts.TryGetValue(rowCount, out var cached))
+        {
+            return cached;
+        }
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var text = new StringBuilder(plan.Head);
+        for (var r = 0; r < rowCount; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < plan.Columns.Count; c++)
+            {
+                text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(Name(r * plan.Columns.Count + c)));
+            }
+            text.Append(')');
+        }
+        var built = text.ToString();
+        if (rowCount <= Plan.MaxCachedRows)
+        {
+            plan.Texts.TryAdd(rowCount, built);
+        }
+        return built;
+    }
+
     private static async Task InsertAsync(PortalDbContext db, DbTransaction transaction, IEntityType type, List<EntityEntry> rows, CancellationToken cancellationToken)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        // A generated key nobody refers to is left to the database; every other column is written as EF Core would.
-        var columns = type.GetProperties()
-            .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && rows[0].Property(p.Name).IsTemporary))
-            .Select(p => (Property: p, Name: p.GetColumnName(table)!, Mapping: (RelationalTypeMapping)p.GetRelationalTypeMapping()))
-            .ToList();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
+        var plan = PlanFor(db, type, rows[0]);
+        var columns = plan.Columns;
         // SQLite binds each parameter by a linear search of the statement's names, so a statement of many rows costs the
         // square of its parameters (measured: a fifth of the CPU). There, one prepared row is run once per row (no round
         // trip in-process); PostgreSQL gets rows by the thousand per statement, one round trip each.
@@ -149,17 +227,7 @@ public static class SetInsert
             if (chunk.Length != shape)
             {
                 shape = chunk.Length;
-                var text = new StringBuilder(head);
-                for (var r = 0; r < chunk.Length; r++)
-                {
-                    text.Append(r == 0 ? "(" : ", (");
-                    for (var c = 0; c < columns.Count; c++)
-                    {
-                        text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder($"p{r * columns.Count + c}"));
-                    }
-                    text.Append(')');
-                }
-                command.CommandText = text.ToString();
+                command.CommandText = Text(db, plan, shape);
                 if (!npgsql)
                 {
                     // Compiled once; each row below only binds its values.
@@ -170,15 +238,15 @@ public static class SetInsert
             command.Parameters.Clear();
             for (var r = 0; r < chunk.Length; r++)
             {
+                var values = chunk[r].CurrentValues;
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    var (property, _, mapping) = columns[c];
-                    var entry = chunk[r].Property(property.Name);
-                    if (entry.IsTemporary)
+                    var (property, mapping) = columns[c];
+                    if (property.ValueGenerated == ValueGenerated.OnAdd && chunk[r].Property(property.Name).IsTemporary)
                     {
                         throw new InvalidOperationException($"{type.DisplayName()}.{property.Name} still holds a temporary value.");
                     }
-                    command.Parameters.Add(mapping.CreateParameter(command, $"p{r * columns.Count + c}", entry.CurrentValue, property.IsNullable));
+                    command.Parameters.Add(mapping.CreateParameter(command, Name(r * columns.Count + c), values[property], property.IsNullable));
                 }
             }
             await command.ExecuteNonQueryAsync(cancellationToken);
