@@ -9,16 +9,18 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Live;
+using Portal.Shared.Live;
 
 namespace Portal.Bench;
 
 /// <summary>
-/// Live fan-out: N hub clients (WebSockets) subscribed to "incidents" on one node; each change is committed through
-/// the REST API, and every client records commit → receipt (its clock minus the change's committed UpdatedAt; same
-/// machine, same clock). UpdatedAt is taken before the commit, so the figure includes the commit itself. The baseline,
-/// in the same run: a bare SignalR hub broadcasting the same message to as many clients. Budgets (issue 23): one change
-/// at a time, p99 at most 1.5 × the bare hub's and under 50 ms; 50 changes/s, p99 under 250 ms. Both processes share
-/// this machine's cores: the clients' own work is in the figure too.
+/// Live fan-out: N hub clients (WebSockets) subscribed to "incidents" (<c>fanout</c>) or to "cases" (<c>case-fanout</c>,
+/// the case queue's live updates) on one node; each change is committed through the REST API (a new incident, a new
+/// case), and every client records commit → receipt (its clock minus the change's committed UpdatedAt; same machine,
+/// same clock). UpdatedAt is taken before the commit, so the figure includes the commit itself. The baseline, in the same
+/// run: a bare SignalR hub broadcasting the same message to as many clients. Budgets (issue 23, the same for both): one
+/// change at a time, p99 at most 1.5 × the bare hub's and under 50 ms; 50 changes/s, p99 under 250 ms. Both processes
+/// share this machine's cores: the clients' own work is in the figure too.
 /// </summary>
 internal static class FanoutScenario
 {
@@ -26,7 +28,33 @@ internal static class FanoutScenario
     private static readonly TimeSpan OneAtATimeBudget = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan SustainedBudget = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>What is changed, and what the hub clients hear of it.</summary>
+    private sealed record Feed(string Noun, string Topic, string Method, Func<HttpClient, string, Task> Create, Func<string, object> BareMessage)
+    {
+        public void Listen(HubConnection connection, Latencies latencies)
+        {
+            if (Method == LiveHub.CaseChangedMethod)
+            {
+                connection.On<CaseChangedMessage>(Method, m => latencies.Add((DateTimeOffset.UtcNow - m.UpdatedAt).TotalMilliseconds));
+            }
+            else
+            {
+                connection.On<IncidentChangedMessage>(Method, m => latencies.Add((DateTimeOffset.UtcNow - m.UpdatedAt).TotalMilliseconds));
+            }
+        }
+    }
+
+    private static readonly Feed Incidents = new("change", LiveTopics.AllIncidents, LiveHub.ChangedMethod, CreateAsync, title => new IncidentChangedMessage(
+        1, "INC-1", 1, "Created", title, "Triggered", "SEV4", null, "billing-support-us", "US", null, DateTimeOffset.UtcNow));
+
+    private static readonly Feed Cases = new("case change", LiveTopics.AllCases, LiveHub.CaseChangedMethod, CreateCaseAsync, title => new CaseChangedMessage(
+        1, "CASE-1", 1, "Created", title, "New", "P3", "US", "billing-support-us", null, DateTimeOffset.UtcNow));
+
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Incidents);
+
+    public static Task<int> CasesAsync(string[] args) => RunAsync(args, Cases);
+
+    private static async Task<int> RunAsync(string[] args, Feed feed)
     {
         var clients = args.Length > 0 && int.TryParse(args[0], out var c) ? c : 1000;
         var sustainedSeconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 10;
@@ -43,25 +71,25 @@ internal static class FanoutScenario
 
         var latencies = new Latencies();
         var connecting = Stopwatch.StartNew();
-        var connections = await ConnectAsync(clients, new Uri(host.BaseUrl, "hubs/live"), Token, messagePack, latencies);
-        Console.WriteLine($"fanout: {clients} hub clients ({(messagePack ? "MessagePack" : "JSON")}) connected and subscribed in {connecting.Elapsed.TotalSeconds:0.0} s");
+        var connections = await ConnectAsync(clients, new Uri(host.BaseUrl, "hubs/live"), Token, messagePack, latencies, feed);
+        Console.WriteLine($"fanout: {clients} hub clients ({(messagePack ? "MessagePack" : "JSON")}) connected and subscribed to \"{feed.Topic}\" in {connecting.Elapsed.TotalSeconds:0.0} s");
 
         using var http = new HttpClient { BaseAddress = host.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        var (single, sustained) = await MeasureAsync(clients, sustainedSeconds, latencies, title => CreateAsync(http, title));
+        var (single, sustained) = await MeasureAsync(clients, sustainedSeconds, latencies, title => feed.Create(http, title));
         await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));
 
         // The baseline, in the same run: a bare SignalR hub in this process broadcasting the same message to as many clients.
         await using var bare = await BareHub.StartAsync();
         var bareLatencies = new Latencies();
-        var bareConnections = await ConnectAsync(clients, bare.Url, null, messagePack, bareLatencies);
+        var bareConnections = await ConnectAsync(clients, bare.Url, null, messagePack, bareLatencies, feed);
         Console.WriteLine("bare SignalR hub, same clients, same message:");
-        var (bareSingle, bareSustained) = await MeasureAsync(clients, sustainedSeconds, bareLatencies, bare.BroadcastAsync);
+        var (bareSingle, bareSustained) = await MeasureAsync(clients, sustainedSeconds, bareLatencies, title => bare.BroadcastAsync(feed.Method, feed.BareMessage(title)));
         await Task.WhenAll(bareConnections.Select(x => x.DisposeAsync().AsTask()));
 
-        Verdicts.AtMost($"commit → {clients:N0} hub clients, one change at a time, p99 (× bare hub)", single, bareSingle, 1.5, "ms");
-        Verdicts.Under($"commit → {clients:N0} hub clients, one change at a time, p99", single, OneAtATimeBudget.TotalMilliseconds, "ms");
-        Verdicts.Under($"commit → {clients:N0} hub clients, 50 changes/s, p99", sustained, SustainedBudget.TotalMilliseconds, "ms");
+        Verdicts.AtMost($"commit → {clients:N0} hub clients, one {feed.Noun} at a time, p99 (× bare hub)", single, bareSingle, 1.5, "ms");
+        Verdicts.Under($"commit → {clients:N0} hub clients, one {feed.Noun} at a time, p99", single, OneAtATimeBudget.TotalMilliseconds, "ms");
+        Verdicts.Under($"commit → {clients:N0} hub clients, 50 {feed.Noun}s/s, p99", sustained, SustainedBudget.TotalMilliseconds, "ms");
         Verdicts.Measured($"bare hub → {clients:N0} clients, 50 broadcasts/s, p99", bareSustained, "ms");
         return 0;
     }
@@ -89,7 +117,7 @@ internal static class FanoutScenario
         return (single, latencies.Report($"sustained 50 changes/s for {seconds} s", changes * clients));
     }
 
-    private static async Task<List<HubConnection>> ConnectAsync(int clients, Uri url, string? token, bool messagePack, Latencies latencies)
+    private static async Task<List<HubConnection>> ConnectAsync(int clients, Uri url, string? token, bool messagePack, Latencies latencies, Feed feed)
     {
         var connections = new List<HubConnection>();
         foreach (var batch in Enumerable.Range(0, clients).Chunk(50))
@@ -108,11 +136,11 @@ internal static class FanoutScenario
                     })
                     .AddProtocol(messagePack)
                     .Build();
-                connection.On<IncidentChangedMessage>(LiveHub.ChangedMethod, m => latencies.Add((DateTimeOffset.UtcNow - m.UpdatedAt).TotalMilliseconds));
+                feed.Listen(connection, latencies);
                 await connection.StartAsync();
                 if (token is not null)
                 {
-                    await connection.InvokeAsync("Subscribe", "incidents");
+                    await connection.InvokeAsync("Subscribe", feed.Topic);
                 }
                 return connection;
             })));
@@ -141,6 +169,14 @@ internal static class FanoutScenario
     internal static async Task CreateAsync(HttpClient http, string title)
     {
         using var response = await http.PostAsJsonAsync("api/incidents", new { title, severity = "SEV4" });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A new case for one of the demo's advertisers (the demo world seeds them even without its history).</summary>
+    private static async Task CreateCaseAsync(HttpClient http, string title)
+    {
+        var advertiser = Portal.Shared.Demo.DemoAdvertisers.Generate()[title.Length % Portal.Shared.Demo.DemoAdvertisers.Count].AccountId;
+        using var response = await http.PostAsJsonAsync("api/cases", new { advertiser, subject = title, body = "Our invoice total does not match the campaign's spend." });
         response.EnsureSuccessStatusCode();
     }
 
@@ -222,9 +258,8 @@ internal sealed class BareHub : IAsyncDisposable
         return new BareHub(app, new Uri($"http://127.0.0.1:{port}/hub"));
     }
 
-    /// <summary>The message the portal sends for a new incident, with this moment as its UpdatedAt.</summary>
-    public Task BroadcastAsync(string title) => _hub.Clients.All.SendAsync(LiveHub.ChangedMethod, new IncidentChangedMessage(
-        1, "INC-1", 1, "Created", title, "Triggered", "SEV4", null, "billing-support-us", "US", null, DateTimeOffset.UtcNow));
+    /// <summary>The message the portal sends for the change (made with this moment as its UpdatedAt).</summary>
+    public Task BroadcastAsync(string method, object message) => _hub.Clients.All.SendAsync(method, message);
 
     public async ValueTask DisposeAsync()
     {

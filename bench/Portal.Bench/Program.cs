@@ -6,6 +6,8 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["startup"] = StartupScenario.RunAsync,
     ["queue"] = QueueScenario.RunAsync,
     ["fanout"] = FanoutScenario.RunAsync,
+    ["case-fanout"] = FanoutScenario.CasesAsync,
+    ["dispatch"] = DispatchScenario.RunAsync,
     ["circuits"] = CircuitsScenario.RunAsync,
     ["ingest"] = IngestScenario.RunAsync,
     ["ingest-curve"] = IngestCurveScenario.RunAsync,
@@ -21,8 +23,8 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
 // `bench all`: every scenario with a budget, each with its baseline in the same run, then one table of the verdicts.
 string[][] all =
 [
-    ["startup"], ["ingest"], ["ingest-2node"], ["fanout"], ["fanout-2node"], ["circuits"], ["queue"], ["wbr"], ["runbook-search"],
-    ["case-queue"], ["case-kpis"],
+    ["startup"], ["ingest"], ["ingest-2node"], ["fanout"], ["case-fanout"], ["fanout-2node"], ["circuits"], ["queue"], ["wbr"], ["runbook-search"],
+    ["case-queue"], ["case-kpis"], ["dispatch"],
 ];
 if (args.Length > 0 && args[0].Equals("all", StringComparison.OrdinalIgnoreCase))
 {
