@@ -4,9 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Portal.Shared.Team;
 using Portal.Shared.Demo;
 
@@ -136,10 +134,7 @@ internal static class DispatchScenario
 
         public static async Task<Target> StartAsync()
         {
-            var port = PortalHost.FreePort();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var (builder, root) = PortalHost.BareBuilder();
             var app = builder.Build();
             Target? self = null;
             app.MapPost("/echo", async (HttpRequest request) =>
@@ -153,7 +148,7 @@ internal static class DispatchScenario
                 return Results.Ok(new { ok = true });
             });
             await app.StartAsync();
-            self = new Target(app, new Uri($"http://127.0.0.1:{port}/echo"));
+            self = new Target(app, new Uri(root, "echo"));
             return self;
         }
 

@@ -2,12 +2,10 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Portal.Infrastructure.Live;
 using Portal.Shared.Live;
 
@@ -246,16 +244,13 @@ internal sealed class BareHub : IAsyncDisposable
 
     public static async Task<BareHub> StartAsync()
     {
-        var port = PortalHost.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var (builder, root) = PortalHost.BareBuilder();
         builder.Services.AddSignalR().AddMessagePackProtocol();
         var app = builder.Build();
         app.UseWebSockets();
         app.MapHub<Hub>("/hub");
         await app.StartAsync();
-        return new BareHub(app, new Uri($"http://127.0.0.1:{port}/hub"));
+        return new BareHub(app, new Uri(root, "hub"));
     }
 
     /// <summary>The message the portal sends for the change (made with this moment as its UpdatedAt).</summary>

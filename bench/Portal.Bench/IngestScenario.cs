@@ -2,12 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Portal.Infrastructure.Live;
-using Microsoft.Extensions.Logging;
 
 namespace Portal.Bench;
 
@@ -187,10 +185,7 @@ internal static class IngestScenario
 
         public static async Task<BareEndpoint> StartAsync()
         {
-            var port = PortalHost.FreePort();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var (builder, root) = PortalHost.BareBuilder();
             var app = builder.Build();
             app.MapPost("/v2/enqueue", async (HttpRequest request) =>
             {
@@ -199,7 +194,7 @@ internal static class IngestScenario
                 return Results.Json(new { status = "success", message = "Event processed" }, statusCode: StatusCodes.Status202Accepted);
             });
             await app.StartAsync();
-            return new BareEndpoint(app, new Uri($"http://127.0.0.1:{port}/v2/enqueue"));
+            return new BareEndpoint(app, new Uri(root, "v2/enqueue"));
         }
 
         public async ValueTask DisposeAsync()

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Portal.Bench;
 
@@ -19,6 +21,16 @@ internal sealed class PortalHost : IAsyncDisposable
 
     /// <summary>The portal's process id (dotnet runs the app in its own process).</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>A bare Kestrel app on a free loopback port, without logging: the baselines and targets the scenarios measure against.</summary>
+    public static (Microsoft.AspNetCore.Builder.WebApplicationBuilder Builder, Uri Root) BareBuilder()
+    {
+        var port = FreePort();
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        return (builder, new Uri($"http://127.0.0.1:{port}/"));
+    }
 
     /// <summary>Starts the portal and returns once it listens (not waiting for readiness, so start-up can be timed).</summary>
     public static PortalHost Start(IDictionary<string, string> environment)
