@@ -121,8 +121,5 @@ public static class AutomationModule
 /// <summary>Where HTTP actions may call (Automation:AllowedOutboundRanges), apart from the notification channels' own rules.</summary>
 public sealed record AutomationOutbound(OutboundAddresses Rules);
 
-/// <summary>The signing secret as the API answers it (a named record: the build-time request delegates cannot name an anonymous type).</summary>
-public sealed record SigningSecret(string Secret);
-
 /// <summary>The body of the global kill switch.</summary>
 public sealed record KillSwitch(bool Killed);

@@ -28,3 +28,6 @@ public sealed record HealingRuleView(int Id, string Name, int? IntegrationId, st
 
 /// <summary>The portal-wide switches.</summary>
 public sealed record AutomationSwitches(bool GlobalKill, IReadOnlyList<FreezeWindow> Freezes, string? ActiveFreeze);
+
+/// <summary>The signing secret as the API answers it (a named record: the build-time request delegates cannot name an anonymous type).</summary>
+public sealed record SigningSecret(string Secret);

@@ -108,3 +108,9 @@ public sealed class ImapOptions
 
 /// <summary>A completed review: a rating per category, and a comment.</summary>
 public sealed record QualitySubmission([property: MaxLength(20)] IReadOnlyList<CategoryRating>? Ratings, [property: MultiLine] string? Comment = null);
+
+/// <summary>How many linked cases an incident's update went to. (Named records here: the build-time request delegates cannot name an anonymous type.)</summary>
+public sealed record CaseUpdateSent(int Sent);
+
+/// <summary>A case's linked incidents and the ones suggested for it.</summary>
+public sealed record CaseIncidentLinks(IReadOnlyList<LinkedIncident> Linked, IReadOnlyList<LinkedIncident> Suggested);

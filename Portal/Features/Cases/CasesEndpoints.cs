@@ -165,9 +165,3 @@ public static partial class CasesModule
         return result;
     }
 }
-
-/// <summary>How many linked cases an incident's update went to. (Named records here: the build-time request delegates cannot name an anonymous type.)</summary>
-public sealed record CaseUpdateSent(int Sent);
-
-/// <summary>A case's linked incidents and the ones suggested for it.</summary>
-public sealed record CaseIncidentLinks(IReadOnlyList<LinkedIncident> Linked, IReadOnlyList<LinkedIncident> Suggested);

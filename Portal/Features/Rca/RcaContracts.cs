@@ -28,3 +28,6 @@ public sealed record RcaView(
     int Id, string Title, RcaState State, string Author, string AuthorName, List<string> Incidents, RcaSections Sections, RcaDurations Durations,
     List<string> Missing, List<ActionView> Actions, List<RcaEventView> Events, List<FamilyIncident> Family, DateTimeOffset? DueAt, bool Overdue,
     bool RecurredAfterFix, string? RecurrenceIncident, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
+
+/// <summary>A recurrence family as the API lists it. (A named record: the build-time request delegates cannot name an anonymous type.)</summary>
+public sealed record FamilyView(int Id, string Key, string Title, IReadOnlyList<FamilyIncident> Incidents);

@@ -73,6 +73,3 @@ public static partial class RcaModule
             .WithSummary("Families of incidents that are the same problem again (with more than one incident), and which came after the fix.");
     }
 }
-
-/// <summary>A recurrence family as the API lists it. (A named record: the build-time request delegates cannot name an anonymous type.)</summary>
-public sealed record FamilyView(int Id, string Key, string Title, IReadOnlyList<FamilyIncident> Incidents);
