@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Portal.Infrastructure.Data;
 using Portal.Shared.Intelligence;
@@ -19,17 +18,8 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
     : Background.PollingProcessor(signal, clock, options.EmbedInterval, logger)
 {
     public const int Batch = 32;
-
-    /// <summary>
-    /// Once caught up, the next pass waits until this long after the last: under a storm the new incidents are embedded
-    /// a batch at a time, not one backlog query and one write per change (at 50 changes/s that was 50 of each a second,
-    /// and it tripled the fan-out bench's p99). A backlog (full batches) is worked through without a pause.
-    /// </summary>
-    public static readonly TimeSpan Pace = TimeSpan.FromSeconds(1);
-
     private readonly SemaphoreSlim _pass = new(1, 1);
     private IDisposable? _hints;
-    private long _caughtUpAt;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -59,14 +49,7 @@ public sealed class EmbeddingProcessor(IDbContextFactory<PortalDbContext> factor
         {
             return 0;
         }
-        // Real time, not the clock: this paces the work and decides nothing.
-        if (_caughtUpAt != 0 && Stopwatch.GetElapsedTime(_caughtUpAt) is var since && since < Pace)
-        {
-            await Task.Delay(Pace - since, cancellationToken);
-        }
-        var done = await EmbedPendingAsync(cancellationToken);
-        _caughtUpAt = done < Batch ? Stopwatch.GetTimestamp() : 0;
-        return done;
+        return await EmbedPendingAsync(cancellationToken);
     }
 
     /// <summary>Embeds one batch of the backlog; returns how many incidents it brought up to date.</summary>
