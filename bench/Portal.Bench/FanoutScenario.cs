@@ -153,7 +153,8 @@ internal static class FanoutScenario
     /// <summary>Makes the changes, 50 a second; prints how long each call took (for the portal, the API call that commits) and returns its p99.</summary>
     private static async Task<double> AtFiftyPerSecondAsync(int changes, string title, Func<string, Task> change)
     {
-        var sent = new List<Task<double>>();
+        var calls = new Latencies();
+        var sent = new List<Task>();
         using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20)))
         {
             for (var i = 0; i < changes && await timer.WaitForNextTickAsync(); i++)
@@ -161,16 +162,14 @@ internal static class FanoutScenario
                 sent.Add(Timed($"{title} {i}"));
             }
         }
-        var took = (await Task.WhenAll(sent)).Order().ToArray();
-        var p99 = took[(int)(took.Length * 0.99)];
-        Console.WriteLine($"{title}: {changes} calls   p50 {took[took.Length / 2],6:0.0} ms   p99 {p99,6:0.0} ms   max {took[^1],7:0.0} ms");
-        return p99;
+        await Task.WhenAll(sent);
+        return calls.Report($"{title}, the calls", changes);
 
-        async Task<double> Timed(string name)
+        async Task Timed(string name)
         {
             var watch = Stopwatch.StartNew();
             await change(name);
-            return watch.Elapsed.TotalMilliseconds;
+            calls.Add(watch.Elapsed.TotalMilliseconds);
         }
     }
 
