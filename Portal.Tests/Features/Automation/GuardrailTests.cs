@@ -202,4 +202,17 @@ public sealed class GuardrailTests : IAsyncLifetime
         Refused(await RunAsync(AutomationHarness.Engineer.Handle, service: "payments"), Guardrail.ServiceScope, "may touch invoicing, not payments");
         Assert.Empty(_h.Billing.Requests);
     }
+
+    [Fact]
+    public async Task OnlyAnAdminReadsTheSigningSecretAsAnObjectNamingIt()
+    {
+        using (var admin = await _h.Portal.SignedInClientAsync(AutomationHarness.Admin.Handle))
+        {
+            var answer = await admin.GetAsync(HttpExtensions.Url("/api/automation/signing-secret"), Ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(AutomationHarness.Secret, (await answer.JsonAsync()).GetProperty("secret").GetString());
+        }
+        using var engineer = await _h.Portal.SignedInClientAsync(AutomationHarness.Engineer.Handle);
+        Assert.Equal(HttpStatusCode.Forbidden, (await engineer.GetAsync(HttpExtensions.Url("/api/automation/signing-secret"), Ct)).StatusCode);
+    }
 }
